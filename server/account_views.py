@@ -1,0 +1,70 @@
+"""HTTP endpoints for logging in and for one's own account (/api/v1/auth/*, /api/v1/me)."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+
+from server import accounts, auth, errors, wechat
+from server.api import ANY_USER, endpoint
+from server.schemas import Deleted, DevLogin, LoginResult, Me, MeUpdate, PhoneBind, StaffLogin, WeChatLogin
+
+bp = Blueprint("accounts", url_prefix="/api/v1")
+TAGS = ["accounts"]
+
+
+@bp.post("/auth/wechat")
+@endpoint("Log in with a wx.login() code", tags=TAGS, body=WeChatLogin, response=LoginResult,
+          raises=[wechat.InvalidCode, wechat.WeChatRateLimited, wechat.WeChatUnavailable])
+async def login_wechat(request: Request, *, body: WeChatLogin):
+    return await accounts.login_wechat(body.code)
+
+
+@bp.post("/auth/dev")
+@endpoint("Log in as a WeChat openid without WeChat (development only; 404 when off)", tags=TAGS,
+          body=DevLogin, response=LoginResult, raises=[errors.NotFound])
+async def login_dev(request: Request, *, body: DevLogin):
+    return await accounts.login_dev(body.openid, body.nickname)
+
+
+@bp.post("/auth/staff")
+@endpoint("Log in as staff, editor or admin", tags=TAGS, body=StaffLogin, response=LoginResult,
+          raises=[accounts.BadCredentials, accounts.TooManyAttempts])
+async def login_staff(request: Request, *, body: StaffLogin):
+    return await accounts.login_staff(body.username, body.password)
+
+
+@bp.post("/auth/phone")
+@endpoint("Bind the phone number from getPhoneNumber", tags=TAGS, body=PhoneBind, response=Me,
+          auth_roles=ANY_USER, raises=[wechat.InvalidCode, wechat.WeChatUnavailable])
+async def bind_phone(request: Request, *, body: PhoneBind, user: auth.CurrentUser):
+    return await accounts.bind_phone(user.id, body.code)
+
+
+@bp.post("/auth/logout")
+@endpoint("End this session", tags=TAGS, status=204, auth_roles=ANY_USER)
+async def logout(request: Request, *, user: auth.CurrentUser):
+    await accounts.logout(auth.bearer_token(request) or "")
+
+
+@bp.get("/me")
+@endpoint("Who am I", tags=TAGS, response=Me, auth_roles=ANY_USER)
+async def me(request: Request, *, user: auth.CurrentUser):
+    return await accounts.get_me(user.id)
+
+
+@bp.patch("/me")
+@endpoint("Change my nickname or home location", tags=TAGS, body=MeUpdate, response=Me, auth_roles=ANY_USER)
+async def update_me(request: Request, *, body: MeUpdate, user: auth.CurrentUser):
+    home = None
+    if body.home is not None:
+        from geo import coords
+
+        home = coords.convert((body.home.lon, body.home.lat), body.coord, "wgs84")
+    return await accounts.update_me(user.id, nickname=body.nickname, home=home, clear_home=body.clear_home)
+
+
+@bp.delete("/me")
+@endpoint("Delete my account and personal data (PIPL)", tags=TAGS, response=Deleted, auth_roles=ANY_USER)
+async def delete_me(request: Request, *, user: auth.CurrentUser):
+    await accounts.delete_account(user.id)
+    return {"deleted": True}

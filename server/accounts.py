@@ -1,0 +1,199 @@
+"""Account use cases: log in (WeChat, dev, staff), bind a phone, edit and delete oneself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server import auth, clock, config, errors, pii, ratelimit, registry, storage, wechat
+from server.tables import ROLES, Session, User
+
+log = logging.getLogger("bianmin.accounts")
+
+# OWASP's minimum argon2id profile: about 20 ms a hash, off the event loop.
+hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW_S = 15 * 60
+STAFF_ROLES = ("staff", "editor", "admin")
+_DUMMY_HASH = hasher.hash("bianmin-timing-equaliser")
+
+
+class TooManyAttempts(errors.TooManyRequests):
+    code = "too_many_attempts"
+    message = "登录失败次数过多，请 15 分钟后再试"
+
+
+class BadCredentials(errors.Unauthorized):
+    code = "invalid_credentials"
+    message = "用户名或密码错误"
+
+
+class DevLoginDisabled(errors.NotFound):
+    pass
+
+
+def user_view(user: User) -> dict[str, Any]:
+    """What /api/v1/me shows: the phone masked, nothing else personal."""
+    phone = pii.vault().decrypt(user.phone_enc, context="user.phone") if user.phone_enc else None
+    home = {"lon": user.home_lon, "lat": user.home_lat} if user.home_lon is not None else None
+    return {"id": user.id, "role": user.role, "nickname": user.nickname,
+            "phone": pii.mask_phone(phone) if phone else None, "home": home, "halls": list(user.halls or [])}
+
+
+async def _login(user: User) -> dict[str, Any]:
+    user.last_login_at = clock.now()
+    await user.save(update_fields=["last_login_at"])
+    token, expires_at = await auth.issue_session(user)
+    return {"token": token, "expires_at": expires_at, "user": user_view(user)}
+
+
+async def _resident(openid: str, *, unionid: str | None = None, nickname: str | None = None) -> User:
+    now = clock.now()
+    user, created = await User.get_or_create(
+        openid=openid, defaults={"role": "resident", "nickname": nickname or "", "created_at": now, "updated_at": now})
+    if not created and (unionid and user.unionid != unionid):
+        user.unionid = unionid
+        await user.save(update_fields=["unionid"])
+    elif created and unionid:
+        user.unionid = unionid
+        await user.save(update_fields=["unionid"])
+    if not user.is_active:
+        raise errors.Forbidden("账号已停用")
+    return user
+
+
+async def login_wechat(code: str) -> dict[str, Any]:
+    """wx.login() code -> WeChat session -> our session. The WeChat session key never leaves the server."""
+    try:
+        result = await wechat.client().code_to_session(code)
+    except wechat.WeChatError as exc:
+        raise wechat.login_error(exc) from None
+    user = await _resident(result["openid"], unionid=result.get("unionid"))
+    user.wechat_session_key_enc = pii.vault().encrypt(result["session_key"], context="user.session_key")
+    await user.save(update_fields=["wechat_session_key_enc"])
+    return await _login(user)
+
+
+async def login_dev(openid: str, nickname: str | None) -> dict[str, Any]:
+    """Log in as any WeChat openid without WeChat (development only)."""
+    if not config.current().dev_login:
+        raise DevLoginDisabled()
+    user = await _resident(f"dev-{openid}", nickname=nickname)
+    if nickname and user.nickname != nickname:
+        user.nickname = nickname
+        await user.save(update_fields=["nickname"])
+    return await _login(user)
+
+
+async def login_staff(username: str, password: str) -> dict[str, Any]:
+    """Username and password for staff, editors and admins; 5 failures in 15 minutes lock the name."""
+    name = username.strip().lower()
+    failures, ttl = await ratelimit.failures(f"login:{name}")
+    if failures >= LOCKOUT_FAILURES:
+        raise TooManyAttempts(retry_after=ttl or LOCKOUT_WINDOW_S)
+    user = await User.get_or_none(username=name, role__in=STAFF_ROLES, is_active=True)
+    if not await _password_ok(user.password_hash if user else None, password):
+        count = await ratelimit.add_failure(f"login:{name}", window_s=LOCKOUT_WINDOW_S)
+        log.info("staff login failed", extra={"username": name, "failures": count})
+        raise BadCredentials()
+    await ratelimit.clear_failures(f"login:{name}")
+    return await _login(user)  # type: ignore[arg-type]
+
+
+async def _password_ok(stored: str | None, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+    return await asyncio.to_thread(verify)
+
+
+async def bind_phone(user_id: int, code: str) -> dict[str, Any]:
+    """Store the phone number WeChat vouches for, encrypted, with a keyed hash for lookups."""
+    try:
+        raw = await wechat.client().user_phone_number(code)
+    except wechat.WeChatError as exc:
+        raise wechat.login_error(exc) from None
+    phone = pii.normalize_phone(raw)
+    user = await User.get(id=user_id)
+    user.phone_enc = pii.vault().encrypt(phone, context="user.phone")
+    user.phone_hash = pii.vault().lookup_hash(phone, kind="phone")
+    user.updated_at = clock.now()
+    await user.save(update_fields=["phone_enc", "phone_hash", "updated_at"])
+    return user_view(user)
+
+
+async def get_me(user_id: int) -> dict[str, Any]:
+    return user_view(await User.get(id=user_id))
+
+
+async def update_me(user_id: int, *, nickname: str | None, home: tuple[float, float] | None,
+                    clear_home: bool = False) -> dict[str, Any]:
+    """Change one's nickname or home location (WGS-84 lon, lat)."""
+    user = await User.get(id=user_id)
+    if nickname is not None:
+        user.nickname = nickname
+    if clear_home:
+        user.home_lon = user.home_lat = None
+    elif home is not None:
+        user.home_lon, user.home_lat = home
+    user.updated_at = clock.now()
+    await user.save(update_fields=["nickname", "home_lon", "home_lat", "updated_at"])
+    return user_view(user)
+
+
+async def logout(token: str) -> None:
+    await auth.revoke(token)
+
+
+async def create_user(*, username: str, password: str, role: str, halls: list[int] | None = None) -> User:
+    """Create or update a staff, editor or admin account (``bianmin createuser``)."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    if len(password) < 8:
+        raise ValueError("password must have at least 8 characters")
+    now = clock.now()
+    password_hash = await asyncio.to_thread(hasher.hash, password)
+    user, _ = await User.update_or_create(
+        username=username.strip().lower(),
+        defaults={"role": role, "password_hash": password_hash, "halls": sorted(set(halls or [])),
+                  "is_active": True, "updated_at": now, "created_at": now})
+    await auth.refresh_cached_user(user.id)
+    return user
+
+
+async def set_halls(user_id: int, halls: list[int]) -> None:
+    """Replace a staff member's hall scope; every worker sees it at once."""
+    await User.filter(id=user_id).update(halls=sorted(set(halls)), updated_at=clock.now())
+    await auth.refresh_cached_user(user_id)
+
+
+async def delete_account(user_id: int) -> None:
+    """PIPL erasure: every domain deletes the person's data; the account keeps no personal field."""
+    async with storage.transaction() as conn:
+        for _domain, erase in registry.each("erase"):
+            await erase(user_id, using_db=conn)
+        await User.filter(id=user_id).using_db(conn).update(
+            openid=None, unionid=None, nickname="", phone_enc=None, phone_hash=None, home_lon=None,
+            home_lat=None, wechat_session_key_enc=None, password_hash=None, username=None,
+            is_active=False, deleted_at=clock.now(), updated_at=clock.now())
+    await auth.revoke_all(user_id)
+
+
+async def purge_expired_sessions() -> int:
+    """Delete sessions that ended more than a week ago."""
+    cutoff = clock.now() - timedelta(days=7)
+    return await Session.filter(expires_at__lt=cutoff).delete()
+
+
+def register_jobs(jobs: Any) -> None:
+    jobs.every("purge_expired_sessions", timedelta(hours=1), purge_expired_sessions)
+
+
+assert set(STAFF_ROLES) <= set(ROLES)

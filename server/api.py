@@ -1,0 +1,168 @@
+"""The ``@endpoint`` decorator: parse at the edge, render one way, describe for OpenAPI.
+
+A view declares its query, body and response models; the decorator parses the query string
+and JSON body with pydantic (422 with per-field details, 400 for a body that is not JSON),
+checks the caller's role, calls the handler, and validates and renders what it returns.
+The same declaration feeds ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, Awaitable, Callable
+
+import orjson
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from sanic import HTTPResponse, Request
+
+from server import auth, errors
+
+Handler = Callable[..., Awaitable[Any]]
+ANY_USER = "user"
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    summary: str
+    tags: tuple[str, ...]
+    query: type[BaseModel] | None
+    body: type[BaseModel] | None
+    response: Any
+    status: int
+    roles: tuple[str, ...] | None  # None: public; ("user",): any logged-in account
+    errors: tuple[type[errors.DomainError], ...]
+    content_type: str
+    description: str
+    etag: bool
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_response(value: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
+    return HTTPResponse(dumps(value), status=status, headers=headers, content_type="application/json")
+
+
+def validation_error(exc: ValidationError, *, location: str) -> errors.ValidationFailed:
+    fields = [
+        {
+            "field": ".".join(str(p) for p in err["loc"]) or location,
+            "in": location,
+            "code": err["type"],
+            "message": err["msg"],
+        }
+        for err in exc.errors(include_url=False)
+    ]
+    return errors.ValidationFailed(details={"fields": fields})
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
+    return origin in (list, tuple, set, frozenset)
+
+
+def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
+    """Parse the query string into ``model``; list fields take every repeated value."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in request.args:
+            continue
+        values = request.args.getlist(key)
+        data[key] = values if _is_list(info.annotation) else values[-1]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, location="query") from None
+
+
+def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    """Parse the JSON body into ``model``: 400 when it is not JSON, 422 when fields are wrong."""
+    raw = request.body or b""
+    if not raw.strip():
+        payload: Any = {}
+    else:
+        try:
+            payload = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise errors.MalformedJSON() from None
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise validation_error(exc, location="body") from None
+
+
+def render(spec: EndpointSpec, request: Request, result: Any) -> HTTPResponse:
+    if isinstance(result, HTTPResponse):
+        return result
+    if spec.status == 204:
+        return HTTPResponse(status=204)
+    if spec.response is not None:
+        adapter = _adapter(spec.response)
+        value = adapter.dump_python(adapter.validate_python(result, from_attributes=True), mode="json")
+    elif isinstance(result, BaseModel):
+        value = result.model_dump(mode="json")
+    else:
+        value = result
+    body = dumps(value)
+    if spec.etag:
+        tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers = {"ETag": tag, "Cache-Control": "no-cache"}
+        if tag in (request.headers.get("if-none-match") or ""):
+            return HTTPResponse(status=304, headers=headers)
+        return HTTPResponse(body, status=spec.status, headers=headers, content_type="application/json")
+    return HTTPResponse(body, status=spec.status, content_type="application/json")
+
+
+_adapters: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    adapter = _adapters.get(tp)
+    if adapter is None:
+        adapter = _adapters[tp] = TypeAdapter(tp)
+    return adapter
+
+
+def endpoint(
+    summary: str,
+    *,
+    tags: typing.Sequence[str] = (),
+    query: type[BaseModel] | None = None,
+    body: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    auth_roles: str | typing.Sequence[str] | None = None,
+    raises: typing.Sequence[type[errors.DomainError]] = (),
+    content_type: str = "application/json",
+    description: str = "",
+    etag: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Declare a JSON API endpoint; the handler receives ``query``, ``body`` and ``user`` keywords as declared."""
+    roles = (auth_roles,) if isinstance(auth_roles, str) else (tuple(auth_roles) if auth_roles else None)
+    spec = EndpointSpec(summary, tuple(tags), query, body, response, status, roles, tuple(raises),
+                        content_type, description, etag)
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            if roles is not None:
+                wanted = () if roles == (ANY_USER,) else roles
+                kwargs["user"] = await auth.require(request, *wanted)
+            if query is not None:
+                kwargs["query"] = parse_query(request, query)
+            if body is not None:
+                kwargs["body"] = parse_body(request, body)
+            return render(spec, request, await handler(request, *args, **kwargs))
+
+        wrapper.__bianmin_endpoint__ = spec  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

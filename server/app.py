@@ -1,0 +1,116 @@
+"""The app factory: blueprints, listeners, middleware and error rendering. No domain code."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+
+from sanic import HTTPResponse, Request, Sanic
+from sanic import exceptions as sanic_errors
+from sanic_ext import Extend
+
+from server import config, errors, logs, registry, storage, wechat
+from server.api import json_response
+from server.config import Settings
+
+log = logging.getLogger("bianmin.app")
+access_log = logging.getLogger("bianmin.access")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+SANIC_ERRORS: dict[type[Exception], type[errors.DomainError]] = {
+    sanic_errors.NotFound: errors.NotFound,
+    sanic_errors.MethodNotAllowed: errors.MethodNotAllowed,
+    sanic_errors.PayloadTooLarge: errors.PayloadTooLarge,
+}
+
+
+def create_app(settings: Settings | None = None, *, own_storage: bool = True, name: str = "bianmin") -> Sanic:
+    """Assemble the server. With ``own_storage=False`` the caller has opened storage (tests)."""
+    settings = config.install(settings or config.current())
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.ACCESS_LOG = False
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.KEEP_ALIVE_TIMEOUT = 75
+    Extend(app, config={"oas": False, "health": False, "cors": True, "cors_origins": "*",
+                        "cors_allow_headers": ["authorization", "content-type", "idempotency-key", "x-request-id"]})
+    app.ctx.settings = settings
+    for _domain, blueprint in registry.each("blueprints"):
+        app.blueprint(blueprint)
+    _install_middleware(app)
+    _install_errors(app)
+    _install_listeners(app, settings, own_storage=own_storage)
+    return app
+
+
+def _install_middleware(app: Sanic) -> None:
+    @app.on_request(priority=100)
+    async def start(request: Request) -> None:
+        given = request.headers.get("x-request-id") or ""
+        request.ctx.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request.ctx.started = time.perf_counter()
+        logs.request_id.set(request.ctx.request_id)
+        # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not.
+        limit = request.app.config.REQUEST_MAX_SIZE
+        declared = request.headers.get("content-length")
+        if (declared and declared.isdigit() and int(declared) > limit) or len(request.body or b"") > limit:
+            raise errors.PayloadTooLarge(details={"limit_bytes": limit})
+
+    @app.on_response(priority=100)
+    async def finish(request: Request, response: HTTPResponse) -> None:
+        request_id = getattr(request.ctx, "request_id", None) or uuid.uuid4().hex
+        response.headers["X-Request-ID"] = request_id
+        started = getattr(request.ctx, "started", None)
+        user = getattr(request.ctx, "user", None)
+        access_log.info(
+            "%s %s %s", request.method, request.path, response.status,
+            extra={"request_id": request_id, "route": request.route.path if request.route else None,
+                   "method": request.method, "status": response.status,
+                   "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                   "user_id": user.id if user else None},
+        )
+
+
+def _install_errors(app: Sanic) -> None:
+    @app.exception(Exception)
+    async def render_error(request: Request, exc: Exception) -> HTTPResponse:
+        if isinstance(exc, errors.DomainError):
+            error = exc
+        elif type(exc) in SANIC_ERRORS:
+            error = SANIC_ERRORS[type(exc)]()
+        elif isinstance(exc, sanic_errors.SanicException) and 400 <= (exc.status_code or 500) < 500:
+            error = errors.BadRequest(details={"reason": str(exc)})
+            error.status = exc.status_code
+        else:
+            log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc,
+                      extra={"request_id": getattr(request.ctx, "request_id", None)})
+            error = errors.InternalError(details={"request_id": getattr(request.ctx, "request_id", None)})
+        return json_response(error.body(), status=error.status, headers=dict(error.headers))
+
+
+def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> None:
+    @app.before_server_start
+    async def open_resources(app: Sanic) -> None:
+        logs.setup(settings.log_level)
+        if own_storage:
+            await storage.open_storage(settings)
+        wechat.install(wechat.WeChat(settings=settings, storage=storage.current()))
+        for _domain, startup in registry.each("startup"):
+            await startup()
+        app.ctx.worker_stop = None
+        if settings.run_worker and own_storage:
+            from server import worker
+
+            app.ctx.worker_stop = asyncio.Event()
+            app.ctx.worker_task = asyncio.create_task(worker.run(app.ctx.worker_stop))
+
+    @app.before_server_stop
+    async def close_resources(app: Sanic) -> None:
+        if getattr(app.ctx, "worker_stop", None) is not None:
+            app.ctx.worker_stop.set()
+            await app.ctx.worker_task
+        if own_storage:
+            await storage.close_storage()

@@ -1,0 +1,185 @@
+"""Sessions and roles.
+
+A session token is 32 random bytes (URL-safe base64) sent as ``Authorization: Bearer``.
+The database keeps only its SHA-256 hash; Redis caches the hash -> user mapping so most
+requests never touch the database. When Redis is down sessions fall back to the database:
+slower, but nobody is logged out. Expiry slides: each use within the last part of the
+lifetime pushes it out again. Works the same on every worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from redis.exceptions import RedisError
+from sanic import Request
+
+from server import clock, errors, storage
+from server.tables import Session, User
+
+log = logging.getLogger("bianmin.auth")
+
+SESSION_TTL = {
+    "resident": timedelta(days=30),
+    "enterprise": timedelta(days=30),
+    "staff": timedelta(hours=12),
+    "editor": timedelta(hours=12),
+    "admin": timedelta(hours=12),
+}
+SLIDE_AFTER = 0.1  # extend once a tenth of the lifetime has been used
+CACHE_TTL_S = 300
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is calling: what every permission check needs, nothing personal."""
+
+    id: int
+    role: str
+    halls: tuple[int, ...] = ()
+
+    def can_serve(self, hall_id: int) -> bool:
+        return self.role == "admin" or hall_id in self.halls
+
+    def has_role(self, *roles: str) -> bool:
+        return not roles or self.role in roles or self.role == "admin"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _cache_key(token_hash: str) -> str:
+    return storage.key("session", token_hash)
+
+
+async def _cache_put(token_hash: str, user: User, expires_at: datetime) -> None:
+    value = orjson.dumps({"id": user.id, "role": user.role, "halls": list(user.halls or []),
+                          "exp": expires_at.isoformat()})
+    try:
+        await storage.redis().set(_cache_key(token_hash), value, ex=CACHE_TTL_S)
+    except RedisError as exc:
+        log.warning("session cache unavailable: %s", type(exc).__name__)
+
+
+async def issue_session(user: User) -> tuple[str, datetime]:
+    """Create a session for ``user``; returns (token, expires_at)."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    expires_at = now + SESSION_TTL.get(user.role, timedelta(hours=12))
+    await Session.create(token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=expires_at)
+    await _cache_put(hash_token(token), user, expires_at)
+    return token, expires_at
+
+
+async def _from_cache(token_hash: str) -> dict[str, Any] | None:
+    try:
+        raw = await storage.redis().get(_cache_key(token_hash))
+    except RedisError as exc:
+        log.warning("session cache unavailable, using the database: %s", type(exc).__name__)
+        return None
+    return orjson.loads(raw) if raw else None
+
+
+async def _from_database(token_hash: str) -> dict[str, Any] | None:
+    session = await Session.get_or_none(token_hash=token_hash, revoked_at=None).select_related("user")
+    if session is None or not session.user.is_active or session.user.deleted_at is not None:
+        return None
+    await _cache_put(token_hash, session.user, session.expires_at)
+    user = session.user
+    return {"id": user.id, "role": user.role, "halls": list(user.halls or []), "exp": session.expires_at.isoformat()}
+
+
+async def _slide(token_hash: str, entry: dict[str, Any], expires_at: datetime) -> None:
+    ttl = SESSION_TTL.get(entry["role"], timedelta(hours=12))
+    now = clock.now()
+    if expires_at - now > ttl * (1 - SLIDE_AFTER):
+        return
+    new_expiry = now + ttl
+    await Session.filter(token_hash=token_hash, revoked_at=None).update(expires_at=new_expiry)
+    entry["exp"] = new_expiry.isoformat()
+    try:
+        await storage.redis().set(_cache_key(token_hash), orjson.dumps(entry), ex=CACHE_TTL_S)
+    except RedisError:
+        pass
+
+
+async def resolve_token(token: str) -> CurrentUser | None:
+    """The user a bearer token belongs to, or None when it is unknown, revoked or expired."""
+    token_hash = hash_token(token)
+    entry = await _from_cache(token_hash) or await _from_database(token_hash)
+    if entry is None:
+        return None
+    expires_at = datetime.fromisoformat(entry["exp"])
+    if expires_at <= clock.now():
+        return None
+    await _slide(token_hash, entry, expires_at)
+    return CurrentUser(id=entry["id"], role=entry["role"], halls=tuple(entry["halls"]))
+
+
+async def revoke(token: str) -> None:
+    """End one session now, on every worker."""
+    token_hash = hash_token(token)
+    await Session.filter(token_hash=token_hash).update(revoked_at=clock.now())
+    await _forget(token_hash)
+
+
+async def revoke_all(user_id: int) -> None:
+    """End every session of a user (account deletion, role change)."""
+    hashes = await Session.filter(user_id=user_id, revoked_at=None).values_list("token_hash", flat=True)
+    await Session.filter(user_id=user_id, revoked_at=None).update(revoked_at=clock.now())
+    for token_hash in hashes:
+        await _forget(token_hash)
+
+
+async def refresh_cached_user(user_id: int) -> None:
+    """Drop cached sessions of a user whose role or halls changed, so every worker rereads them."""
+    hashes = await Session.filter(user_id=user_id, revoked_at=None).values_list("token_hash", flat=True)
+    for token_hash in hashes:
+        await _forget(token_hash)
+
+
+async def _forget(token_hash: str) -> None:
+    try:
+        await storage.redis().delete(_cache_key(token_hash))
+    except RedisError:
+        log.warning("could not drop a cached session; it expires within %s s", CACHE_TTL_S)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def current_user(request: Request) -> CurrentUser | None:
+    """The caller, or None for an anonymous request (cached on the request)."""
+    if hasattr(request.ctx, "user"):
+        return request.ctx.user
+    token = bearer_token(request)
+    user = await resolve_token(token) if token else None
+    request.ctx.user = user
+    return user
+
+
+async def require(request: Request, *roles: str, hall: int | None = None) -> CurrentUser:
+    """The caller, who must be logged in, hold one of ``roles`` (admins hold all) and serve ``hall``.
+
+    401 without a valid token; 403 ``forbidden`` outside the role or the hall scope.
+    """
+    user = await current_user(request)
+    if user is None:
+        raise errors.Unauthorized()
+    if not user.has_role(*roles):
+        raise errors.Forbidden(details={"required_role": list(roles)})
+    if hall is not None and not user.can_serve(hall):
+        raise errors.Forbidden("无权管理该服务大厅", details={"hall_id": hall})
+    return user

@@ -1,0 +1,155 @@
+"""The ``bianmin`` command line: serve, migrate, seed-demo, worker, createuser, and domain commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from functools import partial
+from typing import Any, Awaitable, Callable
+
+from server import config, logs, registry, storage
+from server.config import ConfigError, Settings
+
+Command = Callable[[argparse.Namespace], Awaitable[int | None]]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "workers", None):
+        overrides["BIANMIN_WORKERS"] = str(args.workers)
+    return config.install(config.load_settings(overrides=overrides))
+
+
+async def with_storage(args: argparse.Namespace, command: Command) -> int | None:
+    """Open storage (and the WeChat client) around an async command."""
+    from server import wechat
+
+    settings = config.current()
+    await storage.open_storage(settings)
+    wechat.install(wechat.WeChat(settings=settings, storage=storage.current()))
+    try:
+        return await command(args)
+    finally:
+        await storage.close_storage()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from server.app import create_app
+
+    settings = config.current()
+    loader = AppLoader(factory=partial(create_app, settings))
+    app = loader.load()
+    app.prepare(host=args.host, port=args.port, workers=settings.workers, access_log=False,
+                motd=settings.env == "dev", single_process=settings.workers == 1)
+    if settings.workers == 1:
+        Sanic.serve_single(primary=app)
+    else:
+        Sanic.serve(primary=app, app_loader=loader)
+    return 0
+
+
+async def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = config.current()
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            print(f"  applied {app_label}.{name}")
+
+    await storage.migrate(settings, progress=progress)
+    await storage.close_storage()
+    await storage.open_storage(settings)
+    try:
+        await storage.load_reference_data()
+    finally:
+        await storage.close_storage()
+    print("migrations applied; reference data loaded")
+    return 0
+
+
+async def cmd_seed_demo(args: argparse.Namespace) -> int:
+    for domain, seed in registry.each("demo"):
+        print(f"seeding demo data: {domain.label}")
+        await seed()
+    return 0
+
+
+async def cmd_createuser(args: argparse.Namespace) -> int:
+    from server import accounts
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = await accounts.create_user(username=args.username, password=password, role=args.role, halls=args.hall)
+    except ValueError as exc:
+        print(f"bianmin createuser: {exc}", file=sys.stderr)
+        return 2
+    print(f"user {user.username} (id {user.id}, role {user.role}, halls {user.halls}) saved")
+    return 0
+
+
+async def cmd_worker(args: argparse.Namespace) -> int:
+    from server import worker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await worker.run(stop)
+    return 0
+
+
+def cmd_makemigrations(args: argparse.Namespace) -> int:
+    """Developers: write migrations for model changes (tortoise's own autodetector)."""
+    from tortoise.cli import cli as tortoise_cli
+
+    config_module = "server._migration_config"
+    return asyncio.run(tortoise_cli.run_cli_async(["-c", f"{config_module}.TORTOISE_ORM", "makemigrations",
+                                                   *args.app_labels]))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bianmin", description="便民: the district's service backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="worker processes (default BIANMIN_WORKERS)")
+    serve.set_defaults(sync=cmd_serve)
+    sub.add_parser("migrate", help="apply migrations and load reference data").set_defaults(run=cmd_migrate, raw=True)
+    sub.add_parser("seed-demo", help="create the demo district (idempotent)").set_defaults(run=cmd_seed_demo)
+    sub.add_parser("worker", help="send notifications and run periodic jobs").set_defaults(run=cmd_worker)
+    create = sub.add_parser("createuser", help="create a staff, editor or admin account; password on stdin")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["staff", "editor", "admin"])
+    create.add_argument("--hall", type=int, action="append", default=[], help="hall id (staff scope), repeatable")
+    create.set_defaults(run=cmd_createuser)
+    mk = sub.add_parser("makemigrations", help="(developers) write migrations for model changes")
+    mk.add_argument("app_labels", nargs="*")
+    mk.set_defaults(sync=cmd_makemigrations)
+    for _domain, register in registry.each("cli"):
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"bianmin: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logs.setup(settings.log_level)
+    if hasattr(args, "sync"):
+        return args.sync(args) or 0
+    if getattr(args, "raw", False):
+        return asyncio.run(args.run(args)) or 0
+    return asyncio.run(with_storage(args, args.run)) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The one clock. Every "now" in bianmin comes from here, never from the database's now().
+
+Tests move time with :func:`freeze` / :func:`advance`; production reads the system clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from server import config
+
+_frozen: datetime | None = None
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware (UTC)."""
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(timezone.utc) + _offset
+
+
+def local_now() -> datetime:
+    """The current instant in the district's time zone (what people see)."""
+    return now().astimezone(config.current().tz)
+
+
+def today() -> date:
+    """Today's date in the district's time zone."""
+    return local_now().date()
+
+
+def freeze(at: datetime) -> None:
+    """Stop the clock at ``at`` (tests only)."""
+    global _frozen
+    if at.tzinfo is None:
+        raise ValueError("freeze() needs a timezone-aware datetime")
+    _frozen = at
+
+
+def advance(delta: timedelta) -> None:
+    """Move the clock forward (frozen or running) by ``delta`` (tests only)."""
+    global _frozen, _offset
+    if _frozen is not None:
+        _frozen += delta
+    else:
+        _offset += delta
+
+
+def reset() -> None:
+    """Back to the real system clock."""
+    global _frozen, _offset
+    _frozen = None
+    _offset = timedelta(0)

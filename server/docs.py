@@ -1,0 +1,40 @@
+"""``/openapi.json`` and ``/docs``: the API document and Swagger UI, served without any CDN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from sanic import Blueprint, Request, html
+
+from server import openapi
+from server.api import json_response
+
+bp = Blueprint("docs")
+bp.static("/docs/static", str(Path(swagger_ui_bundle.swagger_ui_path)), name="swagger_static")
+
+PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>bianmin 便民 API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script src="/docs/static/swagger-ui-standalone-preset.js"></script>
+<script>
+window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
+  validatorUrl: null});
+</script></body></html>"""
+
+
+@bp.get("/openapi.json")
+async def openapi_document(request: Request):
+    document = getattr(request.app.ctx, "openapi", None)
+    if document is None:
+        document = request.app.ctx.openapi = openapi.build(request.app)
+    return json_response(document)
+
+
+@bp.get("/docs")
+async def docs_page(request: Request):
+    return html(PAGE)

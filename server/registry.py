@@ -1,0 +1,54 @@
+"""The list of domain packages and what each contributes to the assembled system.
+
+Entries name modules by string so that importing the registry imports no domain code;
+the app factory, the command line and storage resolve them when they need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class Domain:
+    label: str                          # Tortoise app label
+    tables: str                         # module with the Tortoise models
+    migrations: str                     # package with the committed migrations
+    blueprints: tuple[str, ...] = ()    # "module:attr" Sanic blueprints
+    reference: str | None = None        # "module:func": async, idempotent reference data (run by migrate)
+    demo: str | None = None             # "module:func": async part of `bianmin seed-demo`
+    cli: str | None = None              # "module:func": registers extra sub-commands on an argparse subparsers
+    worker: str | None = None           # "module:func": registers outbox handlers and periodic jobs
+    startup: str | None = None          # "module:func": async, run once per server process after storage opens
+    erase: str | None = None            # "module:func": async (user_id, *, using_db), PIPL account deletion
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain(
+        label="server",
+        tables="server.tables",
+        migrations="server.migrations",
+        blueprints=("server.health:bp", "server.account_views:bp", "server.docs:bp"),
+        demo="server.demo:seed",
+        worker="server.accounts:register_jobs",
+    ),
+)
+
+
+def resolve(target: str) -> Any:
+    """Import "package.module:attr" and return the attribute."""
+    module_name, _, attr = target.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attr) if attr else module
+
+
+def each(field: str) -> Iterator[tuple[Domain, Any]]:
+    """Yield (domain, resolved object) for every domain that sets ``field``."""
+    for domain in DOMAINS:
+        targets = getattr(domain, field)
+        if targets is None:
+            continue
+        for target in targets if isinstance(targets, tuple) else (targets,):
+            yield domain, resolve(target)

@@ -1,0 +1,65 @@
+"""Request and response models of the account endpoints, and shared building blocks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Coord = Literal["wgs84", "gcj02", "bd09"]
+
+
+class Strict(BaseModel):
+    """Request bodies reject unknown fields, so a typo is a 422 rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LonLat(BaseModel):
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+
+class Me(BaseModel):
+    id: int
+    role: str
+    nickname: str
+    phone: str | None = Field(description="masked, e.g. 138****5678")
+    home: LonLat | None
+    halls: list[int]
+
+
+class LoginResult(BaseModel):
+    token: str
+    expires_at: datetime
+    user: Me
+
+
+class WeChatLogin(Strict):
+    code: str = Field(min_length=1, max_length=128, description="the code from wx.login()")
+
+
+class DevLogin(Strict):
+    openid: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    nickname: str | None = Field(default=None, max_length=32)
+
+
+class StaffLogin(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class PhoneBind(Strict):
+    code: str = Field(min_length=1, max_length=128, description="the code from open-type=getPhoneNumber")
+
+
+class MeUpdate(Strict):
+    nickname: str | None = Field(default=None, min_length=1, max_length=32)
+    home: LonLat | None = None
+    coord: Coord = Field(default="wgs84", description="coordinate system of home")
+    clear_home: bool = False
+
+
+class Deleted(BaseModel):
+    deleted: bool

@@ -1,0 +1,158 @@
+"""Storage: Tortoise ORM on SQLite or PostgreSQL, and Redis (real or in-process fakeredis).
+
+Both are chosen by URL alone (``BIANMIN_DATABASE_URL``, ``BIANMIN_REDIS_URL``). Storage is
+process-wide, like Tortoise itself: the server opens it once per worker process, the CLI
+once per command, the tests once per backend.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import fakeredis
+import redis as redis_sync_lib
+import redis.asyncio as redis_lib
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from server import config, registry
+from server.config import Settings
+
+log = logging.getLogger("bianmin.storage")
+REDIS_TIMEOUT_S = 1.0
+
+
+@dataclass
+class Storage:
+    settings: Settings
+    redis: redis_lib.Redis
+    redis_sync: redis_sync_lib.Redis  # for wechatpy's synchronous token storage
+    prefix: str
+
+    def key(self, *parts: object) -> str:
+        return self.prefix + ":".join(str(p) for p in parts)
+
+
+_current: Storage | None = None
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """The Tortoise configuration for every registered domain."""
+    apps = {
+        d.label: {"models": [d.tables], "migrations": d.migrations, "default_connection": "default"}
+        for d in registry.DOMAINS
+    }
+    return {
+        "connections": {"default": settings.database_url},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _redis_clients(settings: Settings) -> tuple[redis_lib.Redis, redis_sync_lib.Redis]:
+    if settings.redis_url is None:
+        server = fakeredis.FakeServer()
+        return (
+            fakeredis.FakeAsyncRedis(server=server, decode_responses=True),
+            fakeredis.FakeRedis(server=server, decode_responses=True),
+        )
+    options = {"decode_responses": True, "socket_timeout": REDIS_TIMEOUT_S, "socket_connect_timeout": REDIS_TIMEOUT_S}
+    return (
+        redis_lib.Redis.from_url(settings.redis_url, health_check_interval=30, **options),
+        redis_sync_lib.Redis.from_url(settings.redis_url, **options),
+    )
+
+
+def _ensure_sqlite_dir(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite://"):
+        from pathlib import Path
+
+        path = settings.database_url[len("sqlite://"):].split("?")[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_storage(settings: Settings | None = None) -> Storage:
+    """Connect the database and Redis for this process and make them current."""
+    global _current
+    settings = settings or config.current()
+    _ensure_sqlite_dir(settings)
+    # The global fallback makes the ORM visible to request tasks that Sanic starts in another context.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    redis_async, redis_sync = _redis_clients(settings)
+    _current = Storage(settings=settings, redis=redis_async, redis_sync=redis_sync, prefix=settings.redis_prefix)
+    return _current
+
+
+async def close_storage() -> None:
+    """Close the connections opened by :func:`open_storage`."""
+    global _current
+    if _current is not None:
+        await _current.redis.aclose()
+        _current.redis_sync.close()
+        _current = None
+    await Tortoise.close_connections()
+
+
+def current() -> Storage:
+    if _current is None:
+        raise RuntimeError("storage is not open: call open_storage() first")
+    return _current
+
+
+def redis() -> redis_lib.Redis:
+    """The process's async Redis client."""
+    return current().redis
+
+
+def key(*parts: object) -> str:
+    """A Redis key under this deployment's prefix."""
+    return current().key(*parts)
+
+
+def db() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def dialect() -> str:
+    """"sqlite" or "postgres"."""
+    return db().capabilities.dialect
+
+
+def transaction() -> Any:
+    """An async context manager for one database transaction (yields the connection)."""
+    return in_transaction("default")
+
+
+async def migrate(settings: Settings, *, progress: Callable[[str, str, str], object] | None = None) -> None:
+    """Apply every committed migration of every domain (``bianmin migrate``)."""
+    from tortoise.migrations.api import migrate as tortoise_migrate
+
+    _ensure_sqlite_dir(settings)
+    await tortoise_migrate(config=tortoise_config(settings), progress=progress)
+
+
+async def load_reference_data() -> None:
+    """Load every domain's reference data (category tree, agencies, ...); idempotent."""
+    for _domain, loader in registry.each("reference"):
+        await loader()
+
+
+async def readiness() -> dict[str, str]:
+    """{"database": "ok"|reason, "redis": "ok"|reason}."""
+    status: dict[str, str] = {}
+    try:
+        await db().execute_query("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        status["database"] = f"unreachable: {type(exc).__name__}"
+    try:
+        await redis().ping()
+        status["redis"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        status["redis"] = f"unreachable: {type(exc).__name__}"
+    return status

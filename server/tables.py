@@ -1,0 +1,68 @@
+"""Tortoise models owned by server/: accounts, sessions and the transactional outbox."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+ROLES = ("resident", "enterprise", "staff", "editor", "admin")
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    role = fields.CharField(max_length=16, db_index=True)
+    openid = fields.CharField(max_length=64, unique=True, null=True)
+    unionid = fields.CharField(max_length=64, null=True, db_index=True)
+    username = fields.CharField(max_length=64, unique=True, null=True)
+    password_hash = fields.CharField(max_length=255, null=True)
+    nickname = fields.CharField(max_length=64, default="")
+    phone_enc = fields.TextField(null=True)
+    phone_hash = fields.CharField(max_length=64, null=True, db_index=True)
+    home_lon = fields.FloatField(null=True)
+    home_lat = fields.FloatField(null=True)
+    halls = fields.JSONField(default=list)  # staff scope: hall ids
+    wechat_session_key_enc = fields.TextField(null=True)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    last_login_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "users"
+
+
+class Session(Model):
+    """An opaque bearer token, stored only as its SHA-256 hash."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user = fields.ForeignKeyField("server.User", related_name="sessions", on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "sessions"
+
+
+class OutboxMessage(Model):
+    """A side effect (a WeChat message, a fan-out) written in the same transaction as its cause."""
+
+    id = fields.BigIntField(primary_key=True)
+    topic = fields.CharField(max_length=64)
+    payload = fields.JSONField(default=dict)
+    dedup_key = fields.CharField(max_length=160, unique=True, null=True)
+    group_key = fields.CharField(max_length=64, null=True, db_index=True)
+    status = fields.CharField(max_length=16, default="pending")  # pending|sent|failed|cancelled
+    due_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    locked_by = fields.CharField(max_length=64, null=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox"
+        indexes = (("status", "due_at"),)
