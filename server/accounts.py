@@ -192,8 +192,4 @@ async def purge_expired_sessions() -> int:
     return await Session.filter(expires_at__lt=cutoff).delete()
 
 
-def register_jobs(jobs: Any) -> None:
-    jobs.every("purge_expired_sessions", timedelta(hours=1), purge_expired_sessions)
-
-
 assert set(STAFF_ROLES) <= set(ROLES)

@@ -30,9 +30,10 @@ DOMAINS: tuple[Domain, ...] = (
         label="server",
         tables="server.tables",
         migrations="server.migrations",
-        blueprints=("server.health:bp", "server.account_views:bp", "server.docs:bp"),
+        blueprints=("server.health:bp", "server.account_views:bp", "server.push_views:bp", "server.docs:bp"),
         demo="server.demo:seed",
-        worker="server.accounts:register_jobs",
+        worker="server.jobs:register",
+        erase="server.notify:erase",
     ),
 )
 

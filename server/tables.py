@@ -66,3 +66,34 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox"
         indexes = (("status", "due_at"),)
+
+
+class PushGrant(Model):
+    """What wx.requestSubscribeMessage returned for one template: one-time grants are counted, spent per message."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("server.User", related_name="push_grants", on_delete=fields.CASCADE)
+    template_id = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=16)  # one_time | long_term
+    status = fields.CharField(max_length=16)  # accept | reject | ban
+    remaining = fields.IntField(default=0)  # one-time messages still allowed
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "push_grants"
+        unique_together = (("user", "template_id"),)
+
+
+class PushLog(Model):
+    """Anonymous-enough record of each send attempt: what was sent to whom, for audit and exactly-once checks."""
+
+    id = fields.BigIntField(primary_key=True)
+    user_id = fields.IntField(db_index=True)
+    purpose = fields.CharField(max_length=32)
+    template_id = fields.CharField(max_length=64)
+    outcome = fields.CharField(max_length=24)  # sent | refused | no_grant | no_template | no_openid | failed
+    outbox_id = fields.BigIntField(null=True, unique=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "push_log"

@@ -1,8 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-import functools
-from json import dumps, loads
+from orjson import loads
 from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('topic', fields.CharField(max_length=64)),
-                ('payload', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('payload', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('dedup_key', fields.CharField(null=True, unique=True, max_length=160)),
                 ('group_key', fields.CharField(null=True, db_index=True, max_length=64)),
                 ('status', fields.CharField(default='pending', max_length=16)),
@@ -28,6 +28,20 @@ class Migration(migrations.Migration):
                 ('processed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'outbox', 'app': 'server', 'indexes': [Index(fields=['status', 'due_at'])], 'pk_attr': 'id', 'table_description': 'A side effect (a WeChat message, a fan-out) written in the same transaction as its cause.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PushLog',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user_id', fields.IntField(db_index=True)),
+                ('purpose', fields.CharField(max_length=32)),
+                ('template_id', fields.CharField(max_length=64)),
+                ('outcome', fields.CharField(max_length=24)),
+                ('outbox_id', fields.BigIntField(null=True, unique=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'push_log', 'app': 'server', 'pk_attr': 'id', 'table_description': 'Anonymous-enough record of each send attempt: what was sent to whom, for audit and exactly-once checks.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -44,7 +58,7 @@ class Migration(migrations.Migration):
                 ('phone_hash', fields.CharField(null=True, db_index=True, max_length=64)),
                 ('home_lon', fields.FloatField(null=True)),
                 ('home_lat', fields.FloatField(null=True)),
-                ('halls', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('halls', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
                 ('wechat_session_key_enc', fields.TextField(null=True, unique=False)),
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
@@ -53,6 +67,20 @@ class Migration(migrations.Migration):
                 ('deleted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'users', 'app': 'server', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PushGrant',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('server.User', source_field='user_id', db_constraint=True, to_field='id', related_name='push_grants', on_delete=OnDelete.CASCADE)),
+                ('template_id', fields.CharField(max_length=64)),
+                ('kind', fields.CharField(max_length=16)),
+                ('status', fields.CharField(max_length=16)),
+                ('remaining', fields.IntField(default=0)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'push_grants', 'app': 'server', 'unique_together': (('user', 'template_id'),), 'pk_attr': 'id', 'table_description': 'What wx.requestSubscribeMessage returned for one template: one-time grants are counted, spent per message.'},
             bases=['Model'],
         ),
         ops.CreateModel(

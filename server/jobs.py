@@ -1,0 +1,13 @@
+"""server/'s own outbox handlers and periodic jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from server import accounts, notify
+from server.worker import Jobs
+
+
+def register(jobs: Jobs) -> None:
+    jobs.handler(notify.TOPIC, notify.send_push)
+    jobs.every("purge_expired_sessions", timedelta(hours=1), accounts.purge_expired_sessions)
