@@ -24,6 +24,7 @@ import pytest
 import redis as redis_sync
 from sanic import Sanic
 from tortoise import Tortoise
+from tortoise.backends.base import executor
 
 from server import clock, config, storage, wechat
 from server.config import Settings
@@ -126,6 +127,9 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         settings = base_settings(tmp, fake_wechat, database_url=config._database_url("test", pg_url),
                                  redis_url=REDIS_URL)
     config.install(settings)
+    # Tortoise caches prepared INSERT statements by connection name, not dialect: the same process
+    # switching from SQLite to PostgreSQL must forget them.
+    executor.EXECUTOR_CACHE.clear()
     await storage.migrate(settings)
     await Tortoise.close_connections()
     await storage.open_storage(settings)
