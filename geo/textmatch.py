@@ -1,0 +1,82 @@
+"""The ``q`` filter: Chinese substring of name or address, or pinyin initials of the name.
+
+``sqjk`` finds 社区健康服务中心 because its initials are ``sqjkfwzx``. Each POI gets a search key
+once (when the index is built); a query is then a plain substring test over all keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg as simple_seg
+
+_FIELD_SEP = "\x1f"  # never survives normalize_query, so a match cannot span two fields
+_RECORD_SEP = "\n"
+_DROP = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def normalize_query(text: str) -> str:
+    """Fold full-width forms and case and drop whitespace, as done to the search keys."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+@lru_cache(maxsize=1 << 18)
+def name_initials(name: str) -> str:
+    """Pinyin initials of a name, lowercase; Latin letters and digits are kept as written."""
+    # pypinyin costs ~50 us a name; splitting into words first (pypinyin's own segmenter,
+    # so polyphones like 长者 still read right) lets words shared by many names be cached.
+    initials = "".join(_word_initials(word) for word in simple_seg(normalize_query(name)))
+    return "".join(ch for ch in initials if ch.isascii() and ch.isalnum())
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_initials(word: str) -> str:
+    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default"))
+
+
+def search_key(name: str, address: str) -> str:
+    """Precomputed key of one POI: normalised name, address and name initials."""
+    return _FIELD_SEP.join((normalize_query(name), normalize_query(address), name_initials(name)))
+
+
+def key_matches(key: str, query: str) -> bool:
+    """Whether a search key matches a raw query (an empty query matches everything)."""
+    needle = normalize_query(query)
+    return needle in key
+
+
+class SearchKeys:
+    """All POIs' search keys joined into one string, so a rare query costs one C-level scan."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        """Build once per index from :func:`search_key` values (in index order)."""
+        self._keys = list(keys)
+        self._text = _RECORD_SEP.join(self._keys)
+        lengths = np.fromiter((len(k) + 1 for k in self._keys), np.int64, len(self._keys))
+        self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def mask(self, query: str) -> NDArray[np.bool_]:
+        """Boolean array, true where the POI matches ``query``."""
+        needle = normalize_query(query)
+        n = len(self._keys)
+        if not needle:
+            return np.ones(n, dtype=bool)
+        hits = self._text.count(needle)
+        if hits > n // 8:
+            # Common queries would yield a match object per hit; testing every key is cheaper.
+            return np.fromiter((needle in k for k in self._keys), bool, n)
+        positions = np.fromiter(
+            (m.start() for m in re.finditer(re.escape(needle), self._text)), np.int64, hits
+        )
+        found = np.zeros(n, dtype=bool)
+        found[np.searchsorted(self._starts, positions, side="right") - 1] = True
+        return found
