@@ -7,7 +7,8 @@ about ``cell_m`` wide, sorted row by row, so a query reads one contiguous slice 
 Positions: the caller passes arrays in its own order (say, a list of Poi). Every result and every
 ``mask`` refers to positions in that order. ``mask`` is a boolean array (true = keep) built from
 the filters with :func:`codes_mask` (categories, status), :class:`geo.hours.OpenNowTable`,
-:class:`geo.textmatch.SearchKeys` and :func:`combine_masks`.
+:class:`geo.textmatch.SearchKeys` and :func:`combine_masks`; a mask used for many queries can be
+prepared once (:meth:`SpatialIndex.prepare_mask`). The radius queries live in geo/spatial_nearby.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from geo.coords import EARTH_RADIUS_M
+from geo.spatial_nearby import NearbyMixin, NearbyPage, PreparedMask
+
+__all__ = ["BboxPage", "NearbyPage", "PreparedMask", "SpatialIndex", "codes_mask", "combine_masks"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -27,16 +31,6 @@ BoolArray = NDArray[np.bool_]
 
 _DEG_M = EARTH_RADIUS_M * math.pi / 180.0  # metres per degree of latitude
 _MAX_CELLS = 1 << 20  # bounds the cell table (8 MB) even for data spread over all of China
-
-
-@dataclass(frozen=True, slots=True)
-class NearbyPage:
-    """One page of a radius query, nearest first; ``total`` counts all matches in the radius."""
-
-    positions: IntArray
-    distances_m: FloatArray
-    total: int
-    has_more: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +64,7 @@ def combine_masks(*masks: BoolArray | None) -> BoolArray | None:
     return result
 
 
-class SpatialIndex:
+class SpatialIndex(NearbyMixin):
     """Grid index over up to a few hundred thousand WGS-84 points, each with a unique int id."""
 
     def __init__(
@@ -94,7 +88,7 @@ class SpatialIndex:
         self._x, self._y, self._z = _unit_vectors(self._lon, self._lat)
         self._cell_start = np.searchsorted(cells[order], np.arange(self._w * self._h + 1))
         self._row_numbers = np.arange(self._h, dtype=np.int64)
-        self._row_lat_r = np.radians(self._lat0 + self._row_numbers * self._dlat)
+        self._row_base = self._row_numbers * self._w
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -134,111 +128,6 @@ class SpatialIndex:
         cy = np.clip(self._row(lat), 0, self._h - 1)
         return cy * self._w + cx
 
-    def _gather(self, rows: IntArray, col_lo: IntArray, col_hi: IntArray) -> IntArray:
-        """Sorted-order positions of the points in cells ``col_lo..col_hi`` of each row."""
-        col_lo = np.maximum(col_lo, 0)
-        col_hi = np.minimum(col_hi, self._w - 1)
-        keep = col_lo <= col_hi
-        base = rows[keep] * self._w
-        starts = self._cell_start[base + col_lo[keep]]
-        ends = self._cell_start[base + col_hi[keep] + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        # Concatenated ranges without a Python loop: shift a running arange per range.
-        offsets = np.cumsum(lengths) - lengths
-        return np.repeat(starts - offsets, lengths) + np.arange(total)
-
-    def nearby(
-        self,
-        lon: float,
-        lat: float,
-        radius_m: float,
-        *,
-        mask: BoolArray | None = None,
-        limit: int = 20,
-        after: tuple[float, int] | None = None,
-    ) -> NearbyPage:
-        """Points within ``radius_m`` (haversine, inclusive) sorted by (distance, id).
-
-        ``after`` is the (distance_m, id) of the last item of the previous page, exactly as
-        returned (keyset pagination); ``total`` ignores ``after`` and ``limit``.
-        """
-        if not radius_m > 0 or limit < 0:
-            raise ValueError("radius_m must be positive and limit non-negative")
-        self._check_mask(mask)
-        found, dist = self._in_circle(lon, lat, radius_m, mask)
-        total = len(found)
-        ids = self._ids[found]
-        if after is not None:
-            later = (dist > after[0]) | ((dist == after[0]) & (ids > after[1]))
-            found, dist, ids = found[later], dist[later], ids[later]
-        page = _smallest_by_distance_then_id(dist, ids, limit, radius_m=radius_m)
-        return NearbyPage(
-            positions=self._order[found[page]],
-            distances_m=dist[page],
-            total=total,
-            has_more=len(found) > limit,
-        )
-
-    def _in_circle(
-        self, lon: float, lat: float, radius_m: float, mask: BoolArray | None
-    ) -> tuple[IntArray, FloatArray]:
-        """Sorted-order positions inside the circle (and the mask) with their distances."""
-        found = self._gather(*self._circle_cells(lon, lat, radius_m))
-        chord2 = self._chord2(lon, lat, found)
-        keep = chord2 <= _chord2_of(radius_m)
-        if mask is not None:
-            keep[keep] = mask[self._order[found[keep]]]
-        found, chord2 = found[keep], chord2[keep]
-        return found, 2.0 * EARTH_RADIUS_M * np.arcsin(np.minimum(np.sqrt(chord2) * 0.5, 1.0))
-
-    def _chord2(self, lon: float, lat: float, found: IntArray) -> FloatArray:
-        # Squared chord on the unit sphere, from coordinate differences so that short
-        # distances keep full precision; the great-circle distance is monotonic in it.
-        lon_r, lat_r = math.radians(lon), math.radians(lat)
-        x0, y0 = math.cos(lat_r) * math.cos(lon_r), math.cos(lat_r) * math.sin(lon_r)
-        z0 = math.sin(lat_r)
-        total = self._x[found]
-        total -= x0
-        total *= total
-        for axis, origin in ((self._y, y0), (self._z, z0)):
-            part = axis[found]
-            part -= origin
-            part *= part
-            total += part
-        return total
-
-    def _circle_cells(
-        self, lon: float, lat: float, radius_m: float
-    ) -> tuple[IntArray, IntArray, IntArray]:
-        """Grid rows crossing the circle and, per row, the columns the circle can reach."""
-        delta = radius_m / EARTH_RADIUS_M
-        phi = math.radians(lat)
-        reach = math.degrees(delta) * (1 + 1e-9)
-        band = self._rows_between(lat - reach, lat + reach)
-        rows = self._row_numbers[band]
-        centre = (lon - self._lon0) / self._dlon
-        if abs(lat) + reach >= 89.0:
-            half = np.full(len(rows), 180.0 / self._dlon)
-        else:
-            # The circle is widest at the tangent latitude, slightly poleward of its centre;
-            # in each row the widest point is the row's latitude closest to that tangent.
-            tangent = math.asin(min(1.0, math.sin(phi) / math.cos(delta)))
-            low = self._row_lat_r[band]
-            nearest = np.minimum(np.maximum(low, tangent), low + math.radians(self._dlat))
-            dip = np.sin((nearest - phi) * 0.5)
-            dip *= dip
-            hav = (math.sin(delta / 2) ** 2 - dip) / (math.cos(phi) * np.cos(nearest))
-            half = np.arcsin(np.sqrt(np.minimum(np.maximum(hav, 0.0), 1.0)))
-            # In columns, with a hair of slack so rounding never loses a point on the rim.
-            half *= 2.0 * (1 + 1e-9) * 180.0 / math.pi / self._dlon
-            half += 1e-6
-        lo = np.floor(centre - half).astype(np.int64)
-        hi = np.floor(centre + half).astype(np.int64)
-        return rows, lo, hi
-
     def within_bbox(
         self,
         min_lon: float,
@@ -254,10 +143,10 @@ class SpatialIndex:
         if min_lon > max_lon or min_lat > max_lat or limit < 0:
             raise ValueError("bbox must be min_lon,min_lat,max_lon,max_lat with min <= max")
         self._check_mask(mask)
-        rows = self._row_numbers[self._rows_between(min_lat, max_lat)]
-        col_lo = np.full(len(rows), math.floor((min_lon - self._lon0) / self._dlon))
-        col_hi = np.full(len(rows), math.floor((max_lon - self._lon0) / self._dlon))
-        found = self._gather(rows, col_lo, col_hi)
+        rows = self._rows_between(min_lat, max_lat)
+        first_col = max(math.floor((min_lon - self._lon0) / self._dlon), 0)
+        last_col = min(math.floor((max_lon - self._lon0) / self._dlon), self._w - 1)
+        found = self._gather_box(rows.start, rows.stop - 1, first_col, last_col)
         lon, lat = self._lon[found], self._lat[found]
         keep = (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
         if mask is not None:
@@ -279,29 +168,3 @@ def _unit_vectors(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatAr
     lon_r, lat_r = np.radians(lon), np.radians(lat)
     cos_lat = np.cos(lat_r)
     return cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)
-
-
-def _chord2_of(distance_m: float) -> float:
-    return (2.0 * math.sin(min(distance_m / EARTH_RADIUS_M, math.pi) / 2.0)) ** 2
-
-
-def _smallest_by_distance_then_id(
-    dist: FloatArray, ids: IntArray, limit: int, *, radius_m: float
-) -> IntArray:
-    """Indices of the ``limit`` smallest (distance, id) pairs, in order."""
-    if limit == 0 or len(dist) == 0:
-        return np.empty(0, dtype=np.int64)
-    candidates = np.arange(len(dist))
-    if len(dist) > 4 * limit:
-        # Guess a distance that holds ~4x limit points if they were spread evenly over the
-        # disc (or ring, after a cursor); a cheap scan then avoids a partition of thousands.
-        inner = float(dist.min()) ** 2
-        guess = math.sqrt(inner + (radius_m**2 - inner) * 4 * limit / len(dist))
-        candidates = np.flatnonzero(dist <= guess)
-        if len(candidates) < limit:
-            candidates = np.argpartition(dist, limit - 1)[:limit]
-            kth = dist[candidates].max()
-            # Ties may straddle the cut: keep every tied point so the ids decide.
-            candidates = np.flatnonzero(dist <= kth)
-    ordered = candidates[np.lexsort((ids[candidates], dist[candidates]))]
-    return ordered[:limit]

@@ -35,6 +35,16 @@ DOMAINS: tuple[Domain, ...] = (
         worker="server.jobs:register",
         erase="server.notify:erase",
     ),
+    Domain(
+        label="geo",
+        tables="geo.tables",
+        migrations="geo.migrations",
+        blueprints=("geo.views:bp", "geo.views_admin:bp"),
+        reference="geo.service:load_reference",
+        demo="geo.demo:seed",
+        cli="geo.cli:register",
+        startup="geo.service:startup",
+    ),
 )
 
 

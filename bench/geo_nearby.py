@@ -1,0 +1,497 @@
+"""Benchmark of the map's nearby query, with every figure a ratio against a baseline measured in the same run.
+
+1. Query: 20 nearest within 3 km at random points over 100k POIs, our in-memory index against PostGIS
+   (``ORDER BY geog <-> point LIMIT 20`` with ``ST_DWithin`` on a GiST index, same data). Target: p50 >= 5x faster.
+2. HTTP: requests/s of ``GET /api/v1/map/pois?lat&lon&radius=3000&limit=20`` against a bare Sanic JSON route,
+   both real servers with one worker, driven by wrk (or concurrent httpx clients without it). Target: >= 0.5.
+3. Memory: resident size of the server with 100k POIs loaded against the same server on an empty database.
+   Target: <= 150 MB more.
+
+Run from the repository root: ``.venv/bin/python bench/geo_nearby.py`` (needs the local PostgreSQL and Redis the
+tests use; installs Debian's postgresql-15-postgis-3 with apt-get when the postgis extension is missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+RADIUS_M = 3000
+LIMIT = 20
+CATEGORIES = ("education.kindergarten", "education.primary", "health.community", "health.clinic",
+              "health.pharmacy", "elderly.canteen", "elderly.day_care", "hall.community")
+SUFFIX = {"education.kindergarten": "幼儿园", "education.primary": "小学", "health.community": "社区健康服务中心",
+          "health.clinic": "诊所", "health.pharmacy": "药店", "elderly.canteen": "长者饭堂",
+          "elderly.day_care": "日间照料中心", "hall.community": "社区工作站"}
+WORDS = ("东门", "翠竹", "莲塘", "笋岗", "黄贝", "桂园", "南湖", "东晓", "清水河", "东湖", "福田", "南山", "宝安", "龙岗",
+         "龙华", "坪山", "光明", "盐田", "沙头", "香蜜", "梅林", "华强", "蛇口", "西乡", "布吉", "横岗", "观澜", "石岩")
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS = ({"weekly": {d: [["09:00", "12:00"], ["14:00", "17:30"]] for d in _WEEK[:5]}},
+         {"weekly": {d: [["08:00", "22:00"]] for d in _WEEK}},
+         {"weekly": {d: [["11:00", "13:00"], ["17:00", "18:30"]] for d in _WEEK[:6]}},
+         None)
+
+
+def synthetic_features(count: int, seed: int = 20260928) -> list[dict]:
+    """POIs over Shenzhen: 80 % around 40 neighbourhood centres, 20 % spread evenly."""
+    rng = np.random.default_rng(seed)
+    centres = np.column_stack((rng.uniform(113.85, 114.40, 40), rng.uniform(22.52, 22.74, 40)))
+    near, spread = int(count * 0.8), count - int(count * 0.8)
+    pick = rng.integers(0, len(centres), near)
+    lons = np.concatenate((centres[pick, 0] + rng.normal(0, 0.02, near), rng.uniform(113.78, 114.55, spread)))
+    lats = np.concatenate((centres[pick, 1] + rng.normal(0, 0.018, near), rng.uniform(22.46, 22.80, spread)))
+    cats = rng.integers(0, len(CATEGORIES), count)
+    words = rng.integers(0, len(WORDS), count)
+    hours = rng.integers(0, len(HOURS), count)
+    features = []
+    for i in range(count):
+        category, word = CATEGORIES[cats[i]], WORDS[words[i]]
+        point = [round(float(lons[i]), 6), round(float(lats[i]), 6)]
+        props = {"name": f"{word}{i % 97}号{SUFFIX[category]}", "category": category,
+                 "address": f"深圳市{word}路{i % 3000 + 1}号", "phone": f"0755-2{i:07d}",
+                 "opening_hours": HOURS[hours[i]], "source_id": f"bench:{i}"}
+        geometry = {"type": "Point", "coordinates": point}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return features
+
+
+def query_points(features: list[dict], count: int, seed: int = 7) -> np.ndarray:
+    """Where residents ask from: near random POIs (within ~1 km), so most queries fill a page."""
+    rng = np.random.default_rng(seed)
+    anchors = np.array([features[i]["geometry"]["coordinates"] for i in rng.integers(0, len(features), count)])
+    return anchors + rng.normal(0, 0.007, anchors.shape)
+
+
+def settings_for(database_url: str, redis_prefix: str, var_dir: Path):
+    from server.config import Settings
+
+    return Settings(env="test", database_url=database_url, redis_url=REDIS_URL, redis_prefix=redis_prefix,
+                    secret_key="b" * 40, pii_key=b"k" * 32, run_worker=False, var_dir=var_dir, log_level="WARNING")
+
+
+async def create_database(admin_url: str, name: str) -> str:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def load_bianmin(url: str, prefix: str, var_dir: Path, features: list[dict]) -> tuple[float, object]:
+    """Migrate a scratch database, import the features through the real importer; (seconds, snapshot)."""
+    from geo import importer, index
+    from server import config, storage
+
+    settings = settings_for(url.replace("postgresql://", "postgres://"), prefix, var_dir)
+    config.install(settings)
+    await storage.migrate(settings)
+    await storage.open_storage(settings)
+    try:
+        await storage.load_reference_data()
+        started = time.perf_counter()
+        if features:
+            report = await importer.import_features(features)
+            assert not report.rejected, report.rejected[:3]
+        seconds = time.perf_counter() - started
+        snapshot = await index.build_snapshot(None)
+        keys = [k async for k in storage.redis().scan_iter(match=prefix + "*")]
+        if keys:
+            await storage.redis().delete(*keys)
+    finally:
+        await storage.close_storage()
+    return seconds, snapshot
+
+
+async def ensure_postgis(admin_url: str) -> None:
+    """Install Debian's PostGIS package when the server does not offer the extension."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        found = await conn.fetchval("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
+        major = (await conn.fetchval("SHOW server_version")).split(".")[0]
+    finally:
+        await conn.close()
+    if found:
+        return
+    await asyncio.to_thread(apt_install, f"postgresql-{major}-postgis-3")
+
+
+def apt_install(package: str) -> None:
+    """apt-get install, refreshing the package lists once if the first attempt fails."""
+    print(f"installing {package} with apt-get ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, check=True)
+
+
+async def load_postgis(url: str, features: list[dict]):
+    """A geography column with a GiST index over the same points; returns the open connection."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    await conn.execute("CREATE TABLE pois (id int PRIMARY KEY, lon float8, lat float8, "
+                       "geog geography(Point, 4326))")
+    rows = [(i + 1, *f["geometry"]["coordinates"]) for i, f in enumerate(features)]
+    await conn.copy_records_to_table("pois", records=rows, columns=["id", "lon", "lat"])
+    await conn.execute("UPDATE pois SET geog = ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography")
+    await conn.execute("CREATE INDEX pois_geog ON pois USING gist (geog)")
+    await conn.execute("VACUUM ANALYZE pois")
+    return conn
+
+
+POSTGIS_NEAREST = """
+SELECT id, ST_Distance(geog, q) AS d FROM pois, (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography AS q) p
+WHERE ST_DWithin(geog, q, $3) ORDER BY geog <-> q LIMIT $4"""
+
+
+async def time_postgis(statement, points: np.ndarray) -> tuple[list[float], list[list[int]]]:
+    times, answers = [], []
+    for lon, lat in points:
+        started = time.perf_counter()
+        rows = await statement.fetch(float(lon), float(lat), RADIUS_M, LIMIT)
+        times.append(time.perf_counter() - started)
+        answers.append([r["id"] for r in rows])
+    return times, answers
+
+
+def time_ours(snapshot, points: np.ndarray) -> tuple[list[float], list[list[int]]]:
+    """The endpoint's query: the default status filter, then the 20 nearest within 3 km."""
+    from zoneinfo import ZoneInfo
+
+    from geo.schemas import STATUS_DEFAULT
+
+    times, answers = [], []
+    for lon, lat in points:
+        started = time.perf_counter()
+        mask = snapshot.nearby_filter(categories=None, statuses=STATUS_DEFAULT, q=None, open_at=None,
+                                      tz=ZoneInfo("Asia/Shanghai"))
+        page = snapshot.spatial.nearby(float(lon), float(lat), RADIUS_M, mask=mask, limit=LIMIT)
+        times.append(time.perf_counter() - started)
+        answers.append(snapshot.ids[page.positions].tolist())
+    return times, answers
+
+
+async def compare_queries(snapshot, conn, points: np.ndarray, block: int = 100) -> dict[str, list]:
+    """Ours and PostGIS on the same points, alternating blocks so both meet the same machine load."""
+    statement = await conn.prepare(POSTGIS_NEAREST)
+    await time_postgis(statement, points[:50])  # warm the cache and the plan
+    time_ours(snapshot, points[:50])
+    found: dict[str, list] = {"ours": [], "ours_ids": [], "postgis": [], "postgis_ids": []}
+    for start in range(0, len(points), block):
+        chunk = points[start:start + block]
+        for name, (times, ids) in (("ours", time_ours(snapshot, chunk)),
+                                   ("postgis", await time_postgis(statement, chunk))):
+            found[name] += times
+            found[f"{name}_ids"] += ids
+    return found
+
+
+CITY_VIEW = (113.75, 22.45, 114.62, 22.82)  # all of Shenzhen on a desktop screen at zoom 11
+
+
+def time_clusters(snapshot) -> dict[str, float]:
+    """The clusters endpoint's work for the whole city at city zoom: features, and whether counts add up."""
+    started = time.perf_counter()
+    result = snapshot.clusters.cluster(*CITY_VIEW, zoom=11)
+    seconds = time.perf_counter() - started
+    counts = sum(getattr(item, "point_count", 1) for item in result.items)
+    return {"features": len(result.items), "ms": seconds * 1000,
+            "adds_up": counts == result.total == len(snapshot)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen, float]:
+    import httpx
+
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    while time.perf_counter() - started < 300:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code < 500:
+                return proc, time.perf_counter() - started
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 300 s")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def bianmin_env(url: str, prefix: str, var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BIANMIN_")}
+    env.update({"BIANMIN_ENV": "test", "BIANMIN_DATABASE_URL": url, "BIANMIN_REDIS_URL": REDIS_URL,
+                "BIANMIN_REDIS_PREFIX": prefix, "BIANMIN_VAR_DIR": str(var_dir), "BIANMIN_LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(ROOT)})
+    return env
+
+
+def nearby_paths(points: np.ndarray) -> list[str]:
+    return [f"/api/v1/map/pois?lat={lat:.6f}&lon={lon:.6f}&radius={RADIUS_M}&limit={LIMIT}" for lon, lat in points]
+
+
+def load_test(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
+    """Requests per second over ``seconds``, cycling through ``paths`` (wrk if installed, else httpx)."""
+    if shutil.which("wrk"):
+        return _wrk(port, paths, seconds=seconds, connections=connections)
+    return asyncio.run(_httpx_load(port, paths, seconds=seconds, connections=connections))
+
+
+def _wrk(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
+    script = "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nlocal i = 0\n" \
+             "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", handle.name,
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors during the load test:\n{out}")
+    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec:")))
+
+
+async def _httpx_load(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
+    import httpx
+
+    done = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=connections)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as http:
+        async def worker(k: int) -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                response = await http.get(paths[(done + k) % len(paths)])
+                response.raise_for_status()
+                done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in range(connections)))
+    return done / (time.perf_counter() - started)
+
+
+def serve_bare(port: int, canned: Path) -> None:
+    """The baseline: a bare Sanic app, one worker: a tiny JSON route and one answering a canned nearby page."""
+    from sanic import HTTPResponse, Sanic
+    from sanic.response import json
+
+    app = Sanic("bare_baseline")
+    body = canned.read_bytes()
+
+    @app.get("/")
+    async def hello(request):
+        return json({"type": "FeatureCollection", "features": []})
+
+    @app.get("/canned")
+    async def same_size(request):
+        return HTTPResponse(body, content_type="application/json")
+
+    app.run(host="127.0.0.1", port=port, single_process=True, access_log=False, motd=False)
+
+
+def agreement(ours: list[list[int]], theirs: list[list[int]]) -> float:
+    """Share of answers with the same POIs (sphere vs spheroid may swap near-equal neighbours at the edge)."""
+    same = sum(len(set(a) & set(b)) for a, b in zip(ours, theirs))
+    return same / max(1, sum(max(len(a), len(b)) for a, b in zip(ours, theirs)))
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for k, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+async def prepare(args: argparse.Namespace, work: Path) -> dict:
+    features = synthetic_features(args.pois)
+    points = query_points(features, args.queries)
+    tag = f"{os.getpid()}"
+    full_url = await create_database(args.postgres, f"bianmin_bench_{tag}")
+    empty_url = await create_database(args.postgres, f"bianmin_bench_empty_{tag}")
+    import_s, snapshot = await load_bianmin(full_url, f"benchgeo{tag}:", work, features)
+    await load_bianmin(empty_url, f"benchgeoe{tag}:", work, [])
+    result = {"features": features, "points": points, "tag": tag, "full_url": full_url, "empty_url": empty_url,
+              "import_s": import_s, "clusters": time_clusters(snapshot)}
+    if args.skip_postgis:
+        result["ours"] = time_ours(snapshot, points)[0]
+        return result
+    await ensure_postgis(args.postgres)
+    conn = await load_postgis(await create_database(args.postgres, f"bianmin_bench_gis_{tag}"), features)
+    try:
+        timed = await compare_queries(snapshot, conn, points)
+    finally:
+        await conn.close()
+    result.update(timed, agreement=agreement(timed["ours_ids"], timed["postgis_ids"]))
+    return result
+
+
+def measure_http(args: argparse.Namespace, work: Path, prep: dict) -> dict:
+    tag, paths = prep["tag"], nearby_paths(prep["points"][:2000])
+    full_port, empty_port, bare_port = free_port(), free_port(), free_port()
+    serve = ["-m", "server.cli", "serve", "--port"]
+    full_env = bianmin_env(prep["full_url"], f"benchgeo{tag}:", work)
+    full, full_start = start_server([*serve, str(full_port)], full_env, full_port)
+    empty_env = bianmin_env(prep["empty_url"], f"benchgeoe{tag}:", work)
+    empty, _ = start_server([*serve, str(empty_port)], empty_env, empty_port)
+    import httpx
+
+    canned = work / "canned.json"
+    canned.write_bytes(httpx.get(f"http://127.0.0.1:{full_port}{paths[0]}").content)
+    bare_args = [str(Path(__file__).resolve()), "--serve-bare", str(bare_port), "--canned", str(canned)]
+    bare, _ = start_server(bare_args, dict(os.environ), bare_port)
+    try:
+        load_test(full_port, paths, seconds=2, connections=args.connections)  # warm up both
+        load_test(empty_port, paths, seconds=2, connections=args.connections)
+        load_test(bare_port, ["/"], seconds=2, connections=args.connections)
+        # Short alternating rounds and medians: other load on the machine drifts, and a ratio is only
+        # meaningful between figures taken side by side.
+        targets = {"bare": (bare_port, ["/"]), "canned": (bare_port, ["/canned"]), "nearby": (full_port, paths),
+                   "healthz": (full_port, ["/healthz"])}
+        rates: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(args.rounds):
+            for name, (port, route) in targets.items():
+                rates[name].append(load_test(port, route, seconds=args.seconds, connections=args.connections))
+        median = {name: statistics.median(values) for name, values in rates.items()}
+
+        def paired(top: str, base: str) -> float:
+            return statistics.median(x / y for x, y in zip(rates[top], rates[base]))
+
+        ratios = {"nearby": paired("nearby", "bare"), "healthz": paired("healthz", "bare"),
+                  "canned_nearby": paired("nearby", "canned")}
+        return {**{f"{k}_rps": v for k, v in median.items()}, "ratios": ratios, "startup_s": full_start,
+                "canned_bytes": canned.stat().st_size,
+                "rss_full": rss_mb(full.pid), "rss_empty": rss_mb(empty.pid)}
+    finally:
+        for proc in (full, empty, bare):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+async def cleanup(args: argparse.Namespace, prep: dict) -> None:
+    import redis.asyncio as redis_lib
+
+    for kind in ("", "empty_", "gis_"):
+        await drop_database(args.postgres, f"bianmin_bench_{kind}{prep['tag']}")
+    client = redis_lib.Redis.from_url(REDIS_URL)
+    for prefix in (f"benchgeo{prep['tag']}:", f"benchgeoe{prep['tag']}:"):
+        keys = [k async for k in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+    await client.aclose()
+
+
+def report(args: argparse.Namespace, prep: dict, http: dict | None) -> None:
+    ours = prep["ours"]
+    ours_p50 = percentile(ours, 50) * 1000
+    rows = [("figure", "ours", "baseline", "ratio (target)")]
+    query = f"nearest {LIMIT} within {RADIUS_M} m"
+    if "postgis" in prep:
+        gis = prep["postgis"]
+        gis_p50 = percentile(gis, 50) * 1000
+        rows.append((f"{query}, p50 ms", f"{ours_p50:.3f}", f"{gis_p50:.3f} PostGIS",
+                     f"{gis_p50 / ours_p50:.1f}x faster (>= 5x)"))
+        rows.append(("  p95 ms", f"{percentile(ours, 95) * 1000:.3f}", f"{percentile(gis, 95) * 1000:.3f} PostGIS",
+                     f"same POIs: {prep['agreement']:.1%}"))
+    else:
+        rows.append((f"{query}, p50 ms", f"{ours_p50:.3f}", "skipped", ""))
+    if http:
+        rows += http_rows(args, http)
+    clusters = prep["clusters"]
+    rows.append(("clusters, whole city at zoom 11", f"{clusters['features']} features, {clusters['ms']:.1f} ms",
+                 "", "counts add up" if clusters["adds_up"] else "COUNTS DO NOT ADD UP"))
+    rows.append(("import through the API's importer", f"{args.pois / prep['import_s']:.0f} features/s", "", ""))
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    print(f"\ngeo nearby bench: {args.pois} POIs, {args.queries} query points, radius {RADIUS_M} m, "
+          f"limit {LIMIT}, load by {tool} with {args.connections} connections, median of {args.rounds} rounds\n")
+    print_table(rows)
+
+
+def http_rows(args: argparse.Namespace, http: dict) -> list[tuple[str, str, str, str]]:
+    ratios, bare = http["ratios"], f"{http['bare_rps']:.0f} bare"
+    return [
+        ("HTTP nearby vs bare Sanic, req/s", f"{http['nearby_rps']:.0f}", bare, f"{ratios['nearby']:.2f} (>= 0.5)"),
+        ("  our app's floor: GET /healthz, req/s", f"{http['healthz_rps']:.0f}", bare, f"{ratios['healthz']:.2f}"),
+        (f"  vs bare Sanic sending a canned {http['canned_bytes']} B page", f"{http['nearby_rps']:.0f}",
+         f"{http['canned_rps']:.0f} canned", f"{ratios['canned_nearby']:.2f}"),
+        ("server RSS, MB", f"{http['rss_full']:.0f} with {args.pois} POIs", f"{http['rss_empty']:.0f} empty",
+         f"+{http['rss_full'] - http['rss_empty']:.0f} MB (<= 150)"),
+        ("server start-up with the index, s", f"{http['startup_s']:.1f}", "", ""),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pois", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=4, help="length of one load test")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the four load tests")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres", help="admin URL")
+    parser.add_argument("--skip-postgis", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--canned", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(args.serve_bare, args.canned)
+        return
+    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+        work = Path(tmp)
+        prep = asyncio.run(prepare(args, work))
+        try:
+            http = None if args.skip_http else measure_http(args, work, prep)
+        finally:
+            asyncio.run(cleanup(args, prep))
+        report(args, prep, http)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Opaque page cursors for POI lists (keyset pagination, no offsets).
+
+A nearby cursor carries the exact float distance and id of the last item (the index compares
+``(distance, id)`` pairs, so a rounded distance would skip or repeat points at page edges); a
+listing cursor carries the last id. Both travel as URL-safe base64 of a small JSON array.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import orjson
+
+CursorKind = Literal["nearby", "ids"]
+_TAGS = {"nearby": "n", "ids": "i"}
+_KINDS = {tag: kind for kind, tag in _TAGS.items()}
+
+
+class CursorError(ValueError):
+    """A cursor that this server did not issue (or that was altered)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the previous page ended: ``distance_m`` is set only for nearby cursors."""
+
+    kind: CursorKind
+    last_id: int
+    distance_m: float | None = None
+
+
+def encode(cursor: Cursor) -> str:
+    """The opaque string form of a cursor."""
+    parts: list[object] = [_TAGS[cursor.kind], cursor.last_id]
+    if cursor.kind == "nearby":
+        parts.append(cursor.distance_m)
+    # orjson writes the shortest repr that reads back to the same float, so the distance survives.
+    return base64.urlsafe_b64encode(orjson.dumps(parts)).decode().rstrip("=")
+
+
+def decode(text: str) -> Cursor:
+    """Parse :func:`encode` output; raises :class:`CursorError` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        parts = orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise CursorError("cursor is not valid") from None
+    if not isinstance(parts, list) or not parts or parts[0] not in _KINDS:
+        raise CursorError("cursor is not valid")
+    kind = _KINDS[parts[0]]
+    if kind == "ids" and len(parts) == 2 and _is_int(parts[1]):
+        return Cursor(kind="ids", last_id=parts[1])
+    if kind == "nearby" and len(parts) == 3 and _is_int(parts[1]) and _is_distance(parts[2]):
+        return Cursor(kind="nearby", last_id=parts[1], distance_m=float(parts[2]))
+    raise CursorError("cursor is not valid")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_distance(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0

@@ -1,0 +1,57 @@
+"""The divisions of one index snapshot: outlines in an STRtree for "which divisions contain this point"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.strtree import STRtree
+
+from geo.model import DIVISION_LEVELS
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionShape:
+    """One division's identity and outline (WGS-84)."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    geometry: Polygon | MultiPolygon
+
+    def summary(self) -> dict[str, str]:
+        """``{code, name, level}`` as the API shows it."""
+        return {"code": self.code, "name": self.name, "level": self.level}
+
+
+class DivisionSet:
+    """Immutable set of divisions with a spatial index; smallest divisions first in every answer."""
+
+    def __init__(self, shapes: Sequence[DivisionShape]) -> None:
+        """Index the outlines once (they are prepared for fast point-in-polygon tests)."""
+        self._shapes = tuple(shapes)
+        self._by_code = {shape.code: shape for shape in self._shapes}
+        geometries = [shape.geometry for shape in self._shapes]
+        for geometry in geometries:
+            shapely.prepare(geometry)
+        self._tree = STRtree(geometries)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    def get(self, code: str) -> DivisionShape | None:
+        """A division by code."""
+        return self._by_code.get(code)
+
+    def containing(self, lon: float, lat: float) -> list[DivisionShape]:
+        """Divisions covering the point (edges included): community, then street, then district."""
+        hits = self._tree.query(Point(lon, lat), predicate="intersects")
+        found = [self._shapes[i] for i in hits]
+        return sorted(found, key=lambda s: (-_rank(s.level), s.code))
+
+
+def _rank(level: str) -> int:
+    return DIVISION_LEVELS.index(level) if level in DIVISION_LEVELS else len(DIVISION_LEVELS)

@@ -1,0 +1,26 @@
+"""Errors of the service map, rendered by the app as ``{"error": {"code", "message", "details"}}``."""
+
+from __future__ import annotations
+
+from server import errors
+
+
+class PoiNotFound(errors.NotFound):
+    code = "poi_not_found"
+    message = "服务点不存在"
+
+
+class DivisionNotFound(errors.NotFound):
+    code = "division_not_found"
+    message = "行政区划不存在"
+
+
+class SourceIdTaken(errors.Conflict):
+    code = "source_id_taken"
+    message = "该 source_id 已被其他服务点使用"
+
+
+def invalid_field(field: str, message: str, *, location: str = "body",
+                  code: str = "invalid") -> errors.ValidationFailed:
+    """A 422 ``validation_error`` naming one field, shaped like the ones the decorator raises."""
+    return errors.ValidationFailed.field(field, message, location=location, code=code)

@@ -1,0 +1,173 @@
+"""The per-worker in-memory index: one immutable MapSnapshot per process, rebuilt on a version stamp.
+
+Every write bumps ``storage.key("geo", "version")`` in Redis (after its transaction commits). Each
+worker reads the stamp at most every ``check_every`` seconds; when it differs from the snapshot's,
+a new snapshot is built in the background (database pages read asynchronously, the CPU work in a
+thread) and swapped in with one assignment, so readers always see a whole snapshot. The worker that
+wrote marks itself dirty and its next read waits for the rebuild: an editor sees their own change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+
+import orjson
+import shapely
+from redis.exceptions import RedisError
+from shapely.geometry import shape
+
+from geo import repository
+from geo.division_set import DivisionSet, DivisionShape
+from geo.snapshot import MapSnapshot, SnapshotBuilder
+from server import storage
+
+log = logging.getLogger("bianmin.geo.index")
+PAGE_ROWS = 5000
+CHECK_EVERY_S = 0.5
+_UNREADABLE = "unreadable"  # a stamp no Redis value equals: rebuild again once Redis answers
+
+
+def _version_key() -> str:
+    return storage.key("geo", "version")
+
+
+async def read_stamp() -> str | None:
+    """The data version stamp in Redis (None before the first write); raises RedisError."""
+    return await storage.redis().get(_version_key())
+
+
+async def bump_version() -> None:
+    """Announce a committed change to every worker (call after the transaction commits)."""
+    redis = storage.redis()
+    try:
+        value = await redis.incr(_version_key())
+        if value == 1:
+            # A new or lost stamp: jump to a random value so no worker's old stamp matches by chance.
+            await redis.incrby(_version_key(), secrets.randbelow(1 << 40) + 1)
+    except RedisError as exc:
+        log.warning("could not bump the map version (other workers will lag): %s", type(exc).__name__)
+    holder().mark_dirty()
+
+
+async def build_snapshot(version: str | None) -> MapSnapshot:
+    """Read every POI and division and build a snapshot labelled ``version``."""
+    builder = SnapshotBuilder()
+    after = 0
+    while True:
+        rows = await repository.index_rows(after_id=after, limit=PAGE_ROWS)
+        if not rows:
+            break
+        await asyncio.to_thread(builder.add_rows, rows)
+        after = rows[-1][0]
+        if len(rows) < PAGE_ROWS:
+            break
+    divisions = await repository.all_divisions()
+    raw = [(d.code, d.name, d.level, d.parent_code, d.geometry) for d in divisions]
+    return await asyncio.to_thread(_finish, builder, raw, version)
+
+
+def _finish(builder: SnapshotBuilder, raw: list[tuple[str, str, str, str | None, str]],
+            version: str | None) -> MapSnapshot:
+    shapes = [DivisionShape(code, name, level, parent, shapely.make_valid(shape(orjson.loads(geometry))))
+              for code, name, level, parent, geometry in raw]
+    return builder.finish(version=version, divisions=DivisionSet(shapes))
+
+
+class IndexHolder:
+    """Holds this worker's current snapshot and keeps it in step with the version stamp."""
+
+    def __init__(self, *, check_every: float = CHECK_EVERY_S, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._check_every = check_every
+        self._monotonic = monotonic
+        self._snapshot: MapSnapshot | None = None
+        self._checked_at = float("-inf")
+        self._wanted = 0  # local writes so far; a snapshot built after the n-th one "covers" n
+        self._covered = 0
+        self._lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._background: asyncio.Task[MapSnapshot] | None = None
+
+    @property
+    def snapshot(self) -> MapSnapshot | None:
+        """The snapshot readers get now (None before the first build)."""
+        return self._snapshot
+
+    def mark_dirty(self) -> None:
+        """This worker changed the data: its next reads wait for a snapshot built after this."""
+        self._wanted += 1
+
+    async def current(self) -> MapSnapshot:
+        """The snapshot to answer a read with; starts a background rebuild when the stamp moved."""
+        snap = self._snapshot
+        if snap is None or self._covered < self._wanted:
+            return await self.refresh()
+        now = self._monotonic()
+        if now - self._checked_at >= self._check_every:
+            self._checked_at = now
+            stamp = await self._stamp()
+            if stamp not in (snap.version, _UNREADABLE) and not self.rebuilding:
+                self._background = asyncio.create_task(self.refresh())
+                self._background.add_done_callback(_log_failure)
+        return self._snapshot or snap
+
+    @property
+    def rebuilding(self) -> bool:
+        """Whether a background rebuild is under way."""
+        return self._background is not None and not self._background.done()
+
+    async def settled(self) -> MapSnapshot | None:
+        """Wait for a background rebuild, if any, and return the snapshot."""
+        if self._background is not None:
+            await asyncio.shield(self._background)
+        return self._snapshot
+
+    async def refresh(self) -> MapSnapshot:
+        """Build a snapshot now unless the current one already matches the stamp."""
+        async with self._loop_lock():
+            wanted = self._wanted
+            stamp = await self._stamp()
+            snap = self._snapshot
+            if snap is not None and self._covered >= wanted and stamp in (snap.version, _UNREADABLE):
+                return snap
+            started = time.perf_counter()
+            snap = await build_snapshot(stamp)
+            self._snapshot, self._covered = snap, max(self._covered, wanted)
+            self._checked_at = self._monotonic()
+            log.info("map index built: %d POIs, %d divisions, version %s, %.0f ms", len(snap),
+                     len(snap.divisions), stamp, (time.perf_counter() - started) * 1000)
+            return snap
+
+    def _loop_lock(self) -> asyncio.Lock:
+        # One lock per event loop: the CLI and the tests may run several loops in one process.
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock[0] is not loop:
+            self._lock = (loop, asyncio.Lock())
+        return self._lock[1]
+
+    async def _stamp(self) -> str | None:
+        try:
+            return await read_stamp()
+        except RedisError as exc:
+            log.warning("map version stamp unreadable, serving the current snapshot: %s", type(exc).__name__)
+            return _UNREADABLE
+
+
+def _log_failure(task: asyncio.Task[MapSnapshot]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("map index rebuild failed", exc_info=task.exception())
+
+
+_holder = IndexHolder()
+
+
+def holder() -> IndexHolder:
+    """This process's index holder."""
+    return _holder
+
+
+async def current() -> MapSnapshot:
+    """This worker's current snapshot (see :meth:`IndexHolder.current`)."""
+    return await _holder.current()

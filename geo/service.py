@@ -1,0 +1,77 @@
+"""The service map's entry points for the rest of the system.
+
+Other domains call :func:`get_poi`, :func:`find_pois` and :func:`link_hall` (appointments links
+its halls to their POIs). The registry calls :func:`load_reference` (the category tree) and
+:func:`startup` (builds this worker's in-memory index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import numpy as np
+import orjson
+
+from geo import index, render, repository
+from geo.categories import DEFAULT_TREE, SEED_CATEGORIES
+from geo.errors import PoiNotFound
+from geo.present import poi_dict, poi_properties
+from geo.schemas import STATUS_DEFAULT
+
+EXPORT_PAGE = 1000
+
+
+async def load_reference() -> None:
+    """Reference data: the category tree of geo/categories.py (idempotent)."""
+    await repository.sync_categories(SEED_CATEGORIES)
+
+
+async def startup() -> None:
+    """Build this worker's index before it serves requests."""
+    await index.holder().refresh()
+
+
+async def get_poi(poi_id: int) -> dict[str, Any] | None:
+    """A POI as a plain dict (WGS-84 ``lon``/``lat``, every property), or None."""
+    row = await repository.get_poi(poi_id)
+    return poi_dict(row) if row is not None else None
+
+
+async def find_pois(name: str | None = None, category: str | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+    """POIs whose name contains ``name`` (exact matches first) in ``category`` or below it."""
+    categories = DEFAULT_TREE.descendants(category) if category else None
+    rows = await repository.find_pois(name=name, categories=categories, limit=limit)
+    return [poi_dict(row) for row in rows]
+
+
+async def link_hall(poi_id: int, hall_id: int | None) -> None:
+    """Mark a POI as the bookable hall ``hall_id`` (None unlinks); every worker sees it within a second."""
+    if await repository.update_poi(poi_id, {"hall_id": hall_id}) == 0:
+        raise PoiNotFound(details={"poi_id": poi_id})
+    await index.bump_version()
+
+
+async def export_geojson(*, coord: str) -> AsyncIterator[bytes]:
+    """Every POI in service as one FeatureCollection, in chunks of a page (memory stays flat)."""
+    yield b'{"type":"FeatureCollection","coord":"%s","features":[' % coord.encode()
+    after, first = 0, True
+    while True:
+        rows = await repository.export_page(after_id=after, limit=EXPORT_PAGE, statuses=STATUS_DEFAULT)
+        if not rows:
+            break
+        lons, lats = render.convert_out(np.array([r.lon for r in rows]), np.array([r.lat for r in rows]), coord)
+        features = [
+            b'{"type":"Feature","id":%d,"properties":%s,"geometry":{"type":"Point","coordinates":[%r,%r]}}'
+            % (row.id, orjson.dumps(poi_properties(row)), lon, lat)
+            for row, lon, lat in zip(rows, lons, lats)
+        ]
+        yield (b"" if first else b",") + b",".join(features)
+        first, after = False, rows[-1].id
+    yield b"]}"
+
+
+async def data_version() -> str:
+    """This worker's view of the data version (for ETags of streamed answers)."""
+    snap = await index.current()
+    return f"{snap.version or 0}-{snap.fingerprint}"

@@ -1,0 +1,126 @@
+"""Read use cases of the map, answered from this worker's in-memory snapshot (see geo/index.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import orjson
+
+from geo import coords, cursor, index, render, repository
+from geo.categories import DEFAULT_TREE, CategoryNode
+from geo.cursor import Cursor
+from geo.errors import PoiNotFound
+from geo.present import poi_feature
+from geo.schemas import STATUS_DEFAULT, Bbox, ClusterQuery, PoiListQuery
+from geo.snapshot import MapSnapshot
+from geo.spatial_index import PreparedMask
+from server import clock, config
+
+LOCATE_RADII_M = (1_000.0, 5_000.0, 20_000.0, 100_000.0)
+
+
+def bbox_to_wgs84(bbox: Bbox, coord: str) -> Bbox:
+    """A bbox given in ``coord`` as the WGS-84 envelope of its four converted corners."""
+    if coord == "wgs84":
+        return bbox
+    west, south, east, north = bbox
+    lons, lats = coords.convert_array([west, east, east, west], [south, south, north, north], src=coord, dst="wgs84")
+    return (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
+
+
+async def list_pois(query: PoiListQuery) -> orjson.Fragment:
+    """POIs near a point (by distance), in a bbox or anywhere (by id), filtered, one page."""
+    snap = await index.current()
+    tz, now = config.current().tz, clock.now()
+    filters = {"categories": query.category, "statuses": query.status or STATUS_DEFAULT, "q": query.q,
+               "open_at": now if query.open_now else None, "tz": tz}
+    open_mask = snap.open_mask(now, tz=tz)
+    if query.is_nearby:
+        features, total, next_cursor = _nearby_page(snap, query, snap.nearby_filter(**filters), open_mask)
+    else:
+        positions, total, has_more = _by_id(snap, query, snap.filter_mask(**filters))
+        features = render.poi_features(snap, positions, coord=query.coord, open_mask=open_mask)
+        next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
+    return orjson.Fragment(render.collection(features, coord=query.coord,
+                                             members={"total": total, "next_cursor": next_cursor}))
+
+
+def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None,
+                 open_mask: np.ndarray) -> tuple[list[bytes], int, str | None]:
+    """Rendered features of one page by distance, the total in the radius and the next cursor."""
+    lon, lat = coords.convert(query.point, query.coord, "wgs84") if query.coord != "wgs84" else query.point
+    after = query.after
+    assert query.radius is not None
+    page = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit,
+                               after=(after.distance_m or 0.0, after.last_id) if after else None)
+    features = render.poi_features(snap, page.positions, coord=query.coord, open_mask=open_mask,
+                                   distances_m=page.distances_m)
+    next_cursor = None
+    if page.has_more:
+        # The exact float distance, not the rounded one shown: the next page starts right after it.
+        last = Cursor("nearby", last_id=int(snap.ids[page.positions[-1]]), distance_m=float(page.distances_m[-1]))
+        next_cursor = cursor.encode(last)
+    return features, page.total, next_cursor
+
+
+def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> tuple[np.ndarray, int, bool]:
+    """Positions of one page in id order: in the bbox, or anywhere when there is no bbox."""
+    after_id = query.after.last_id if query.after else None
+    bbox = query.bbox_value
+    if bbox is not None:
+        page = snap.spatial.within_bbox(*bbox_to_wgs84(bbox, query.coord), mask=mask, limit=query.limit,
+                                        after=after_id)
+        return page.positions, page.total, page.has_more
+    # Positions follow ids, so the whole data set in id order is just the mask's true positions.
+    found = np.flatnonzero(mask) if mask is not None else np.arange(len(snap))
+    total = len(found)
+    if after_id is not None:
+        found = found[snap.ids[found] > after_id]
+    return found[:query.limit], total, len(found) > query.limit
+
+
+async def category_tree() -> list[CategoryNode]:
+    """The category tree with POI counts (descendants included, closed POIs not counted)."""
+    return (await index.current()).category_tree()
+
+
+async def clusters(query: ClusterQuery) -> orjson.Fragment:
+    """Clusters and single POIs of a viewport at a zoom; point counts add up to ``total``."""
+    snap = await index.current()
+    tz, now = config.current().tz, clock.now()
+    mask = snap.filter_mask(categories=query.category, statuses=query.status or STATUS_DEFAULT, q=None,
+                            open_at=None, tz=tz)
+    result = snap.clusters.cluster(*bbox_to_wgs84(query.bbox_value, query.coord), zoom=query.zoom, mask=mask)
+    features = render.clusters(snap, result, coord=query.coord, open_mask=snap.open_mask(now, tz=tz))
+    members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
+    return orjson.Fragment(render.collection(features, coord=query.coord, members=members))
+
+
+async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:
+    """One POI with every detail, whether it is open now, its next change and its divisions."""
+    row = await repository.get_poi(poi_id)
+    if row is None:
+        raise PoiNotFound(details={"poi_id": poi_id})
+    snap = await index.current()
+    return poi_feature(row, coord=coord, at=clock.now(), tz=config.current().tz,
+                       divisions=snap.divisions.containing(row.lon, row.lat))
+
+
+async def locate(point: tuple[float, float], *, coord: str) -> dict[str, object]:
+    """The divisions containing a point and, per top category, the nearest POI in service."""
+    lon, lat = coords.convert(point, coord, "wgs84")
+    snap = await index.current()
+    in_service = snap.status_mask(["open"])
+    found: dict[str, tuple[int, float]] = {}
+    for root in DEFAULT_TREE.roots():
+        mask = snap.category_mask([root]) & in_service
+        for radius in LOCATE_RADII_M:
+            page = snap.spatial.nearby(lon, lat, radius, mask=mask, limit=1)
+            if len(page.positions):
+                found[root] = (int(snap.ids[page.positions[0]]), float(page.distances_m[0]))
+                break
+    names = await repository.names_of(poi_id for poi_id, _ in found.values())
+    nearest: dict[str, dict[str, object] | None] = dict.fromkeys(DEFAULT_TREE.roots())
+    for root, (poi_id, metres) in found.items():
+        nearest[root] = {"id": poi_id, "name": names.get(poi_id, ""), "distance_m": round(metres)}
+    return {"coord": coord, "divisions": [d.summary() for d in snap.divisions.containing(lon, lat)],
+            "nearest": nearest}
