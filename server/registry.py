@@ -45,6 +45,17 @@ DOMAINS: tuple[Domain, ...] = (
         cli="geo.cli:register",
         startup="geo.service:startup",
     ),
+    Domain(
+        label="appointments",
+        tables="appointments.tables",
+        migrations="appointments.migrations",
+        blueprints=("appointments.views_public:bp", "appointments.views_bookings:bp",
+                    "appointments.views_staff:bp", "appointments.views_desk:bp", "appointments.views_admin:bp"),
+        demo="appointments.demo:seed",
+        cli="appointments.cli:register",
+        worker="appointments.jobs:register",
+        erase="appointments.service_privacy:erase",
+    ),
 )
 
 

@@ -1,0 +1,177 @@
+"""Queries of hall booking, including the few statements that make it safe under concurrency.
+
+Seat taking, the per-person lock and ticket numbers are single SQL statements whose atomicity
+the database guarantees on PostgreSQL (row locks, re-checked WHERE clauses) and on SQLite
+(which serialises transactions): nothing here reads a value and writes it back later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+from tortoise.models import Model
+
+from appointments import errors
+from appointments.tables import Booking, BookingPerson, Hall, ServiceItem, Slot, TicketCounter
+from server import storage
+
+M = TypeVar("M", bound=Model)
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+async def sql(conn: BaseDBAsyncClient, statement: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    """Run one statement written with $1.. placeholders on either database; returns its rows."""
+    params = list(values)
+    if conn.capabilities.dialect == "sqlite":
+        # SQLite numbers its parameters ?1..; dates and times go in the text form Tortoise stores.
+        statement = _PLACEHOLDER.sub(r"?\1", statement)
+        params = [_sqlite_value(value) for value in params]
+    # execute_query_dict fetches rows for every statement (execute_query drops an INSERT's RETURNING).
+    return await conn.execute_query_dict(statement, params)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+async def insert_booking(conn: BaseDBAsyncClient, values: dict[str, Any]) -> int:
+    """INSERT one booking, returning its id (a hand-written statement: the ORM's costs more than the trip)."""
+    columns = list(values)
+    marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    statement = f"INSERT INTO {Booking._meta.db_table} ({', '.join(columns)}) VALUES ({marks}) RETURNING id"
+    rows = await sql(conn, statement, [values[column] for column in columns])
+    return int(rows[0]["id"])
+
+
+async def hall_or_404(hall_id: int, *, using_db: BaseDBAsyncClient | None = None) -> Hall:
+    """The hall, or 404 hall_not_found."""
+    hall = await Hall.get_or_none(id=hall_id).using_db(using_db)
+    if hall is None:
+        raise errors.HallNotFound(details={"hall_id": hall_id})
+    return hall
+
+
+async def service_or_404(service_id: int, *, hall_id: int | None = None) -> ServiceItem:
+    """The service item (of `hall_id` when given), or 404 service_not_found."""
+    query = ServiceItem.filter(id=service_id)
+    if hall_id is not None:
+        query = query.filter(hall_id=hall_id)
+    service = await query.select_related("hall").first()
+    if service is None:
+        raise errors.ServiceNotFound(details={"service_id": service_id})
+    return service
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    return ", ".join(f'{alias}."{column}" AS "{alias}_{column}"' for column in sorted(model._meta.db_fields))
+
+
+def _part(model: type[M], row: dict[str, Any], alias: str) -> M:
+    prefix = f"{alias}_"
+    return model._init_from_db(**{k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)})
+
+
+@functools.cache
+def _slot_with_hall() -> str:
+    # The booking path's first read, written once: Tortoise builds a select_related query anew
+    # on every call, which costs more than the round trip. Built on first use, after Tortoise
+    # has added the foreign keys' columns to the models.
+    return (f"SELECT {_columns(Slot, 's')}, {_columns(Hall, 'h')}, {_columns(ServiceItem, 'v')} "
+            f"FROM {Slot._meta.db_table} s JOIN {Hall._meta.db_table} h ON h.id = s.hall_id "
+            f"JOIN {ServiceItem._meta.db_table} v ON v.id = s.service_id WHERE s.id = $1")
+
+
+async def slot_or_404(slot_id: int, *, using_db: BaseDBAsyncClient | None = None) -> Slot:
+    """The slot with its hall and service item, or 404 slot_not_found."""
+    rows = await sql(using_db or storage.db(), _slot_with_hall(), [slot_id])
+    if not rows:
+        raise errors.SlotNotFound(details={"slot_id": slot_id})
+    slot = _part(Slot, rows[0], "s")
+    # What select_related would have done: the related rows cached on the instance.
+    object.__setattr__(slot, "_hall", _part(Hall, rows[0], "h"))
+    object.__setattr__(slot, "_service", _part(ServiceItem, rows[0], "v"))
+    return slot
+
+
+async def booking_or_404(booking_id: int, *, using_db: BaseDBAsyncClient | None = None) -> Booking:
+    """The booking with its hall, service item and slot, or 404 booking_not_found."""
+    booking = await (Booking.filter(id=booking_id).select_related("hall", "service", "slot")
+                     .using_db(using_db).first())
+    if booking is None:
+        raise errors.BookingNotFound(details={"booking_id": booking_id})
+    return booking
+
+
+async def lock_person(conn: BaseDBAsyncClient, id_hash: str) -> None:
+    """Serialise one person's bookings: create their row if needed and hold its lock until commit."""
+    # An upsert that always updates takes the row lock in one round trip, even for a new person.
+    await sql(conn, f"INSERT INTO {BookingPerson._meta.db_table} (id_hash, attempts) VALUES ($1, 0) "
+                    f"ON CONFLICT (id_hash) DO UPDATE SET attempts = "
+                    f"{BookingPerson._meta.db_table}.attempts + 1", [id_hash])
+
+
+_TAKE_SEAT = (f"UPDATE {Slot._meta.db_table} SET booked = booked + 1 "
+              "WHERE id = $1 AND status = 'open' AND booked < capacity RETURNING id")
+
+
+async def take_seat(conn: BaseDBAsyncClient, slot_id: int) -> bool:
+    """Take one seat if the slot is open and not full (one conditional UPDATE)."""
+    return bool(await sql(conn, _TAKE_SEAT, [slot_id]))
+
+
+async def free_seats(conn: BaseDBAsyncClient, slot_id: int, count: int = 1) -> None:
+    """Give back seats of cancelled or moved bookings."""
+    if count:
+        await Slot.filter(id=slot_id, booked__gte=count).using_db(conn).update(booked=F("booked") - count)
+
+
+async def lock_slots(conn: BaseDBAsyncClient, slot_ids: Sequence[int]) -> list[Slot]:
+    """Lock slots in id order (a fixed order, so two transactions never wait on each other)."""
+    return await (Slot.filter(id__in=sorted(set(slot_ids))).order_by("id")
+                  .select_for_update().using_db(conn))
+
+
+async def next_ticket_number(conn: BaseDBAsyncClient, *, hall_id: int, day: dt.date, kind: str) -> int:
+    """The next ticket number of a hall, day and kind; the row lock keeps numbers gapless."""
+    table = TicketCounter._meta.db_table
+    rows = await sql(conn, f"INSERT INTO {table} (hall_id, day, kind, last_number) VALUES ($1, $2, $3, 1) "
+                           f"ON CONFLICT (hall_id, day, kind) DO UPDATE SET last_number = "
+                           f"{table}.last_number + 1 RETURNING last_number", [hall_id, day, kind])
+    return int(rows[0]["last_number"])
+
+
+@dataclass(frozen=True)
+class PastBooking:
+    """What the per-person rules need to know about one of that person's bookings."""
+
+    id: int
+    hall_id: int
+    day: dt.date
+    status: str
+    slot_start: dt.datetime
+    checkin_deadline: dt.datetime
+
+
+_HISTORY = (f"SELECT id, hall_id, day, status, slot_start, checkin_deadline FROM {Booking._meta.db_table} "
+            "WHERE id_hash = $1 AND day >= $2")
+
+
+async def person_history(conn: BaseDBAsyncClient, *, id_hash: str, since: dt.date) -> list[PastBooking]:
+    """A person's bookings on or after `since` (one query serves the quotas and the no-show block)."""
+    fields = Booking._meta.fields_map
+    return [PastBooking(id=row["id"], hall_id=row["hall_id"], day=fields["day"].to_python_value(row["day"]),
+                        status=row["status"], slot_start=fields["slot_start"].to_python_value(row["slot_start"]),
+                        checkin_deadline=fields["checkin_deadline"].to_python_value(row["checkin_deadline"]))
+            for row in await sql(conn, _HISTORY, [id_hash, since])]

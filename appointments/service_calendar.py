@@ -1,0 +1,145 @@
+"""The working-day calendar: seeded lazily per year from chinese-calendar, replaced by admins.
+
+A year is stored once it has official data: the library's (seeded on first use) or an admin's
+(authoritative; a PUT replaces the whole year). A year with neither (2027 until the State
+Council publishes it) is not stored: Monday–Friday applies and days are unconfirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from redis.exceptions import RedisError
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from appointments import errors
+from appointments.model import (
+    CalendarEntry,
+    InvalidSetting,
+    WorkingCalendar,
+    YearEntries,
+    library_entries,
+    parse_year,
+)
+from appointments.tables import CalendarDay, CalendarYear
+from server import clock, storage
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Years read on the booking path, tagged with the calendar version they were read under.
+_cache: dict[int, tuple[str | None, YearEntries]] = {}
+_UNKNOWN = "unknown"  # Redis unreachable: read the database every time
+
+
+async def working_calendar(first: dt.date, last: dt.date) -> WorkingCalendar:
+    """A calendar covering `first` to `last` plus the following year (windows cross New Year)."""
+    version = await _version()
+    years = []
+    for year in range(first.year, last.year + 2):
+        cached = _cache.get(year)
+        if version == _UNKNOWN or cached is None or cached[0] != version:
+            cached = (version, await year_entries(year))
+            if version != _UNKNOWN:
+                _cache[year] = cached
+        years.append(cached[1])
+    return WorkingCalendar.from_years(years)
+
+
+def _version_key() -> str:
+    return storage.key("appointments", "calendar-version")
+
+
+async def _version() -> str | None:
+    """A counter every worker sees: an admin's change makes every process re-read the calendar."""
+    try:
+        return await storage.redis().get(_version_key())
+    except RedisError:
+        return _UNKNOWN
+
+
+async def _bump_version() -> None:
+    _cache.clear()
+    try:
+        await storage.redis().incr(_version_key())
+    except RedisError:
+        pass  # other workers keep their copy until Redis is back; this one re-reads at once
+
+
+async def year_entries(year: int) -> YearEntries:
+    """A year's entries from storage, seeding them from the library on first use."""
+    source = await CalendarYear.filter(year=year).values_list("source", flat=True)
+    if not source and not await _seed_from_library(year):
+        return YearEntries(year=year, entries=(), confirmed=False)
+    rows = await CalendarDay.filter(year=year).order_by("day")
+    return YearEntries(year=year, entries=tuple(_entry(row) for row in rows), confirmed=True)
+
+
+async def get_year(year: int) -> dict[str, object]:
+    """GET /admin/calendar/{year}: the entries, whether they are confirmed, and where they came from."""
+    _check_year(year)
+    entries = await year_entries(year)
+    source = await CalendarYear.filter(year=year).values_list("source", flat=True)
+    return _year_view(entries, source[0] if source else None)
+
+
+async def replace_year(year: int, items: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """PUT /admin/calendar/{year}: the admin's entries replace the year's, authoritatively."""
+    _check_year(year)
+    try:
+        entries = parse_year(year, list(items))
+    except InvalidSetting as error:
+        raise errors.invalid_setting(error.path, error.reason) from None
+    async with storage.transaction() as conn:
+        await _claim_year(conn, year, source="admin")
+        await CalendarYear.filter(year=year).using_db(conn).update(source="admin", updated_at=clock.now())
+        await CalendarDay.filter(year=year).using_db(conn).delete()
+        await CalendarDay.bulk_create([_row(entry) for entry in entries], using_db=conn)
+    await _bump_version()
+    return _year_view(YearEntries(year=year, entries=tuple(entries), confirmed=True), "admin")
+
+
+async def _seed_from_library(year: int) -> bool:
+    """Store the library's entries for `year` unless someone else did; False when it has none."""
+    library = library_entries(year)
+    if not library.confirmed:
+        return False
+    async with storage.transaction() as conn:
+        row = await _claim_year(conn, year, source="library")
+        # Only the first claimant seeds; an admin's year is never overwritten by the library.
+        if row.source == "library" and not await CalendarDay.filter(year=year).using_db(conn).exists():
+            await CalendarDay.bulk_create([_row(e) for e in library.entries], using_db=conn)
+    return True
+
+
+async def _claim_year(conn: BaseDBAsyncClient, year: int, *, source: str) -> CalendarYear:
+    """Create the year's row if missing and hold its lock, so seeding and replacing serialise."""
+    await CalendarYear.bulk_create([CalendarYear(year=year, source=source, updated_at=clock.now())],
+                                   ignore_conflicts=True, using_db=conn)
+    return await CalendarYear.filter(year=year).select_for_update().using_db(conn).get()
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise errors.invalid_setting("year", f"must be from {MIN_YEAR} to {MAX_YEAR}", location="path")
+
+
+def _entry(row: CalendarDay) -> CalendarEntry:
+    return CalendarEntry(date=row.day, kind=row.kind,  # type: ignore[arg-type]
+                         name=row.name, stands_in_for=row.stands_in_for)
+
+
+def _row(entry: CalendarEntry) -> CalendarDay:
+    return CalendarDay(day=entry.date, year=entry.date.year, kind=entry.kind, name=entry.name,
+                       stands_in_for=entry.stands_in_for)
+
+
+def _year_view(entries: YearEntries, source: str | None) -> dict[str, object]:
+    return {
+        "year": entries.year,
+        "confirmed": entries.confirmed,
+        "source": source or "weekdays",
+        "entries": [
+            {"date": e.date, "kind": e.kind, "name": e.name, "stands_in_for": e.stands_in_for}
+            for e in entries.entries
+        ],
+    }

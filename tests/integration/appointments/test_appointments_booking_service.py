@@ -1,0 +1,155 @@
+"""Booking on real stores (both backends): every rule and error code of POST /bookings, by service call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from appointments import errors, service_booking, service_halls
+from appointments.tables import Booking, Slot
+from server import pii
+from tests.integration.appointments.booking_support import (
+    MONDAY_10,
+    book,
+    freeze,
+    local,
+    make_hall,
+    person,
+    pushes,
+    resident,
+    slot_at,
+)
+from tests.support.ids import make_id_number
+
+
+@pytest.fixture
+async def world(db):
+    freeze(MONDAY_10)
+    return await make_hall()
+
+
+async def test_booking_takes_a_seat_masks_the_person_and_queues_confirmation_and_two_reminders(world):
+    who = person(name="欧阳娜娜", phone="13912345678")
+    booking = await book(world, local(3, 11, 10), who)
+    assert booking["status"] == "booked"
+    assert booking["person"] == {"name": "欧阳**", "id_number": who.id_number[:4] + "*" * 10 + who.id_number[-4:],
+                                 "phone": "139****5678"}
+    assert len(booking["code"]) == 8
+    assert booking["slot"]["start"] == local(3, 11, 10)
+    assert booking["checkin_qr"].endswith(f"/api/v1/bookings/{booking['id']}/qr.png")
+    slot = await Slot.get(id=booking["slot"]["id"])
+    assert (slot.capacity, slot.booked) == (2, 1)
+    stored = await Booking.get(id=booking["id"])
+    assert who.id_number not in (stored.id_number_enc or "") and stored.id_hash != who.id_number
+    assert pii.vault().decrypt(stored.id_number_enc, context="booking.id_number") == who.id_number
+    confirmed = await pushes(purpose="booking_confirmed")
+    reminders = await pushes(purpose="booking_reminder")
+    assert len(confirmed) == 1 and confirmed[0].due_at == MONDAY_10
+    # 18:00 the evening before (Tue 03-10) and one hour before (Wed 03-11 09:00), local time.
+    assert sorted(r.due_at for r in reminders) == [local(3, 10, 18), local(3, 11, 9)]
+    assert {r.group_key for r in confirmed + reminders} == {f"booking:{booking['id']}"}
+
+
+async def test_a_full_slot_answers_slot_full(world):
+    await book(world, local(3, 10, 9), person())
+    await book(world, local(3, 10, 9), person())
+    with pytest.raises(errors.SlotFull):
+        await book(world, local(3, 10, 9), person())
+    assert (await Slot.get(id=await slot_at(world, local(3, 10, 9)))).booked == 2
+
+
+async def test_a_closed_slot_answers_slot_closed(world):
+    slot_id = await slot_at(world, local(3, 10, 9))
+    await Slot.filter(id=slot_id).update(status="closed")
+    with pytest.raises(errors.SlotClosed):
+        await book(world, local(3, 10, 9), person())
+    await service_halls.update_service(world.service_id, {"is_active": False})
+    with pytest.raises(errors.SlotClosed):  # a withdrawn service item takes no bookings
+        await book(world, local(3, 10, 10), person())
+
+
+async def test_today_and_beyond_five_working_days_are_outside_the_window(world):
+    # Monday 03-09: the window is Tue 03-10 .. Mon 03-16 (five working days: 10, 11, 12, 13, 16).
+    from appointments import service_slots
+
+    await service_slots.generate_for_hall(world.hall_id, first=dt.date(2026, 3, 9), last=dt.date(2026, 3, 17))
+    with pytest.raises(errors.OutsideBookingWindow) as today:
+        await book(world, local(3, 9, 14), person())
+    assert today.value.details == {"first": "2026-03-10", "last": "2026-03-16"}
+    with pytest.raises(errors.OutsideBookingWindow):
+        await book(world, local(3, 17, 9), person())
+    assert (await book(world, local(3, 16, 9), person()))["status"] == "booked"
+
+
+async def test_one_booking_per_person_per_hall_per_day_even_from_another_account(world):
+    who = person()
+    await book(world, local(3, 10, 9), who)
+    relative = await resident()
+    with pytest.raises(errors.DuplicateBooking):
+        await book(world, local(3, 10, 15), who, account=relative)
+    other_hall = await make_hall("东门街道便民服务中心")
+    assert (await book(other_hall, local(3, 10, 15), who, account=relative))["status"] == "booked"
+
+
+async def test_two_per_calendar_week_counted_across_halls(world):
+    who = person()
+    other_hall = await make_hall("黄贝街道便民服务中心")
+    await book(world, local(3, 10, 9), who)
+    await book(other_hall, local(3, 11, 9), who)
+    with pytest.raises(errors.QuotaExceeded) as breach:
+        await book(world, local(3, 12, 9), who)
+    assert breach.value.details == {"quota": "per_week", "limit": 2}
+    # Monday 03-16 starts a new week.
+    assert (await book(world, local(3, 16, 9), who))["status"] == "booked"
+
+
+async def test_monthly_quota_counts_the_calendar_month(db):
+    freeze(MONDAY_10)
+    world = await make_hall(rules={"max_per_week": 3, "max_per_month": 3})
+    who = person()
+    for day in (10, 11, 16):  # two weeks, one month
+        await book(world, local(3, day, 9), who)
+    with pytest.raises(errors.QuotaExceeded) as breach:
+        await book(world, local(3, 13, 9), who)
+    assert breach.value.details == {"quota": "per_month", "limit": 3}
+
+
+async def test_cancelled_bookings_do_not_count(world):
+    from appointments import service_changes
+
+    who = person()
+    account = await resident()
+    first = await book(world, local(3, 10, 9), who, account=account)
+    await service_changes.cancel(first["id"], user_id=account, reason="改天再来")
+    assert (await book(world, local(3, 10, 10), who, account=account))["status"] == "booked"
+
+
+async def test_invalid_id_number_and_phone_are_422_with_their_codes(world):
+    body = make_id_number(seq=5)
+    broken = body[:-1] + ("0" if body[-1] != "0" else "1")
+    with pytest.raises(errors.InvalidIdNumber) as bad_id:
+        service_booking.parse_person(name="张伟", id_number=broken, phone="13800138000")
+    assert (bad_id.value.status, bad_id.value.code) == (422, "invalid_id_number")
+    with pytest.raises(errors.InvalidPhone) as bad_phone:
+        service_booking.parse_person(name="张伟", id_number=body, phone="12345")
+    assert (bad_phone.value.status, bad_phone.value.code) == (422, "invalid_phone")
+
+
+async def test_the_slot_must_belong_to_the_service(world):
+    other = await service_halls.add_service(world.hall_id, {"name": "居住证办理"})
+    with pytest.raises(errors.ServiceMismatch):
+        await service_booking.book(account_id=await resident(), slot_id=await slot_at(world, local(3, 10, 9)),
+                                   service_id=other["id"], person=person())
+
+
+async def test_an_idempotency_key_returns_the_same_booking_and_refuses_another_person(world):
+    account = await resident()
+    who = person()
+    first = await book(world, local(3, 10, 9), who, account=account, key="k-1")
+    again = await book(world, local(3, 10, 9), who, account=account, key="k-1")
+    assert again["id"] == first["id"]
+    assert await Booking.filter(account_id=account).count() == 1
+    with pytest.raises(errors.IdempotencyKeyReused):
+        await book(world, local(3, 10, 9), person(), account=account, key="k-1")
+    assert (await Slot.get(id=first["slot"]["id"])).booked == 1
