@@ -41,3 +41,30 @@ def normalize_doc_number(value: str) -> str:
 def looks_like_doc_number(query: str) -> bool:
     """Whether a search query is a 文号, so it should be looked up exactly first."""
     return _DOC_NUMBER_RE.fullmatch(normalize_doc_number(query)) is not None
+
+
+# In running text the agency abbreviation has no left boundary ("根据深罗府办〔2024〕12号"), so
+# every prefix of up to this many characters before the year is offered as a candidate.
+_CITATION_RE = re.compile(rf"([{_HAN}A-Za-z]{{1,12}})〔((?:19|20)\d{{2}})〕第?(\d{{1,5}})号?")
+MAX_CITATION_PREFIX = 12
+
+
+def cited_doc_numbers(text: str) -> list[str]:
+    """Normal forms a 文号 written in text might have, one per possible agency prefix.
+
+    "依据深罗府办〔2024〕12号" yields "办〔2024〕12号", "府办〔2024〕12号", ... and
+    "依据深罗府办〔2024〕12号": the true 文号 is always among them, so an index built from
+    these finds every document citing a given 文号, in any bracket style.
+    """
+    folded = _SPACE_RE.sub("", text).translate(_BRACKETS).translate(_FULLWIDTH_DIGITS)
+    found: dict[str, None] = {}
+    for match in _CITATION_RE.finditer(folded):
+        prefix, year, serial = match.groups()
+        for start in range(len(prefix)):
+            if _is_han(prefix[start]):
+                found[f"{prefix[start:]}{CANONICAL_OPEN}{year}{CANONICAL_CLOSE}{serial}号"] = None
+    return list(found)
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff"

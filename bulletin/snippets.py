@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Protocol
 
 ELLIPSIS = "…"
@@ -58,16 +59,25 @@ def find_matches(text: str, terms: Iterable[Needle]) -> list[tuple[int, int]]:
     return _merge(sorted(spans))
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
+def _fold(text: str) -> tuple[str, list[int] | range]:
     # Fold one character at a time so every folded position maps back to the original
     # character (NFKC of a whole string can join or split characters).
+    pieces = {char: _fold_char(char) for char in set(text)}
+    if all(len(piece) == 1 for piece in pieces.values()):
+        # The usual case: one character in, one out, so a translation table does it in C.
+        return text.translate(str.maketrans(pieces)), range(len(text))
     folded: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        piece = unicodedata.normalize("NFKC", char).lower()
+        piece = pieces[char]
         folded.append(piece)
         origin.extend([index] * len(piece))
     return "".join(folded), origin
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).lower()
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -138,6 +138,15 @@ def words(text: str) -> list[str]:
 def index_tokens(text: str) -> list[str]:
     """Tokens a document is indexed with; see the module docstring for the scheme."""
     folded = normalize(text)
+    return [*_phrase_tokens(folded), *_long_words(folded)]
+
+
+def phrase_tokens(text: str) -> list[str]:
+    """index_tokens without the trailing jieba words: the positional part, no segmentation."""
+    return _phrase_tokens(normalize(text))
+
+
+def _phrase_tokens(folded: str) -> list[str]:
     tokens: list[str] = []
     seen_chars: set[str] = set()
     for chunk in chunks(folded):
@@ -149,8 +158,33 @@ def index_tokens(text: str) -> list[str]:
         fresh = [c for c in dict.fromkeys(chunk.text) if c not in seen_chars]
         seen_chars.update(fresh)
         tokens.extend(fresh or chunk.text[0])
-    tokens.extend(_long_words(folded))
     return tokens
+
+
+def dictionary_words_in(run: str, *, min_chars: int = 3) -> Iterator[str]:
+    """Every dictionary word (jieba's plus the user dictionary) occurring in a CJK run.
+
+    jieba keeps every prefix of every word in its table (with frequency 0 when the prefix
+    is not a word itself), so the walk from each start stops as soon as no word can follow.
+    """
+    frequencies = _segmenter.tokenizer().FREQ
+    size = len(run)
+    shortest = max(min_chars, 2)
+    for start in range(size - shortest + 1):
+        # Every word of two or more characters has its first two characters in the table.
+        if run[start:start + 2] not in frequencies:
+            continue
+        for end in range(start + shortest, size + 1):
+            frequency = frequencies.get(run[start:end])
+            if frequency is None:
+                break
+            if frequency:
+                yield run[start:end]
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether jieba's dictionary or the user dictionary lists word (already normalised)."""
+    return bool(_segmenter.tokenizer().FREQ.get(word))
 
 
 def _long_words(folded: str) -> Iterator[str]:

@@ -56,6 +56,17 @@ DOMAINS: tuple[Domain, ...] = (
         worker="appointments.jobs:register",
         erase="appointments.service_privacy:erase",
     ),
+    Domain(
+        label="bulletin",
+        tables="bulletin.tables",
+        migrations="bulletin.migrations",
+        blueprints=("bulletin.views:bp", "bulletin.views_editor:bp", "bulletin.views_me:bp", "bulletin.web:bp"),
+        reference="bulletin.reference:load",
+        demo="bulletin.demo:seed",
+        cli="bulletin.cli:register",
+        startup="bulletin.snapshots:warm",
+        erase="bulletin.service_reading:erase",
+    ),
 )
 
 
