@@ -69,15 +69,22 @@ def _is_list(annotation: Any) -> bool:
     return origin in (list, tuple, set, frozenset)
 
 
+_query_fields: dict[type[BaseModel], dict[str, bool]] = {}
+
+
+def _fields_of(model: type[BaseModel]) -> dict[str, bool]:
+    """{query key: takes a list} for a query model, computed once."""
+    fields = _query_fields.get(model)
+    if fields is None:
+        fields = _query_fields[model] = {
+            info.alias or name: _is_list(info.annotation) for name, info in model.model_fields.items()}
+    return fields
+
+
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
-    """Parse the query string into ``model``; list fields take every repeated value."""
-    data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if key not in request.args:
-            continue
-        values = request.args.getlist(key)
-        data[key] = values if _is_list(info.annotation) else values[-1]
+    """Parse the query string into ``model``; list fields take every repeated value, others the last."""
+    fields = _fields_of(model)
+    data = {key: values if fields[key] else values[-1] for key, values in request.args.items() if key in fields}
     try:
         return model.model_validate(data)
     except ValidationError as exc:

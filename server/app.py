@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from sanic import HTTPResponse, Request, Sanic
 from sanic import exceptions as sanic_errors
 from sanic_ext import Extend
+from sanic_ext.extensions.http.extension import HTTPExtension
 
 from server import config, errors, logs, registry, storage, wechat
 from server.api import json_response
@@ -35,8 +37,12 @@ def create_app(settings: Settings | None = None, *, own_storage: bool = True, na
     app.config.ACCESS_LOG = False
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.KEEP_ALIVE_TIMEOUT = 75
-    Extend(app, config={"oas": False, "health": False, "cors": True, "cors_origins": "*",
-                        "cors_allow_headers": ["authorization", "content-type", "idempotency-key", "x-request-id"]})
+    # Only sanic-ext's HTTP extension (automatic HEAD/OPTIONS, CORS for open data such as pois.geojson):
+    # its other built-ins (dependency injection, its own OpenAPI with CDN assets) cost every request and
+    # are not used.
+    Extend(app, built_in_extensions=False, extensions=[HTTPExtension],
+           config={"oas": False, "cors": True, "cors_origins": "*", "http_auto_trace": False,
+                   "cors_allow_headers": ["authorization", "content-type", "idempotency-key", "x-request-id"]})
     app.ctx.settings = settings
     for _domain, blueprint in registry.each("blueprints"):
         app.blueprint(blueprint)
@@ -47,10 +53,13 @@ def create_app(settings: Settings | None = None, *, own_storage: bool = True, na
 
 
 def _install_middleware(app: Sanic) -> None:
+    ids = itertools.count()
+    prefix = secrets.token_hex(8)  # per process: ids stay unique across workers without a syscall per request
+
     @app.on_request(priority=100)
     async def start(request: Request) -> None:
-        given = request.headers.get("x-request-id") or ""
-        request.ctx.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        given = request.headers.get("x-request-id")
+        request.ctx.request_id = given if given and REQUEST_ID.match(given) else f"{prefix}{next(ids):016x}"
         request.ctx.started = time.perf_counter()
         logs.request_id.set(request.ctx.request_id)
         # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not.
@@ -61,17 +70,16 @@ def _install_middleware(app: Sanic) -> None:
 
     @app.on_response(priority=100)
     async def finish(request: Request, response: HTTPResponse) -> None:
-        request_id = getattr(request.ctx, "request_id", None) or uuid.uuid4().hex
+        request_id = getattr(request.ctx, "request_id", None) or f"{prefix}-error"
         response.headers["X-Request-ID"] = request_id
         started = getattr(request.ctx, "started", None)
         user = getattr(request.ctx, "user", None)
-        access_log.info(
-            "%s %s %s", request.method, request.path, response.status,
-            extra={"request_id": request_id, "route": request.route.path if request.route else None,
-                   "method": request.method, "status": response.status,
-                   "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-                   "user_id": user.id if user else None},
-        )
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info("access", extra={"access": {
+                "request_id": request_id, "method": request.method, "path": request.path,
+                "route": request.route.path if request.route else None, "status": response.status,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "user_id": user.id if user else None}})
 
 
 def _install_errors(app: Sanic) -> None:
@@ -100,6 +108,8 @@ def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> 
         wechat.install(wechat.WeChat(settings=settings, storage=storage.current()))
         for _domain, startup in registry.each("startup"):
             await startup()
+        app.ctx.log_flush_stop = asyncio.Event()
+        app.ctx.log_flush_task = asyncio.create_task(logs.flush_periodically(app.ctx.log_flush_stop))
         app.ctx.worker_stop = None
         if settings.run_worker and own_storage:
             from server import worker
@@ -109,6 +119,8 @@ def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> 
 
     @app.before_server_stop
     async def close_resources(app: Sanic) -> None:
+        app.ctx.log_flush_stop.set()
+        await app.ctx.log_flush_task
         if getattr(app.ctx, "worker_stop", None) is not None:
             app.ctx.worker_stop.set()
             await app.ctx.worker_task
