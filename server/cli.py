@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any, Awaitable, Callable
 
 from server import config, logs, registry, storage
 from server.config import ConfigError, Settings
@@ -103,12 +103,32 @@ async def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_makemigrations(args: argparse.Namespace) -> int:
-    """Developers: write migrations for model changes (tortoise's own autodetector)."""
-    from tortoise.cli import cli as tortoise_cli
+    """Developers: write migrations for model changes with Tortoise's autodetector.
 
-    config_module = "server._migration_config"
-    return asyncio.run(tortoise_cli.run_cli_async(["-c", f"{config_module}.TORTOISE_ORM", "makemigrations",
-                                                   *args.app_labels]))
+    The autodetector always sees every app (apps reference ``server.User``), and only the labels
+    asked for get new migration files.
+    """
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from server._migration_config import TORTOISE_ORM
+
+    async def run() -> int:
+        apps = {label: dict(app) for label, app in TORTOISE_ORM["apps"].items()}
+        unknown = set(args.app_labels) - set(apps)
+        if unknown:
+            print(f"bianmin makemigrations: unknown app {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        async with tortoise_cli_context(TORTOISE_ORM) as ctx:
+            writers = await MigrationAutodetector(ctx.apps, apps).changes()
+        wanted = [w for w in writers if not args.app_labels or w.app_label in args.app_labels]
+        for writer in wanted:
+            print(f"  created {writer.app_label}.{writer.name}: {writer.write()}")
+        if not wanted:
+            print("no changes detected")
+        return 0
+
+    return asyncio.run(run())
 
 
 def build_parser() -> argparse.ArgumentParser:

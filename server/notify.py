@@ -17,7 +17,8 @@ from typing import Any, Literal
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from server import clock, config, outbox, ratelimit, wechat
+from server import clock, config, outbox, ratelimit, storage, wechat
+from server.config import Template
 from server.tables import OutboxMessage, PushGrant, PushLog, User
 
 log = logging.getLogger("bianmin.notify")
@@ -65,13 +66,25 @@ async def enqueue_push(*, user_id: int, purpose: str, data: dict[str, Any], page
     await outbox.enqueue(TOPIC, payload, due_at=due_at, group=group, dedup_key=dedup_key, using_db=using_db)
 
 
-async def _spend(user_id: int, template_id: str, kind: str) -> bool:
+async def _spend(user_id: int, template_id: str, kind: str, *, using_db: BaseDBAsyncClient) -> bool:
     """Take one grant (atomically); long-term grants are not used up."""
+    grants = PushGrant.filter(user_id=user_id, template_id=template_id, status="accept").using_db(using_db)
     if kind == "long_term":
-        return await PushGrant.filter(user_id=user_id, template_id=template_id, status="accept").exists()
-    taken = await PushGrant.filter(user_id=user_id, template_id=template_id, status="accept",
-                                   remaining__gt=0).update(remaining=F("remaining") - 1)
-    return taken == 1
+        return await grants.exists()
+    return await grants.filter(remaining__gt=0).update(remaining=F("remaining") - 1) == 1
+
+
+async def _reserve(message: OutboxMessage, *, user_id: int, purpose: str, template: Template) -> bool:
+    """Take one grant for this message, once: a retry of the same message (after a crash or a
+    transient failure) reuses its reservation instead of needing, or spending, another grant."""
+    if await PushLog.filter(outbox_id=message.id, outcome="reserved").exists():
+        return True
+    async with storage.transaction() as conn:
+        if not await _spend(user_id, template.id, template.kind, using_db=conn):
+            return False
+        await PushLog.create(user_id=user_id, purpose=purpose, template_id=template.id, outcome="reserved",
+                             outbox_id=message.id, created_at=clock.now(), using_db=conn)
+    return True
 
 
 async def _refund(user_id: int, template_id: str, kind: str) -> None:
@@ -80,8 +93,11 @@ async def _refund(user_id: int, template_id: str, kind: str) -> None:
 
 
 async def _log(message: OutboxMessage, *, user_id: int, purpose: str, template_id: str, outcome: str) -> None:
-    await PushLog.bulk_create([PushLog(user_id=user_id, purpose=purpose, template_id=template_id, outcome=outcome,
-                                       outbox_id=message.id, created_at=clock.now())], ignore_conflicts=True)
+    """Record the final outcome of a message (replacing its reservation, if any)."""
+    if not await PushLog.filter(outbox_id=message.id).update(outcome=outcome):
+        await PushLog.bulk_create([PushLog(user_id=user_id, purpose=purpose, template_id=template_id,
+                                           outcome=outcome, outbox_id=message.id, created_at=clock.now())],
+                                  ignore_conflicts=True)
 
 
 async def send_push(message: OutboxMessage) -> None:
@@ -91,11 +107,12 @@ async def send_push(message: OutboxMessage) -> None:
     template = config.current().wechat_templates.get(purpose)
     if template is None:
         return await _log(message, user_id=user_id, purpose=purpose, template_id="", outcome="no_template")
+    log_as = {"user_id": user_id, "purpose": purpose, "template_id": template.id}
     user = await User.get_or_none(id=user_id, is_active=True)
     if user is None or not user.openid or user.openid.startswith("dev-"):
-        return await _log(message, user_id=user_id, purpose=purpose, template_id=template.id, outcome="no_openid")
-    if not await _spend(user_id, template.id, template.kind):
-        return await _log(message, user_id=user_id, purpose=purpose, template_id=template.id, outcome="no_grant")
+        return await _log(message, **log_as, outcome="no_openid")
+    if not await _reserve(message, user_id=user_id, purpose=purpose, template=template):
+        return await _log(message, **log_as, outcome="no_grant")
     await ratelimit.Throttle("wechat-send", per_second=config.current().push_rate).acquire()
     try:
         await wechat.client().send_subscribe_message(openid=user.openid, template_id=template.id,
@@ -103,18 +120,15 @@ async def send_push(message: OutboxMessage) -> None:
     except wechat.WeChatError as exc:
         if exc.errcode == REFUSED:
             await PushGrant.filter(user_id=user_id, template_id=template.id).update(status="reject", remaining=0)
-            await _log(message, user_id=user_id, purpose=purpose, template_id=template.id, outcome="refused")
-            return
+            return await _log(message, **log_as, outcome="refused")
         if exc.errcode in PERMANENT_ERRORS:
             await _refund(user_id, template.id, template.kind)
-            await _log(message, user_id=user_id, purpose=purpose, template_id=template.id, outcome="failed")
+            await _log(message, **log_as, outcome="failed")
             raise outbox.Permanent(f"WeChat {exc.errcode}: {exc.errmsg}") from exc
-        await _refund(user_id, template.id, template.kind)
-        raise outbox.Retry(f"WeChat {exc.errcode}") from exc
+        raise outbox.Retry(f"WeChat {exc.errcode}") from exc  # the reservation waits for the retry
     except wechat.WeChatUnavailable as exc:
-        await _refund(user_id, template.id, template.kind)
         raise outbox.Retry("WeChat unreachable") from exc
-    await _log(message, user_id=user_id, purpose=purpose, template_id=template.id, outcome="sent")
+    await _log(message, **log_as, outcome="sent")
 
 
 def thing(value: str, limit: int = 20) -> str:

@@ -91,7 +91,7 @@ class PushLog(Model):
     user_id = fields.IntField(db_index=True)
     purpose = fields.CharField(max_length=32)
     template_id = fields.CharField(max_length=64)
-    outcome = fields.CharField(max_length=24)  # sent | refused | no_grant | no_template | no_openid | failed
+    outcome = fields.CharField(max_length=24)  # reserved | sent | refused | no_grant | no_template | no_openid | failed
     outbox_id = fields.BigIntField(null=True, unique=True)
     created_at = fields.DatetimeField()
 

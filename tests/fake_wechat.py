@@ -13,6 +13,8 @@ import argparse
 import io
 import json
 import secrets
+import select
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -67,6 +69,22 @@ class FakeWeChatState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class Stall(threading.Event):
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Event()
+
+
+def _client_gone(sock: socket.socket) -> bool:
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
 class FakeWeChat:
     """Start with ``FakeWeChat().start()``; ``base_url`` goes into BIANMIN_WECHAT_API_BASE."""
 
@@ -81,7 +99,7 @@ class FakeWeChat:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "FakeWeChat":
+    def start(self) -> FakeWeChat:
         self._thread.start()
         return self
 
@@ -121,9 +139,13 @@ class FakeWeChat:
         """The next ``times`` calls to ``path`` answer ``errcode``."""
         self.state.failures[path].extend([errcode] * times)
 
-    def stall(self, path: str) -> threading.Event:
-        """Calls to ``path`` hang (before being processed) until the returned event is set."""
-        event = threading.Event()
+    def stall(self, path: str) -> Stall:
+        """Calls to ``path`` hang (before being processed) until the returned event is set.
+
+        ``.arrived`` is set when a call is waiting. A waiting call whose client has gone away by the
+        time it is released is dropped unprocessed, as WeChat never sees a request that was not sent.
+        """
+        event = Stall()
         self.state.stalls[path] = event
         return event
 
@@ -166,7 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = url.path
         stall = self.state.stalls.get(path)
         if stall is not None:
+            stall.arrived.set()
             stall.wait(timeout=120)
+            if _client_gone(self.connection):
+                self.close_connection = True
+                return
         with self.state.lock:
             self.state.calls[path] += 1
             queued = self.state.failures.get(path)

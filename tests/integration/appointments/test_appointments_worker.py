@@ -6,12 +6,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import select
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from urllib.parse import urlparse
 
 from appointments.tables import Booking, Slot
 from server import accounts, clock, config, notify, outbox, wechat
@@ -19,7 +13,6 @@ from server.config import Template
 from server.outbox import Dispatcher
 from server.tables import OutboxMessage, PushLog
 from server.worker import collect_jobs, run_due_jobs
-from tests import fake_wechat
 from tests.integration.appointments.booking_support import (
     MONDAY_10,
     book,
@@ -32,40 +25,6 @@ from tests.integration.appointments.booking_support import (
 SEND = "/cgi-bin/message/subscribe/send"
 
 
-def _client_gone(sock: socket.socket) -> bool:
-    readable, _, _ = select.select([sock], [], [], 0)
-    if not readable:
-        return False
-    try:
-        return sock.recv(1, socket.MSG_PEEK) == b""
-    except OSError:
-        return True
-
-
-@contextmanager
-def abandoned_requests_dropped(monkeypatch, path: str) -> Iterator[threading.Event]:
-    """Make the fake drop a stalled request whose client went away (as WeChat never sees it).
-
-    tests/fake_wechat.py processes a stalled request even when the client has gone; this
-    wrapper adds the check after the stall and signals when a request has arrived.
-    """
-    arrived = threading.Event()
-    original = fake_wechat._Handler._dispatch
-
-    def dispatch(handler, body):
-        stall = handler.state.stalls.get(path)
-        if urlparse(handler.path).path == path and stall is not None:
-            arrived.set()
-            stall.wait(timeout=30)
-            if _client_gone(handler.connection):
-                handler.close_connection = True
-                return None
-        return original(handler, body)
-
-    monkeypatch.setattr(fake_wechat._Handler, "_dispatch", dispatch)
-    yield arrived
-
-
 async def _wechat_resident(wx, openid: str) -> int:
     result = await accounts.login_wechat(wx.login_code(openid=openid))
     user_id = int(result["user"]["id"])
@@ -73,8 +32,8 @@ async def _wechat_resident(wx, openid: str) -> int:
     return user_id
 
 
-async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(db, wx, monkeypatch):
-    templates = {"booking_confirmed": Template("booking_confirmed", "tpl-booking-confirmed", "long_term")}
+async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(db, wx):
+    templates = {"booking_confirmed": Template("booking_confirmed", "tpl-booking-confirmed", "one_time")}
     config.install(dataclasses.replace(config.current(), wechat_templates=templates))
     freeze(MONDAY_10)
     world = await make_hall()
@@ -85,16 +44,15 @@ async def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(db
     http = wechat.client()._client
     timeout, http.timeout = http.timeout, 1.0  # a dead worker's connection closes within a second
     try:
-        with abandoned_requests_dropped(monkeypatch, SEND) as arrived:
-            doomed = asyncio.create_task(Dispatcher(handlers, worker_id="doomed").run_once())
-            assert await asyncio.to_thread(arrived.wait, 10)
-            doomed.cancel()  # the worker dies while WeChat holds its request
-            await asyncio.gather(doomed, return_exceptions=True)
-            await asyncio.sleep(1.5)  # its connection times out and closes, as a dead process's would
-            release.set()
-            assert await Dispatcher(handlers, worker_id="early").run_once() == 0  # still leased
-            clock.advance(outbox.LEASE + dt.timedelta(seconds=1))
-            assert await Dispatcher(handlers, worker_id="heir").run_once() == 2
+        doomed = asyncio.create_task(Dispatcher(handlers, worker_id="doomed").run_once())
+        assert await asyncio.to_thread(release.arrived.wait, 10)
+        doomed.cancel()  # the worker dies while WeChat holds its request
+        await asyncio.gather(doomed, return_exceptions=True)
+        await asyncio.sleep(1.5)  # its connection times out and closes, as a dead process's would
+        release.set()
+        assert await Dispatcher(handlers, worker_id="early").run_once() == 0  # still leased
+        clock.advance(outbox.LEASE + dt.timedelta(seconds=1))
+        assert await Dispatcher(handlers, worker_id="heir").run_once() == 2
     finally:
         http.timeout = timeout
     sent_codes = sorted(m["data"]["character_string4"]["value"] for m in wx.sent)

@@ -105,7 +105,8 @@ async def test_transient_failure_refunds_the_grant_and_retries(client, wx, db):
         wx.fail_next("/cgi-bin/message/subscribe/send", -1, times=4)  # more than the facade's own retries
         await notify.enqueue_push(user_id=user_id, purpose="booking_confirmed", data={"thing1": "x"})
         await send_all()
-        assert wx.sent == [] and (await PushGrant.get(user_id=user_id)).remaining == 1
+        # the grant stays reserved for this message while it waits for its retry
+        assert wx.sent == [] and (await PushGrant.get(user_id=user_id)).remaining == 0
         from datetime import timedelta
 
         from server import clock
@@ -134,3 +135,27 @@ async def test_send_rate_is_shared_by_workers(db):
     assert sum(per_second.values()) == 12
     assert max(per_second.values()) <= 5  # together, never above the shared budget
     assert len(per_second) >= 3
+
+
+async def test_a_worker_dying_after_taking_the_grant_does_not_lose_the_message(client, wx, db):
+    from datetime import timedelta
+
+    from server import clock, outbox
+    from server.tables import OutboxMessage
+
+    with_templates(db)
+    try:
+        headers, user_id = await wechat_user(client, wx, "oCrash")
+        await client.post("/api/v1/push/grants", headers=headers, json={"results": {"tmpl-confirm": "accept"}})
+        await notify.enqueue_push(user_id=user_id, purpose="booking_confirmed", data={"thing1": "只有一条"})
+        dying = Dispatcher(collect_jobs().handlers, worker_id="dying")
+        (message,) = await dying.claim()
+        await notify._reserve(message, user_id=user_id, purpose="booking_confirmed",
+                              template=TEMPLATES["booking_confirmed"])  # then the worker is killed
+        clock.freeze(clock.now() + outbox.LEASE + timedelta(seconds=1))
+        await send_all()
+    finally:
+        config.install(db.settings)
+    assert [m["data"]["thing1"]["value"] for m in wx.sent] == ["只有一条"]
+    assert await PushLog.filter(outcome="sent").count() == 1
+    assert (await OutboxMessage.get()).status == "sent"
