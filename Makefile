@@ -50,7 +50,7 @@ test-miniprogram:
 	else echo "no mini-program yet"; fi
 
 bench: install-dev
-	$(BIN)/python bench/run_all.py
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

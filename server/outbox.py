@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
+import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 
@@ -60,16 +62,25 @@ async def enqueue(topic: str, payload: dict[str, Any], *, due_at: datetime | Non
     await enqueue_many([NewMessage(topic, payload, due_at, dedup_key, group)], using_db=using_db)
 
 
+_COLUMNS = "topic, payload, dedup_key, group_key, status, due_at, attempts, created_at"
+_INSERT = {
+    # A prepared statement: the ORM's bulk_create rebuilt its INSERT on every call (~1 ms a booking).
+    "postgres": f"INSERT INTO outbox ({_COLUMNS}) VALUES ($1, $2, $3, $4, 'pending', $5, 0, $6) ON CONFLICT DO NOTHING",
+    "sqlite": f"INSERT OR IGNORE INTO outbox ({_COLUMNS}) VALUES (?, ?, ?, ?, 'pending', ?, 0, ?)",
+}
+
+
 async def enqueue_many(messages: Iterable[NewMessage], *, using_db: BaseDBAsyncClient | None = None) -> None:
     """Write many messages at once (fan-out); repeats of a ``dedup_key`` are ignored."""
     now = clock.now()
     rows = [
-        OutboxMessage(topic=m.topic, payload=m.payload, due_at=m.due_at or now, dedup_key=m.dedup_key,
-                      group_key=m.group, created_at=now)
+        (m.topic, orjson.dumps(m.payload).decode(), m.dedup_key, m.group,
+         (m.due_at or now).astimezone(timezone.utc), now)
         for m in messages
     ]
     if rows:
-        await OutboxMessage.bulk_create(rows, batch_size=1000, ignore_conflicts=True, using_db=using_db)
+        conn = using_db or storage.db()
+        await conn.execute_many(_INSERT[conn.capabilities.dialect], rows)
 
 
 async def cancel_group(group: str, *, topics: Iterable[str] | None = None,
