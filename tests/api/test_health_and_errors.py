@@ -55,3 +55,23 @@ async def test_request_id_is_echoed_or_generated(client):
     assert len(generated.headers["x-request-id"]) == 32
     hostile = await client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"[:10]})
     assert hostile.headers["x-request-id"] != "bad id\nwit"
+
+
+async def test_readyz_names_what_is_down(client):
+    import redis.asyncio as redis_async
+
+    from server import storage
+
+    real = storage.current().redis
+    storage.current().redis = redis_async.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    try:
+        response = await client.get("/readyz")
+    finally:
+        await storage.current().redis.aclose()
+        storage.current().redis = real
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "not_ready"
+    assert error["details"]["down"] == ["redis"]
+    assert error["details"]["checks"]["database"] == "ok"
+    assert (await client.get("/healthz")).status_code == 200  # alive, just not ready
