@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import models_json_schema
 from sanic import Sanic
 
 from server import errors
@@ -63,19 +62,27 @@ def to_openapi30(schema: Any) -> Any:
     return out
 
 
-def _models(specs: list[EndpointSpec]) -> list[tuple[Any, str]]:
-    wanted: list[tuple[Any, str]] = []
-    for spec in specs:
-        for model, mode in ((spec.body, "validation"), (spec.response, "serialization")):
-            if isinstance(model, type) and issubclass(model, BaseModel) and (model, mode) not in wanted:
-                wanted.append((model, mode))
-    return wanted
+class Components:
+    """Schemas shared through $ref, collected from every request and response type."""
 
+    def __init__(self) -> None:
+        self.schemas: dict[str, Any] = {}
 
-def _schema_for(tp: Any, refs: dict[tuple[Any, str], dict[str, Any]], mode: str) -> dict[str, Any]:
-    if (tp, mode) in refs:
-        return refs[(tp, mode)]
-    return to_openapi30(TypeAdapter(tp).json_schema(ref_template=REF, mode=mode))
+    def schema_for(self, tp: Any, mode: str) -> dict[str, Any]:
+        """The inline schema of ``tp``; every model it names goes into the components."""
+        raw = TypeAdapter(tp).json_schema(ref_template=REF, mode=mode)
+        for name, definition in raw.pop("$defs", {}).items():
+            self._add(name, to_openapi30(definition))
+        if "$ref" not in raw and isinstance(tp, type) and issubclass(tp, BaseModel) and "properties" in raw:
+            self._add(raw.get("title", tp.__name__), to_openapi30(raw))
+            return {"$ref": REF.format(model=raw.get("title", tp.__name__))}
+        return to_openapi30(raw)
+
+    def _add(self, name: str, schema: dict[str, Any]) -> None:
+        known = self.schemas.get(name)
+        if known is not None and known != schema:
+            raise ValueError(f"two different schemas are both named {name!r}: rename one of the models")
+        self.schemas[name] = schema
 
 
 def _parameters(path: str, spec: EndpointSpec | None) -> list[dict[str, Any]]:
@@ -92,7 +99,7 @@ def _parameters(path: str, spec: EndpointSpec | None) -> list[dict[str, Any]]:
     return params
 
 
-def _operation(spec: EndpointSpec | None, path: str, refs: dict[tuple[Any, str], dict[str, Any]]) -> dict[str, Any]:
+def _operation(spec: EndpointSpec | None, path: str, components: Components) -> dict[str, Any]:
     if spec is None:
         return {"summary": "", "parameters": _parameters(path, None), "responses": {"200": {"description": "OK"}}}
     op: dict[str, Any] = {"summary": spec.summary, "tags": list(spec.tags), "parameters": _parameters(path, spec)}
@@ -100,10 +107,10 @@ def _operation(spec: EndpointSpec | None, path: str, refs: dict[tuple[Any, str],
         op["description"] = spec.description
     if spec.body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": _schema_for(spec.body, refs, "validation")}}}
+            "schema": components.schema_for(spec.body, "validation")}}}
     ok: dict[str, Any] = {"description": "OK"}
     if spec.status != 204:
-        schema = _schema_for(spec.response, refs, "serialization") if spec.response is not None else {}
+        schema = components.schema_for(spec.response, "serialization") if spec.response is not None else {}
         ok["content"] = {spec.content_type: {"schema": schema}}
     responses = {str(spec.status): ok}
     error_codes: dict[int, list[str]] = {}
@@ -129,22 +136,19 @@ def build(app: Sanic, *, title: str = "bianmin 便民 API", version: str = "1") 
         if spec is None and not route.path.startswith("api/"):
             continue
         routes.append((route, spec))
-    specs = [s for _, s in routes if s is not None]
-    key_map, defs = models_json_schema(_models(specs), ref_template=REF)
-    refs = {key: to_openapi30(schema) for key, schema in key_map.items()}
-    components = {name: to_openapi30(schema) for name, schema in defs.get("$defs", {}).items()}
-    components["Error"] = ERROR_SCHEMA
+    components = Components()
+    components.schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict[str, Any]] = {}
     for route, spec in routes:
         path = "/" + PARAM.sub(lambda m: "{" + m.group(1) + "}", route.path)
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(spec, route.path, refs)
+            paths.setdefault(path, {})[method.lower()] = _operation(spec, route.path, components)
     return {
         "openapi": "3.0.3",
         "info": {"title": title, "version": version,
                  "description": "便民: service map, hall booking, government gazette, personal feeds. "
                                 "Errors are {\"error\": {\"code\", \"message\", \"details\"}}."},
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": components,
+        "components": {"schemas": dict(sorted(components.schemas.items())),
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }

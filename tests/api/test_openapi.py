@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 
@@ -26,6 +27,13 @@ async def test_every_api_route_is_documented_with_schemas(client, app):
     assert set(login["responses"]) >= {"200", "401", "422", "429", "503"}
     me = document["paths"]["/api/v1/me"]["get"]
     assert me["security"] == [{"bearer": []}] and "401" in me["responses"]
+
+
+async def test_every_reference_resolves(client):
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    refs = set(re.findall(r'"\$ref": ?"#/components/schemas/([^"]+)"', json.dumps(document)))
+    assert refs and refs <= set(schemas), f"dangling: {sorted(refs - set(schemas))}"
 
 
 async def test_docs_are_served_without_a_cdn(client):
