@@ -6,7 +6,16 @@ from sanic import Blueprint, Request
 
 from server import accounts, auth, errors, wechat
 from server.api import ANY_USER, endpoint
-from server.schemas import Deleted, DevLogin, LoginResult, Me, MeUpdate, PhoneBind, StaffLogin, WeChatLogin
+from server.schemas import (
+    Deleted,
+    DevLogin,
+    LoginResult,
+    Me,
+    MeUpdate,
+    PhoneBind,
+    StaffLogin,
+    WeChatLogin,
+)
 
 bp = Blueprint("accounts", url_prefix="/api/v1")
 TAGS = ["accounts"]

@@ -56,10 +56,7 @@ async def _resident(openid: str, *, unionid: str | None = None, nickname: str | 
     now = clock.now()
     user, created = await User.get_or_create(
         openid=openid, defaults={"role": "resident", "nickname": nickname or "", "created_at": now, "updated_at": now})
-    if not created and (unionid and user.unionid != unionid):
-        user.unionid = unionid
-        await user.save(update_fields=["unionid"])
-    elif created and unionid:
+    if unionid and user.unionid != unionid:
         user.unionid = unionid
         await user.save(update_fields=["unionid"])
     if not user.is_active:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import types
 import typing
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError

@@ -5,7 +5,7 @@ Tests move time with :func:`freeze` / :func:`advance`; production reads the syst
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from server import config
 
@@ -17,7 +17,7 @@ def now() -> datetime:
     """The current instant, timezone-aware (UTC)."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def local_now() -> datetime:

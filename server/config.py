@@ -12,9 +12,10 @@ import binascii
 import json
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal, Mapping
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Env = Literal["dev", "test", "production"]

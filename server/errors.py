@@ -48,7 +48,7 @@ class ValidationFailed(DomainError):
     message = "请求参数有误"
 
     @classmethod
-    def field(cls, field: str, message: str, *, location: str = "body", code: str = "invalid") -> "ValidationFailed":
+    def field(cls, field: str, message: str, *, location: str = "body", code: str = "invalid") -> ValidationFailed:
         return cls(details={"fields": [{"field": field, "in": location, "code": code, "message": message}]})
 
 

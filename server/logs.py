@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextvars
 import atexit
+import contextvars
 import logging
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -29,7 +29,7 @@ class RequestIdFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "pid": _PID,
@@ -54,7 +54,7 @@ class AccessFormatter(logging.Formatter):
         from server.pii import mask_text
 
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": "info", "logger": record.name, "pid": _PID,
             **record.access,  # type: ignore[attr-defined]
         }
@@ -109,7 +109,7 @@ async def flush_periodically(stop: Any) -> None:
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=BufferedStreamHandler.MAX_DELAY_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         for handler in logging.getLogger("bianmin.access").handlers:
             handler.flush()

@@ -7,8 +7,9 @@ the app factory, the command line and storage resolve them when they need them.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,16 @@ DOMAINS: tuple[Domain, ...] = (
         cli="bulletin.cli:register",
         startup="bulletin.snapshots:warm",
         erase="bulletin.service_reading:erase",
+    ),
+    Domain(
+        label="feeds",
+        tables="bulletin.feeds.tables",
+        migrations="bulletin.feeds.migrations",
+        blueprints=("bulletin.feeds.views:bp", "bulletin.feeds.views_notices:bp",
+                    "bulletin.feeds.views_enterprises:bp", "bulletin.feeds.views_admin:bp"),
+        demo="bulletin.feeds.demo:seed",
+        worker="bulletin.feeds.jobs:register",
+        erase="bulletin.feeds.service_privacy:erase",
     ),
 )
 

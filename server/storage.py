@@ -8,8 +8,9 @@ once per command, the tests once per backend.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import fakeredis
 import redis as redis_sync_lib

@@ -11,9 +11,9 @@ import asyncio
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
@@ -90,7 +90,7 @@ async def run_due_jobs(jobs: Jobs) -> None:
             continue
         try:
             await job.run()
-        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+        except Exception:
             log.exception("periodic job %s failed", job.name)
 
 
@@ -108,11 +108,11 @@ async def run(stop: asyncio.Event, *, jobs: Jobs | None = None) -> None:
         try:
             await run_due_jobs(jobs)
             handled = await dispatcher.run_once()
-        except Exception:  # noqa: BLE001 - keep the worker alive through transient failures
+        except Exception:
             log.exception("worker iteration failed")
         if not handled:
             try:
                 await asyncio.wait_for(stop.wait(), timeout=IDLE_SLEEP_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
     log.info("worker stopped")
