@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from appointments import errors, notices, present, repository
@@ -105,3 +106,14 @@ async def reschedule(booking_id: int, *, user_id: int, slot_id: int) -> dict[str
         booking = await repository.booking_or_404(booking.id, using_db=conn)
         await notices.rescheduled(booking, hall=booking.hall, service=booking.service, conn=conn)
     return present.booking(booking)
+
+
+async def booking_events(account_id: int, *, changed_after: dt.datetime | None,
+                         limit: int = 100) -> list[dict[str, Any]]:
+    """The account's bookings changed after a moment, oldest change first (for the personal feed)."""
+    query = Booking.filter(account_id=account_id)
+    if changed_after is not None:
+        query = query.filter(updated_at__gt=changed_after)
+    rows = await query.select_related("hall", "service").order_by("updated_at", "id").limit(limit)
+    return [{"booking_id": b.id, "status": b.status, "service": b.service.name, "hall": b.hall.name,
+             "slot_start": b.slot_start, "changed_at": b.updated_at} for b in rows]

@@ -16,6 +16,7 @@ from bulletin.tables import Agency, Document
 from server import clock, outbox, storage
 
 PUBLISHED_TOPIC = "gazette.published"
+WITHDRAWN_TOPIC = "gazette.withdrawn"  # feeds take the document out of every personal feed
 _TAG_FIELDS = tuple(repository.TAG_KINDS)
 _PLAIN_FIELDS = ("title", "doc_number", "index_number", "topic", "doc_type", "disclosure", "validity",
                  "effective_from", "effective_to", "written_on", "published_on", "summary", "body",
@@ -118,7 +119,8 @@ async def mark_published(document: Document, *, notify: bool, conn: BaseDBAsyncC
     payload: dict[str, Any] = {"kind": "document", "id": document.id}
     if not notify:
         payload["notify"] = False
-    await outbox.enqueue(PUBLISHED_TOPIC, payload, dedup_key=f"{PUBLISHED_TOPIC}:document:{document.id}",
+    # One event per publication: a document withdrawn and published again goes back into feeds.
+    await outbox.enqueue(PUBLISHED_TOPIC, payload, dedup_key=f"{PUBLISHED_TOPIC}:document:{document.id}:{now.isoformat()}",
                          using_db=conn)
 
 
@@ -133,6 +135,7 @@ async def withdraw_document(document_id: int, *, reason: str) -> dict[str, Any]:
         document.updated_at = now
         await document.save(using_db=conn)
         await repository_search.remove([document.id], conn=conn)
+        await outbox.enqueue(WITHDRAWN_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
     await cache.bump()
     return await editor_view(document.id)
 

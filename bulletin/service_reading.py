@@ -168,3 +168,17 @@ async def erase(user_id: int, *, using_db: BaseDBAsyncClient | None = None) -> N
     """PIPL account deletion: the person's favourites and reading history go."""
     await Favorite.filter(user_id=user_id).using_db(using_db).delete()
     await Reading.filter(user_id=user_id).using_db(using_db).delete()
+
+
+async def documents_for_feeds(document_ids: list[int]) -> list[dict[str, Any]]:
+    """Documents with their feed tags and plain text, in any status (subscriptions match on these)."""
+    documents = await Document.filter(id__in=list(document_ids)).order_by("id")
+    agencies = await agencies_by_id()
+    tags = await repository.tags_of([d.id for d in documents])
+    return [
+        {"id": d.id, "kind": d.kind, "status": d.status, "title": d.title, "summary": d.summary,
+         "body_text": d.body_text, "topic": d.topic, "doc_type": d.doc_type, "disclosure": d.disclosure,
+         "agency": agencies[d.agency_id].code, "agency_name": agencies[d.agency_id].name,
+         "published_at": d.published_at, **tags[d.id]}
+        for d in documents
+    ]

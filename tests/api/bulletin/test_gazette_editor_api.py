@@ -85,8 +85,8 @@ async def test_publish_writes_its_outbox_event_and_status_rules_hold(client, edi
     assert done.status_code == 200 and done.json()["status"] == "published"
     assert (await client.post(f"{url}/publish", headers=editor)).status_code == 409
     events = await OutboxMessage.filter(topic="gazette.published")
-    assert [(e.payload, e.dedup_key) for e in events] == [
-        ({"kind": "document", "id": document["id"]}, f"gazette.published:document:{document['id']}")]
+    assert [e.payload for e in events] == [{"kind": "document", "id": document["id"]}]
+    assert events[0].dedup_key.startswith(f"gazette.published:document:{document['id']}:")
     withdrawn = await client.post(f"{url}/withdraw", json={"reason": "政策调整"}, headers=editor)
     assert withdrawn.json()["status"] == "withdrawn" and withdrawn.json()["withdrawn_reason"] == "政策调整"
     frozen = await client.patch(url, json={"title": "改个标题"}, headers=editor)

@@ -1,0 +1,127 @@
+"""Notices (通知公告): short announcements by editors, or by hall staff for their own halls.
+
+A notice is published when it is posted and reaches feeds and WeChat like a gazette
+document: the post writes an outbox event in the same transaction, and the fan-out
+handler does the rest. Withdrawing it takes it out of every feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+
+from appointments import errors as hall_errors
+from appointments import service_halls
+from bulletin.feeds import errors
+from bulletin.feeds.divisions import canonical_division
+from bulletin.feeds.model import ItemFacts
+from bulletin.feeds.service_fanout import NOTICE_PUBLISHED, NOTICE_WITHDRAWN
+from bulletin.feeds.service_subscriptions import agency_names
+from bulletin.feeds.tables import Notice
+from bulletin.model import TOPICS, InvalidCursor, decode_cursor, encode_cursor
+from server import clock, outbox, storage
+from server.auth import CurrentUser
+from server.errors import Forbidden, ValidationFailed
+
+EDITOR = "editor"
+
+
+def view(row: Notice) -> dict[str, Any]:
+    """A notice as readers see it; a withdrawn one keeps only its title and the reason."""
+    facts = ItemFacts.from_dict(row.facts)
+    withdrawn = row.status == "withdrawn"
+    return {"id": row.id, "title": row.title, "body": None if withdrawn else row.body, "hall_id": row.hall_id,
+            "source": row.source, "topic": {"value": facts.topic, "label": TOPICS.label(facts.topic)}
+            if facts.topic else None, "agency": facts.agency, "divisions": list(facts.divisions),
+            "industries": list(facts.industries), "sizes": list(facts.sizes), "status": row.status,
+            "published_at": row.published_at, "withdrawn_at": row.withdrawn_at,
+            "withdrawn_reason": row.withdrawn_reason}
+
+
+async def _source(user: CurrentUser, hall_id: int | None, agency: str | None) -> str:
+    if not user.has_role(EDITOR):
+        if hall_id is None:
+            raise errors.HallRequired()
+        if not user.can_serve(hall_id):
+            raise Forbidden("只能为本人所在大厅发布公告", details={"hall_id": hall_id})
+    names = await agency_names()
+    if agency is not None and agency not in names:
+        raise ValidationFailed.field("agency", f"未知的发布机构：{agency}", code="unknown_agency")
+    if hall_id is None:
+        return names.get(agency or "", "")
+    try:
+        return str((await service_halls.get_hall(hall_id))["name"])
+    except hall_errors.HallNotFound:
+        raise errors.UnknownHall(details={"hall_id": hall_id}) from None
+
+
+def _divisions(values: list[str]) -> list[str]:
+    codes = []
+    for value in values:
+        code = canonical_division(value)
+        if code is None:
+            raise ValidationFailed.field("divisions", f"区划代码格式不正确：{value}", code="invalid_division")
+        codes.append(code)
+    return codes
+
+
+async def create_notice(fields: Mapping[str, Any], *, user: CurrentUser) -> dict[str, Any]:
+    """POST /notices: publish now; subscribers hear of it unless ``notify`` is false."""
+    source = await _source(user, fields.get("hall_id"), fields.get("agency"))
+    facts = ItemFacts.build(topic=fields.get("topic"), agency=fields.get("agency"),
+                            divisions=_divisions(fields.get("divisions") or []),
+                            industries=fields.get("industries") or [], sizes=fields.get("sizes") or [])
+    async with storage.transaction() as conn:
+        notice = await Notice.create(title=fields["title"], body=fields["body"], hall_id=fields.get("hall_id"),
+                                     source=source[:64], facts=facts.as_dict(), author_id=user.id,
+                                     published_at=clock.now(), using_db=conn)
+        payload: dict[str, Any] = {"kind": "notice", "id": notice.id}
+        if not fields.get("notify", True):
+            payload["notify"] = False
+        await outbox.enqueue(NOTICE_PUBLISHED, payload, dedup_key=f"{NOTICE_PUBLISHED}:{notice.id}", using_db=conn)
+    return view(notice)
+
+
+async def withdraw_notice(notice_id: int, *, user: CurrentUser, reason: str) -> dict[str, Any]:
+    """POST /notices/{id}/withdraw: editors any notice, staff their halls' notices."""
+    async with storage.transaction() as conn:
+        notice = await Notice.filter(id=notice_id).select_for_update().using_db(conn).first()
+        if notice is None:
+            raise errors.NoticeNotFound(details={"notice_id": notice_id})
+        if not user.has_role(EDITOR) and (notice.hall_id is None or not user.can_serve(notice.hall_id)):
+            raise Forbidden("只能撤回本人所在大厅的公告", details={"notice_id": notice_id})
+        if notice.status == "withdrawn":
+            raise errors.NoticeWithdrawn(details={"notice_id": notice_id})
+        notice.status, notice.withdrawn_at, notice.withdrawn_reason = "withdrawn", clock.now(), reason
+        await notice.save(using_db=conn)
+        await outbox.enqueue(NOTICE_WITHDRAWN, {"kind": "notice", "id": notice.id}, using_db=conn)
+    return view(notice)
+
+
+async def get_notice(notice_id: int) -> dict[str, Any]:
+    """GET /notices/{id}: public; a withdrawn notice says so without its text."""
+    notice = await Notice.get_or_none(id=notice_id)
+    if notice is None:
+        raise errors.NoticeNotFound(details={"notice_id": notice_id})
+    return view(notice)
+
+
+async def list_notices(*, hall_id: int | None, cursor: str | None, limit: int) -> dict[str, Any]:
+    """GET /notices: published notices, newest first (optionally one hall's)."""
+    query = Notice.filter(status="published")
+    if hall_id is not None:
+        query = query.filter(hall_id=hall_id)
+    if cursor:
+        try:
+            stamp, last_id = decode_cursor(cursor, scope="notices")
+            moment = datetime.fromisoformat(str(stamp))
+        except (InvalidCursor, ValueError, TypeError):
+            raise errors.InvalidCursor() from None
+        query = query.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=int(last_id)))  # type: ignore[arg-type]
+    rows = await query.order_by("-published_at", "-id").limit(limit + 1)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = encode_cursor((last.published_at.isoformat(), last.id), scope="notices") if last else None
+    return {"items": [view(r) for r in rows[:limit]], "next_cursor": next_cursor}
