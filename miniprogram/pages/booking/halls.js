@@ -1,0 +1,17 @@
+// 预约: the service halls that take bookings; pick one to book a service item there.
+const api = require('../../utils/api')
+const E = require('../../utils/endpoints')
+
+Page({
+  data: { halls: [], loaded: false },
+  async onLoad() {
+    const halls = await api.request(E.halls).catch(() => [])
+    this.setData({ halls: halls.filter(h => h.is_active), loaded: true })
+  },
+  onHall(e) {
+    wx.navigateTo({ url: `/pages/booking/booking?hall_id=${e.currentTarget.dataset.id}` })
+  },
+  toMyBookings() {
+    wx.navigateTo({ url: '/pages/booking/mine' })
+  },
+})

@@ -1,0 +1,162 @@
+// 企业主页: register an enterprise or join one with an invitation code; then its homepage: profile,
+// matched policies (惠企政策 first), notices, its subscriptions, and for the owner, members and invitations.
+const api = require('../../utils/api')
+const E = require('../../utils/endpoints')
+const enterprise = require('../../utils/enterprise')
+const layout = require('../../utils/subscriptions')
+
+function locate() {
+  return new Promise(resolve => wx.getLocation({ type: 'gcj02', success: resolve, fail: () => resolve(null) }))
+}
+
+Page({
+  data: {
+    enterprises: [], current: 0, home: null, members: [], invitation: null, owner: false, statusText: '',
+    form: {}, errors: {}, industries: [], sizes: [], divisions: [], joinCode: '', loaded: false,
+    editing: false, sections: [], frequencies: [], saving: false,
+  },
+  options: null,
+
+  async onShow() {
+    const mine = await api.request(E.myEnterprises).catch(() => null)
+    if (!mine) return
+    this.setData({ enterprises: mine, loaded: true })
+    if (mine.length) await this.openHome(mine[Math.min(this.data.current, mine.length - 1)].id)
+    else await this.prepareRegistration()
+  },
+
+  async openHome(id) {
+    const home = await api.request(E.enterpriseHome, { path: { enterprise_id: id } }).catch(() => null)
+    if (!home) return
+    const owner = Boolean(home.enterprise.membership && home.enterprise.membership.role === 'owner')
+    this.setData({ home, owner, statusText: enterprise.statusText(home.enterprise.status), invitation: null })
+    if (owner) {
+      const members = await api.request(E.enterpriseMembers, { path: { enterprise_id: id } }).catch(() => null)
+      if (members) this.setData({ members })
+    }
+  },
+
+  async prepareRegistration() {
+    const [options, here] = await Promise.all([api.request(E.subscriptionOptions).catch(() => null), locate()])
+    if (options) {
+      this.options = options
+      this.setData({ industries: options.industries, sizes: options.sizes })
+    }
+    if (!here) return
+    const found = await api.request(E.mapLocate, { query: { lat: here.latitude, lon: here.longitude } }).catch(() => null)
+    if (found) this.setData({ divisions: found.divisions })
+  },
+
+  onField(e) {
+    const field = e.currentTarget.dataset.field
+    this.setData({ [`form.${field}`]: e.detail.value, [`errors.${field}`]: '' })
+  },
+
+  onPick(e) {
+    const { field, list } = e.currentTarget.dataset
+    const choice = this.data[list][Number(e.detail.value)]
+    this.setData({ [`form.${field}`]: choice.value || choice.code, [`form.${field}_label`]: choice.label || choice.name, [`errors.${field}`]: '' })
+  },
+
+  async onRegister() {
+    const checked = enterprise.checkRegistration(this.data.form)
+    this.setData({ errors: checked.errors })
+    if (!checked.ok) return
+    const created = await api.request(E.registerEnterprise, { data: checked.body }).catch(() => null)
+    if (!created) return
+    wx.showToast({ title: '已提交审核', icon: 'success' })
+    await this.onShow()
+  },
+
+  onJoinCode(e) {
+    this.setData({ joinCode: e.detail.value.trim().toUpperCase() })
+  },
+
+  async onJoin() {
+    if (this.data.joinCode.length < 6) {
+      wx.showToast({ title: '请输入企业提供的邀请码', icon: 'none' })
+      return
+    }
+    const joined = await api.request(E.joinEnterprise, { data: { code: this.data.joinCode, notify: true } }).catch(() => null)
+    if (joined) await this.onShow()
+  },
+
+  onOpenCard(e) {
+    wx.navigateTo({ url: `/${e.currentTarget.dataset.page}` })
+  },
+
+  async onInvite() {
+    const invitation = await api.request(E.enterpriseInvite, { path: { enterprise_id: this.data.home.enterprise.id } }).catch(() => null)
+    if (!invitation) return
+    this.setData({ invitation })
+    wx.setClipboardData({ data: invitation.code })
+  },
+
+  onRemoveMember(e) {
+    const memberId = Number(e.currentTarget.dataset.id)
+    return new Promise(resolve => wx.showModal({
+      title: '移除成员', content: '移除后该成员不再收到企业的政策提醒，确定吗？',
+      success: res => resolve(res.confirm ? this.removeMember(memberId) : null),
+    }))
+  },
+
+  async removeMember(memberId) {
+    const id = this.data.home.enterprise.id
+    const done = await api.request(E.enterpriseRemoveMember, { path: { enterprise_id: id, member_id: memberId } }).then(() => true).catch(() => false)
+    if (done) await this.openHome(id)
+  },
+
+  async onNotify(e) {
+    const id = this.data.home.enterprise.id
+    const updated = await api.request(E.enterpriseNotify, { path: { enterprise_id: id }, data: { notify: e.detail.value } }).catch(() => null)
+    if (updated) this.setData({ 'home.enterprise': updated })
+  },
+
+  async onLeave() {
+    const id = this.data.home.enterprise.id
+    const left = await api.request(E.enterpriseLeave, { path: { enterprise_id: id } }).then(() => true).catch(() => false)
+    if (left) {
+      this.setData({ home: null, current: 0 })
+      await this.onShow()
+    }
+  },
+
+  async onNewSubscription() {
+    if (!this.options) this.options = await api.request(E.subscriptionOptions).catch(() => null)
+    if (!this.options) return
+    const district = this.data.home.enterprise.district
+    this.setData({
+      editing: true,
+      frequencies: this.options.frequencies,
+      sections: layout.editorSections(this.options, { divisions: [{ code: district, name: `企业注册地（${district}）` }], enterprise: true }),
+    })
+  },
+
+  onCancelEdit() {
+    this.setData({ editing: false })
+  },
+
+  async onSaveSubscription(e) {
+    const id = this.data.home.enterprise.id
+    this.setData({ saving: true })
+    const saved = await api.request(E.enterpriseSubscribe, { path: { enterprise_id: id }, data: e.detail }).catch(() => null)
+    this.setData({ saving: false })
+    if (!saved) return
+    this.setData({ editing: false })
+    await this.openHome(id)
+  },
+
+  async onDeleteSubscription(e) {
+    const id = this.data.home.enterprise.id
+    const done = await api.request(E.enterpriseUnsubscribe, {
+      path: { enterprise_id: id, subscription_id: Number(e.currentTarget.dataset.id) },
+    }).then(() => true).catch(() => false)
+    if (done) await this.openHome(id)
+  },
+
+  onSwitch(e) {
+    const current = Number(e.detail.value)
+    this.setData({ current })
+    return this.openHome(this.data.enterprises[current].id)
+  },
+})

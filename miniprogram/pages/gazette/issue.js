@@ -1,0 +1,18 @@
+// One issue of the gazette: its table of contents by section.
+const api = require('../../utils/api')
+const E = require('../../utils/endpoints')
+
+Page({
+  data: { issue: null },
+
+  async onLoad(options) {
+    const issue = await api.request(E.gazetteIssue, { path: { issue_id: Number(options.id) } }).catch(() => null)
+    if (!issue) return
+    wx.setNavigationBarTitle({ title: `${issue.year}年第${issue.number}期` })
+    this.setData({ issue })
+  },
+
+  onDocument(e) {
+    wx.navigateTo({ url: `/pages/gazette/reader/reader?id=${e.currentTarget.dataset.id}` })
+  },
+})

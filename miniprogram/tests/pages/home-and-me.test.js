@@ -1,0 +1,158 @@
+// 首页, 地点详情, 我的 and 隐私说明 against a fake wx.
+const { createWx, json, errorBody, shown } = require('../fake-wx')
+const { loadPage, createApp, tap } = require('../page-harness')
+const S = require('../fixtures/server')
+
+describe('首页', () => {
+  test('the feed\'s unread count shows on the page and on the 我的 tab, after a silent login', async () => {
+    const wx = createWx()
+    wx.server.on('POST /api/v1/auth/wechat', S.LOGIN).on('GET /api/v1/feed/unread-count', { unread: 3 }, { unread: 0 })
+    const page = loadPage('pages/index/index', { wx })
+    await page.onShow()
+    expect(wx.timeline).toEqual(['wx.login', 'POST /api/v1/auth/wechat', 'GET /api/v1/feed/unread-count', 'wx.setTabBarBadge'])
+    expect(page.data.unread).toBe(3)
+    expect(wx.calls.setTabBarBadge).toEqual([{ index: 3, text: '3' }])
+    await page.onShow()
+    expect(wx.calls.removeTabBarBadge).toEqual([{ index: 3 }])
+  })
+
+  test('search looks in the map and the gazette at once', async () => {
+    const wx = createWx()
+    wx.server.on('GET /api/v1/map/pois', S.NEARBY).on('GET /api/v1/gazette/documents', S.SEARCH_PAGE)
+    const page = loadPage('pages/index/index', { wx })
+    page.onInput({ detail: { value: ' 社区健康 ' } })
+    await page.onSearch()
+    expect(wx.server.calls('GET /api/v1/map/pois')[0].query).toEqual({ q: '社区健康', limit: '5', coord: 'gcj02' })
+    expect(wx.server.calls('GET /api/v1/gazette/documents')[0].query).toEqual({ q: '社区健康', limit: '5' })
+    expect(page.data.places.map(p => p.name)).toEqual(['李氏儿科诊所', '城东社区健康服务中心'])
+    expect(page.data.documents).toHaveLength(1)
+    page.onMoreDocuments()
+    page.toMap()
+    page.toBooking()
+    expect(wx.calls.navigateTo.map(c => c.url)).toEqual(['/pages/gazette/search?q=%E7%A4%BE%E5%8C%BA%E5%81%A5%E5%BA%B7', '/pages/booking/halls'])
+    expect(wx.calls.switchTab).toEqual([{ url: '/pages/map/map' }])
+  })
+})
+
+describe('a service point', () => {
+  test('shows today\'s state, calls, navigates in GCJ-02 and offers booking for a hall', async () => {
+    const wx = createWx()
+    wx.server.on('GET /api/v1/map/pois/1', S.POI_HALL)
+    const page = loadPage('pages/map/poi', { wx })
+    await page.onLoad({ id: '1' })
+    expect(wx.server.requests[0].query).toEqual({ coord: 'gcj02' })
+    expect(page.data.poi).toMatchObject({ name: '罗湖区行政服务大厅', openNow: false, bookable: true, accessible: true })
+    expect(page.data.rows[0]).toEqual({ day: '周一', text: '09:00–12:00、14:00–18:00' })
+    expect(page.data.divisions).toBe('罗湖区 · 东门街道 · 立新社区')
+    page.onCall()
+    page.onNavigate()
+    page.onBook()
+    expect(wx.calls.makePhoneCall).toEqual([{ phoneNumber: '0755-25666345' }])
+    expect(wx.calls.openLocation[0]).toMatchObject({ longitude: 114.1363765, latitude: 22.5458969, name: '罗湖区行政服务大厅' })
+    expect(wx.calls.navigateTo).toEqual([{ url: '/pages/booking/booking?hall_id=1' }])
+  })
+
+  test('the halls page lists active halls', async () => {
+    const wx = createWx()
+    wx.server.on('GET /api/v1/halls', [S.HALL, Object.assign({}, S.HALL, { id: 2, name: '停用大厅', is_active: false })])
+    const page = loadPage('pages/booking/halls', { wx })
+    await page.onLoad()
+    expect(page.data.halls.map(h => h.name)).toEqual(['罗湖区行政服务大厅'])
+  })
+})
+
+describe('我的', () => {
+  test('logging in with wx.login shows the user; binding the phone shows it masked', async () => {
+    const wx = createWx()
+    const withPhone = Object.assign({}, S.LOGIN.user, { phone: '138****8000' })
+    wx.server.on('POST /api/v1/auth/wechat', S.LOGIN).on('GET /api/v1/me', S.LOGIN.user)
+      .on('GET /api/v1/feed/unread-count', { unread: 2 }).on('POST /api/v1/auth/phone', withPhone)
+    const page = loadPage('pages/me/me', { wx })
+    page.onShow()
+    expect(page.data.user).toBeNull()
+    await page.onLogin()
+    expect(wx.server.calls('POST /api/v1/auth/wechat')[0].data).toEqual({ code: 'wx-code-1' })
+    expect(page.data).toMatchObject({ user: { id: 21 }, unread: 2 })
+    await page.onPhone({ detail: { code: 'phone-code-1' } })
+    expect(wx.server.calls('POST /api/v1/auth/phone')[0].data).toEqual({ code: 'phone-code-1' })
+    expect(page.data.user.phone).toBe('138****8000')
+  })
+
+  test('refusing the phone number sends nothing', async () => {
+    const wx = createWx()
+    const page = loadPage('pages/me/me', { wx })
+    await page.onPhone({ detail: { errMsg: 'getPhoneNumber:fail user deny' } })
+    expect(wx.server.requests).toEqual([])
+    expect(shown(wx)).toEqual(['未授权手机号'])
+  })
+
+  test('logging out ends the session on the server and on the phone', async () => {
+    const wx = createWx()
+    wx.setStorageSync('bianmin.session', S.LOGIN)
+    wx.server.on('POST /api/v1/auth/logout', json(204, ''))
+    const page = loadPage('pages/me/me', { wx })
+    await page.onLogout()
+    expect(wx.server.calls('POST /api/v1/auth/logout')[0].header.Authorization).toBe('Bearer tok-resident')
+    expect(wx.getStorageSync('bianmin.session')).toBe('')
+    expect(page.data.user).toBeNull()
+  })
+})
+
+describe('privacy', () => {
+  test('WeChat\'s privacy prompt opens the notice; agreeing answers WeChat and goes back', () => {
+    const wx = createWx()
+    const app = createApp(wx)
+    app.onLaunch()
+    const answers = []
+    wx.calls.onNeedPrivacyAuthorization[0](answer => answers.push(answer))
+    expect(wx.calls.navigateTo).toEqual([{ url: '/pages/me/privacy?ask=1' }])
+    const page = loadPage('pages/me/privacy', { wx, app })
+    page.onLoad({ ask: '1' })
+    expect(page.data.asking).toBe(true)
+    page.onAgree()
+    expect(answers).toEqual([{ buttonId: 'agree-btn', event: 'agree' }])
+    expect(wx.calls.navigateBack).toEqual([{ delta: 1 }])
+  })
+
+  test('deleting the account calls DELETE /api/v1/me and leaves nothing on the phone', async () => {
+    const wx = createWx({ modalConfirm: true })
+    wx.setStorageSync('bianmin.session', S.LOGIN)
+    wx.setStorageSync('bianmin.fontLevel', 3)
+    wx.server.on('DELETE /api/v1/me', { deleted: true })
+    const page = loadPage('pages/me/privacy', { wx })
+    page.onLoad({})
+    page.onShow()
+    expect(page.data.loggedIn).toBe(true)
+    await page.onDelete()
+    expect(wx.server.calls('DELETE /api/v1/me')[0].header.Authorization).toBe('Bearer tok-resident')
+    expect(wx.storage.size).toBe(0)
+    expect(wx.calls.reLaunch).toEqual([{ url: '/pages/index/index' }])
+  })
+
+  test('a failed deletion keeps the session, so the resident can try again', async () => {
+    const wx = createWx({ modalConfirm: true })
+    wx.setStorageSync('bianmin.session', S.LOGIN)
+    wx.server.on('DELETE /api/v1/me', errorBody(503, 'service_unavailable', '服务暂时不可用，请稍后再试'))
+    const page = loadPage('pages/me/privacy', { wx })
+    await page.onDelete()
+    expect(wx.getStorageSync('bianmin.session')).toMatchObject({ token: 'tok-resident' })
+    expect(wx.calls.reLaunch).toBeUndefined()
+  })
+})
+
+describe('favourites', () => {
+  test('favourites and history page through their cursors', async () => {
+    const wx = createWx()
+    wx.setStorageSync('bianmin.session', S.LOGIN)
+    const item = { document: { id: 4, title: '养老服务体系建设三年行动方案', status: 'published' }, favorited_at: '2026-11-30T02:00:00Z' }
+    wx.server.on('GET /api/v1/me/favorites', { items: [item], next_cursor: 'f2' }, { items: [], next_cursor: null })
+      .on('GET /api/v1/me/history', { items: [{ document: { id: 9, title: '旧文件', status: 'withdrawn' }, last_read_at: '2026-11-29T02:00:00Z', position: 0.4 }], next_cursor: null })
+    const page = loadPage('pages/me/favorites', { wx })
+    await page.onShow()
+    expect(page.data.items).toEqual([{ id: 4, title: '养老服务体系建设三年行动方案', withdrawn: false, at: '2026-11-30 10:00', progress: '' }])
+    await page.onReachBottom()
+    expect(wx.server.calls('GET /api/v1/me/favorites')[1].query).toEqual({ cursor: 'f2' })
+    await page.onTab(tap({ key: 'history' }))
+    expect(page.data.items).toEqual([{ id: 9, title: '旧文件', withdrawn: true, at: '2026-11-29 10:00', progress: '读到 40%' }])
+  })
+})
