@@ -81,24 +81,6 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-async def open_backend(url: str, var_dir: Path) -> None:
-    from tortoise.backends.base import executor
-
-    from server import config, storage
-    from server.config import Settings
-
-    settings = Settings(env="test", database_url=url, secret_key="b" * 40, pii_key=b"k" * 32, var_dir=var_dir,
-                        run_worker=False, redis_prefix="gazette-bench:")
-    config.install(settings)
-    executor.EXECUTOR_CACHE.clear()
-    await storage.migrate(settings)
-    from tortoise import Tortoise
-
-    await Tortoise.close_connections()
-    await storage.open_storage(settings)
-    await storage.load_reference_data()
-
-
 async def load(documents: list[corpus.GeneratedDocument], fields: list[Any]) -> float:
     """Bulk insert through the repository; seconds."""
     from bulletin import reference, repository_bulk
@@ -199,9 +181,10 @@ async def recall(documents: list[corpus.GeneratedDocument], ids: list[int], word
 
 async def bench_backend(name: str, url: str, documents: list[Any], fields: list[Any], mix: list[tuple[str, str]],
                         baseline_mix: list[tuple[str, str]], recall_words: list[str], var_dir: Path) -> dict[str, Any]:
+    from bench.support import open_backend
     from server import storage
 
-    await open_backend(url, var_dir)
+    await open_backend(url, var_dir, redis_prefix="gazette-bench:")
     try:
         load_s = await load(documents, fields)
         from bulletin.tables import Document
