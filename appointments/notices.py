@@ -9,6 +9,7 @@ cancellation), character_string4 booking code, thing5 a hint.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -78,13 +79,11 @@ async def withdrawn(booking_id: int, *, conn: BaseDBAsyncClient) -> None:
     await outbox.cancel_group(group_of(booking_id), using_db=conn)
 
 
-async def cancelled_by_hall(booking: Booking, *, hall: Hall, service: ServiceItem, reason: str,
-                            conn: BaseDBAsyncClient) -> None:
-    """The hall cancelled (slot or day closed): reminders go, the person is told why."""
-    await withdrawn(booking.id, conn=conn)
-    data = {"thing1": notify.thing(service.name), "time2": notify.when(booking.slot_start),
-            "thing3": notify.thing(reason or "大厅临时调整"), "character_string4": booking.code,
-            "thing5": notify.thing(hall.name)}
-    # Outside the booking's group: nothing that happens to the booking later may retract it.
-    await notify.enqueue_push(user_id=booking.account_id, purpose="booking_cancelled", data=data,
-                              page=_page(booking.id), using_db=conn)
+async def cancelled_by_hall(bookings: Sequence[Booking], *, reason: str, conn: BaseDBAsyncClient) -> None:
+    """The hall cancelled (slot or day closed): reminders go, each person is told why (one write each)."""
+    await outbox.cancel_groups([group_of(b.id) for b in bookings], using_db=conn)
+    # Outside the bookings' groups: nothing that happens to a booking later may retract it.
+    await outbox.enqueue_many([_push(b, purpose="booking_cancelled", data={
+        "thing1": notify.thing(b.service.name), "time2": notify.when(b.slot_start),
+        "thing3": notify.thing(reason or "大厅临时调整"), "character_string4": b.code,
+        "thing5": notify.thing(b.hall.name)}) for b in bookings], using_db=conn)

@@ -54,11 +54,10 @@ async def close_slots(conn: BaseDBAsyncClient, slot_ids: list[int], *, reason: s
     for slot in slots:
         mine = [b for b in victims if b.slot_id == slot.id]
         await Slot.filter(id=slot.id).using_db(conn).update(status="closed", booked=slot.booked - len(mine))
-    for booking in victims:
-        await Booking.filter(id=booking.id).using_db(conn).update(
+    if victims:
+        await Booking.filter(id__in=[b.id for b in victims]).using_db(conn).update(
             status="cancelled", cancelled_at=now, cancelled_by="hall", cancel_reason=reason[:200], updated_at=now)
-        await notices.cancelled_by_hall(booking, hall=booking.hall, service=booking.service, reason=reason,
-                                        conn=conn)
+        await notices.cancelled_by_hall(victims, reason=reason, conn=conn)
     return len(victims)
 
 

@@ -108,9 +108,10 @@ async def regenerate(service: ServiceItem, *, hall: Hall, first: dt.date, last: 
     closures = await Closure.filter(hall_id=hall.id, day__gte=first, day__lte=last)
     await Slot.bulk_create([_new_slot(spec, service, hall, closures) for spec in plan.to_create],
                            ignore_conflicts=True)
-    for stale in plan.to_close:
+    if plan.to_close:
         # Conditional: a seat booked since we read the slot keeps it open.
-        await Slot.filter(id=stale.id, booked=0, status="open").update(status="closed")
+        await Slot.filter(id__in=[stale.id for stale in plan.to_close], booked=0, status="open").update(
+            status="closed")
     for kept in plan.to_keep:
         if kept.capacity != kept.slot.capacity:
             await _set_capacity_at_least_booked(kept.slot.id, kept.capacity)

@@ -134,20 +134,20 @@ async def revoke_all(user_id: int) -> None:
     """End every session of a user (account deletion, role change)."""
     hashes = await Session.filter(user_id=user_id, revoked_at=None).values_list("token_hash", flat=True)
     await Session.filter(user_id=user_id, revoked_at=None).update(revoked_at=clock.now())
-    for token_hash in hashes:
-        await _forget(token_hash)
+    await _forget(*hashes)
 
 
 async def refresh_cached_user(user_id: int) -> None:
     """Drop cached sessions of a user whose role or halls changed, so every worker rereads them."""
     hashes = await Session.filter(user_id=user_id, revoked_at=None).values_list("token_hash", flat=True)
-    for token_hash in hashes:
-        await _forget(token_hash)
+    await _forget(*hashes)
 
 
-async def _forget(token_hash: str) -> None:
+async def _forget(*token_hashes: str) -> None:
+    if not token_hashes:
+        return
     try:
-        await storage.redis().delete(_cache_key(token_hash))
+        await storage.redis().delete(*(_cache_key(h) for h in token_hashes))
     except RedisError:
         log.warning("could not drop a cached session; it expires within %s s", CACHE_TTL_S)
 

@@ -86,7 +86,13 @@ async def enqueue_many(messages: Iterable[NewMessage], *, using_db: BaseDBAsyncC
 async def cancel_group(group: str, *, topics: Iterable[str] | None = None,
                        using_db: BaseDBAsyncClient | None = None) -> int:
     """Cancel the pending messages of a group (e.g. a cancelled booking's reminders)."""
-    query = OutboxMessage.filter(group_key=group, status="pending")
+    return await cancel_groups([group], topics=topics, using_db=using_db)
+
+
+async def cancel_groups(groups: Iterable[str], *, topics: Iterable[str] | None = None,
+                        using_db: BaseDBAsyncClient | None = None) -> int:
+    """Cancel the pending messages of several groups in one statement (a closed day's bookings)."""
+    query = OutboxMessage.filter(group_key__in=list(groups), status="pending")
     if topics is not None:
         query = query.filter(topic__in=list(topics))
     return await query.using_db(using_db).update(status="cancelled", processed_at=clock.now())
