@@ -74,7 +74,11 @@ def _finish(builder: SnapshotBuilder, raw: list[tuple[str, str, str, str | None,
             version: str | None) -> MapSnapshot:
     shapes = [DivisionShape(code, name, level, parent, shapely.make_valid(shape(orjson.loads(geometry))))
               for code, name, level, parent, geometry in raw]
-    return builder.finish(version=version, divisions=DivisionSet(shapes))
+    snapshot = builder.finish(version=version, divisions=DivisionSet(shapes))
+    # The first radius query loads (or, on a fresh checkout, compiles) the numba kernel: here, in
+    # a thread at start-up, rather than in the first resident's request.
+    snapshot.spatial.nearby(0.0, 0.0, 1.0, limit=1)
+    return snapshot
 
 
 class IndexHolder:

@@ -89,6 +89,8 @@ class SpatialIndex(NearbyMixin):
         self._cell_start = np.searchsorted(cells[order], np.arange(self._w * self._h + 1))
         self._row_numbers = np.arange(self._h, dtype=np.int64)
         self._row_base = self._row_numbers * self._w
+        self._no_mask = np.zeros(0, dtype=bool)
+        self._no_prefix = np.zeros(0, dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self._ids)
