@@ -14,6 +14,7 @@ from geo.schemas import STATUS_DEFAULT, Bbox, ClusterQuery, PoiListQuery
 from geo.snapshot import MapSnapshot
 from geo.spatial_index import PreparedMask
 from server import clock, config
+from server.schemas import Versioned
 
 LOCATE_RADII_M = (1_000.0, 5_000.0, 20_000.0, 100_000.0)
 
@@ -27,7 +28,7 @@ def bbox_to_wgs84(bbox: Bbox, coord: str) -> Bbox:
     return (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
 
 
-async def list_pois(query: PoiListQuery) -> orjson.Fragment:
+async def list_pois(query: PoiListQuery) -> Versioned:
     """POIs near a point (by distance), in a bbox or anywhere (by id), filtered, one page."""
     snap = await index.current()
     tz, now = config.current().tz, clock.now()
@@ -40,8 +41,8 @@ async def list_pois(query: PoiListQuery) -> orjson.Fragment:
         positions, total, has_more = _by_id(snap, query, snap.filter_mask(**filters))
         features = render.poi_features(snap, positions, coord=query.coord, open_mask=open_mask)
         next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
-    return orjson.Fragment(render.collection(features, coord=query.coord,
-                                             members={"total": total, "next_cursor": next_cursor}))
+    body = render.collection(features, coord=query.coord, members={"total": total, "next_cursor": next_cursor})
+    return Versioned(orjson.Fragment(body), snap.answer_version(now, tz=tz))
 
 
 def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None,
@@ -83,7 +84,7 @@ async def category_tree() -> list[CategoryNode]:
     return (await index.current()).category_tree()
 
 
-async def clusters(query: ClusterQuery) -> orjson.Fragment:
+async def clusters(query: ClusterQuery) -> Versioned:
     """Clusters and single POIs of a viewport at a zoom; point counts add up to ``total``."""
     snap = await index.current()
     tz, now = config.current().tz, clock.now()
@@ -92,7 +93,8 @@ async def clusters(query: ClusterQuery) -> orjson.Fragment:
     result = snap.clusters.cluster(*bbox_to_wgs84(query.bbox_value, query.coord), zoom=query.zoom, mask=mask)
     features = render.clusters(snap, result, coord=query.coord, open_mask=snap.open_mask(now, tz=tz))
     members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
-    return orjson.Fragment(render.collection(features, coord=query.coord, members=members))
+    body = render.collection(features, coord=query.coord, members=members)
+    return Versioned(orjson.Fragment(body), snap.answer_version(now, tz=tz))
 
 
 async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:

@@ -110,6 +110,7 @@ class MapSnapshot:
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
         self.memo: dict[tuple[Any, ...], Any] = {}  # derived answers (coverage) valid for this version
+        self._answer_version: tuple[Any, str] = (None, "")
 
     def _fingerprint(self, hours_texts: list[str]) -> str:
         """A digest of the content, for ETags that must change even if the version stamp was lost."""
@@ -154,6 +155,21 @@ class MapSnapshot:
             return per_timetable[self._hours_refs] & (self.statuses == _OPEN)
 
         return self._cached(key, make)
+
+    def answer_version(self, at: datetime, *, tz: tzinfo) -> str:
+        """What a read answer at ``at`` depends on: the content and which POIs are open then.
+
+        Changes with the data and whenever some POI opens or closes, not every minute, so ETags
+        of list answers stay valid across minutes in which nothing opened or closed.
+        """
+        local = at.astimezone(tz)
+        key = (local.date(), local.hour * 60 + local.minute)
+        last_key, found = self._answer_version
+        if key != last_key:
+            opened = hashlib.blake2b(np.packbits(self.open_mask(at, tz=tz)).tobytes(), digest_size=8)
+            found = f"{self.version or 0}-{self.fingerprint}-{opened.hexdigest()}"
+            self._answer_version = (key, found)
+        return found
 
     def category_mask(self, codes: Sequence[str]) -> BoolArray:
         """True where a POI's category is one of ``codes`` or below one of them."""

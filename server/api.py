@@ -21,6 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sanic import HTTPResponse, Request
 
 from server import auth, errors
+from server.schemas import Versioned
 
 Handler = Callable[..., Awaitable[Any]]
 ANY_USER = "user"
@@ -111,6 +112,9 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
 def render(spec: EndpointSpec, request: Request, result: Any) -> HTTPResponse:
     if isinstance(result, HTTPResponse):
         return result
+    version = None
+    if isinstance(result, Versioned):
+        version, result = result.version, result.value
     if spec.status == 204:
         return HTTPResponse(status=204)
     if spec.response is not None and spec.check_response:
@@ -122,7 +126,8 @@ def render(spec: EndpointSpec, request: Request, result: Any) -> HTTPResponse:
         value = result
     body = dumps(value)
     if spec.etag:
-        tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        basis = body if version is None else f"{version}\x1f{request.path}?{request.query_string}".encode()
+        tag = '"' + hashlib.blake2b(basis, digest_size=12).hexdigest() + '"'
         headers = {"ETag": tag, "Cache-Control": "no-cache"}
         if tag in (request.headers.get("if-none-match") or ""):
             return HTTPResponse(status=304, headers=headers)

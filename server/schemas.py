@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Coord = Literal["wgs84", "gcj02", "bd09"]
+
+
+@dataclass(frozen=True, slots=True)
+class Versioned:
+    """A handler's answer with its own validator, for ``etag=True`` endpoints.
+
+    ``version`` must change whenever the answer to the same URL could: the ETag is then a hash of
+    the version, the path and the query string instead of the whole body (a map page is ~7 KB;
+    hashing it cost more than the query behind it).
+    """
+
+    value: Any
+    version: str
 
 
 class Strict(BaseModel):

@@ -150,3 +150,33 @@ async def test_the_export_streams_every_point_in_service_as_valid_geojson(client
     assert "已关闭" not in response.text
     cached = await client.get("/api/v1/map/pois.geojson", headers={"If-None-Match": response.headers["etag"]})
     assert cached.status_code == 304
+
+
+async def test_list_etags_follow_opening_and_closing_not_the_clock(client):
+    # The ETag of a map page is derived from the data and from which POIs are open (not a hash of
+    # the body): it must still change exactly when some POI's open_now does.
+    await add_pois(feature("东门街道便民服务中心", ORIGIN, "hall.street", opening_hours=OFFICE_HOURS))
+    params = {"lon": ORIGIN[0], "lat": ORIGIN[1], "radius": 100}
+
+    async def page(local, **extra):
+        clock.freeze(local)
+        return await client.get("/api/v1/map/pois", params={**params, **extra})
+
+    morning = await page(datetime(2026, 9, 28, 10, 0, tzinfo=SH))
+    later = await page(datetime(2026, 9, 28, 10, 7, tzinfo=SH))
+    assert later.headers["etag"] == morning.headers["etag"]
+    cached = await client.get("/api/v1/map/pois", params=params, headers={"If-None-Match": morning.headers["etag"]})
+    assert cached.status_code == 304
+    lunch = await page(datetime(2026, 9, 28, 12, 0, tzinfo=SH))
+    assert lunch.headers["etag"] != morning.headers["etag"]
+    assert lunch.json()["features"][0]["properties"]["open_now"] is False
+    stale = await client.get("/api/v1/map/pois", params=params, headers={"If-None-Match": morning.headers["etag"]})
+    assert stale.status_code == 200
+    other_query = await page(datetime(2026, 9, 28, 12, 0, tzinfo=SH), limit=5)
+    assert other_query.headers["etag"] != lunch.headers["etag"]
+    clusters = {"bbox": "114.0,22.5,114.2,22.6", "zoom": 12}
+    clock.freeze(datetime(2026, 9, 28, 10, 0, tzinfo=SH))
+    open_clusters = await client.get("/api/v1/map/clusters", params=clusters)
+    clock.freeze(datetime(2026, 9, 28, 12, 0, tzinfo=SH))
+    closed_clusters = await client.get("/api/v1/map/clusters", params=clusters)
+    assert open_clusters.headers["etag"] != closed_clusters.headers["etag"]
