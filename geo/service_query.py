@@ -34,26 +34,26 @@ async def list_pois(query: PoiListQuery) -> Versioned:
     tz, now = config.current().tz, clock.now()
     filters = {"categories": query.category, "statuses": query.status or STATUS_DEFAULT, "q": query.q,
                "open_at": now if query.open_now else None, "tz": tz}
-    open_mask = snap.open_mask(now, tz=tz)
+    opens = snap.open_state(now, tz=tz)
     if query.is_nearby:
-        features, total, next_cursor = _nearby_page(snap, query, snap.nearby_filter(**filters), open_mask)
+        features, total, next_cursor = _nearby_page(snap, query, snap.nearby_filter(**filters), opens.flags)
     else:
         positions, total, has_more = _by_id(snap, query, snap.filter_mask(**filters))
-        features = render.poi_features(snap, positions, coord=query.coord, open_mask=open_mask)
+        features = render.poi_features(snap, positions, coord=query.coord, opens=opens.flags)
         next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
     body = render.collection(features, coord=query.coord, members={"total": total, "next_cursor": next_cursor})
-    return Versioned(orjson.Fragment(body), snap.answer_version(now, tz=tz))
+    return Versioned(orjson.Fragment(body), opens.version)
 
 
 def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None,
-                 open_mask: np.ndarray) -> tuple[list[bytes], int, str | None]:
+                 opens: bytes) -> tuple[list[bytes], int, str | None]:
     """Rendered features of one page by distance, the total in the radius and the next cursor."""
     lon, lat = coords.convert(query.point, query.coord, "wgs84") if query.coord != "wgs84" else query.point
     after = query.after
     assert query.radius is not None
     page = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit,
                                after=(after.distance_m or 0.0, after.last_id) if after else None)
-    features = render.poi_features(snap, page.positions, coord=query.coord, open_mask=open_mask,
+    features = render.poi_features(snap, page.positions, coord=query.coord, opens=opens,
                                    distances_m=page.distances_m)
     next_cursor = None
     if page.has_more:
@@ -91,10 +91,11 @@ async def clusters(query: ClusterQuery) -> Versioned:
     mask = snap.filter_mask(categories=query.category, statuses=query.status or STATUS_DEFAULT, q=None,
                             open_at=None, tz=tz)
     result = snap.clusters.cluster(*bbox_to_wgs84(query.bbox_value, query.coord), zoom=query.zoom, mask=mask)
-    features = render.clusters(snap, result, coord=query.coord, open_mask=snap.open_mask(now, tz=tz))
+    opens = snap.open_state(now, tz=tz)
+    features = render.clusters(snap, result, coord=query.coord, opens=opens.flags)
     members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
     body = render.collection(features, coord=query.coord, members=members)
-    return Versioned(orjson.Fragment(body), snap.answer_version(now, tz=tz))
+    return Versioned(orjson.Fragment(body), opens.version)
 
 
 async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:

@@ -12,7 +12,8 @@ import hashlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,19 @@ class SnapshotBuilder:
         return MapSnapshot(self, version=version, divisions=divisions)
 
 
+@dataclass(frozen=True, slots=True)
+class OpenState:
+    """Which POIs are open during one local minute (periods are whole minutes)."""
+
+    minute: tuple[date, int]
+    mask: BoolArray
+    flags: bytes  # one byte per POI, 1 when open: indexing bytes beats numpy for a page of 20
+    # What a read answer depends on: the content and this open state. It changes with the data
+    # and whenever some POI opens or closes, not every minute, so ETags of list answers stay valid
+    # across minutes in which nothing opened or closed.
+    version: str
+
+
 class MapSnapshot:
     """Everything the map's read endpoints need, for one data version; never mutated once built."""
 
@@ -110,7 +124,7 @@ class MapSnapshot:
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
         self.memo: dict[tuple[Any, ...], Any] = {}  # derived answers (coverage) valid for this version
-        self._answer_version: tuple[Any, str] = (None, "")
+        self._open_state: OpenState | None = None
 
     def _fingerprint(self, hours_texts: list[str]) -> str:
         """A digest of the content, for ETags that must change even if the version stamp was lost."""
@@ -156,20 +170,17 @@ class MapSnapshot:
 
         return self._cached(key, make)
 
-    def answer_version(self, at: datetime, *, tz: tzinfo) -> str:
-        """What a read answer at ``at`` depends on: the content and which POIs are open then.
-
-        Changes with the data and whenever some POI opens or closes, not every minute, so ETags
-        of list answers stay valid across minutes in which nothing opened or closed.
-        """
+    def open_state(self, at: datetime, *, tz: tzinfo) -> OpenState:
+        """Which POIs are open during the local minute of ``at``, as the read paths use it."""
         local = at.astimezone(tz)
-        key = (local.date(), local.hour * 60 + local.minute)
-        last_key, found = self._answer_version
-        if key != last_key:
-            opened = hashlib.blake2b(np.packbits(self.open_mask(at, tz=tz)).tobytes(), digest_size=8)
-            found = f"{self.version or 0}-{self.fingerprint}-{opened.hexdigest()}"
-            self._answer_version = (key, found)
-        return found
+        minute = (local.date(), local.hour * 60 + local.minute)
+        state = self._open_state
+        if state is None or state.minute != minute:
+            mask = self.open_mask(at, tz=tz)
+            opened = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=8).hexdigest()
+            state = self._open_state = OpenState(minute=minute, mask=mask, flags=mask.tobytes(),
+                                                 version=f"{self.version or 0}-{self.fingerprint}-{opened}")
+        return state
 
     def category_mask(self, codes: Sequence[str]) -> BoolArray:
         """True where a POI's category is one of ``codes`` or below one of them."""
