@@ -281,8 +281,12 @@ RAW_INSERT = ("INSERT INTO bookings (code, account_id, hall_id, service_id, slot
 
 async def run_raw(database_url: str, work: list[tuple[int, int]], clients: int, account_id: int) -> Run:
     result = Run("raw asyncpg (UPDATE+INSERT)")
+
+    async def keep_session(connection: asyncpg.Connection) -> None:
+        """No reset query on release, as the server's pool (server/storage.py): the minimal transaction."""
+
     pool = await asyncpg.create_pool(database_url.replace("postgres://", "postgresql://", 1), min_size=40,
-                                     max_size=40)
+                                     max_size=40, reset=keep_session)
 
     async def one(index: int, slot: int, person: int) -> None:
         started = time.perf_counter()
