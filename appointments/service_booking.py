@@ -9,6 +9,7 @@ that races the original finds the original's booking after the lock (or after th
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,13 +130,15 @@ async def _book_in_transaction(slot: Slot, *, person: Person, id_hash: str, acco
                 return earlier  # the original committed while we waited for the person's lock
         await check_person(conn, id_hash=id_hash, hall_id=hall.id, day=slot.day, rules=rules, now=now,
                            zone=zone_of(hall))
-        await take_seat_or_fail(conn, slot.id)
         values = dict(code=new_booking_code(), account_id=account_id, hall_id=hall.id, service_id=slot.service_id,
                       slot_id=slot.id, day=slot.day, slot_start=slot.start_at,
                       checkin_deadline=checkin_deadline(slot.start_at, rules), status="booked",
                       **encrypt_person(person), id_hash=id_hash, idempotency_key=idempotency_key,
                       created_at=now, updated_at=now)
-        booking = Booking(id=await repository.insert_booking(conn, values), **values)
+        booking_id = await repository.take_seat_and_insert(conn, slot.id, values)
+        if booking_id is None:
+            await refuse_seat(conn, slot.id)
+        booking = Booking(id=booking_id, **values)
         await notices.confirmed(booking, hall=hall, service=slot.service, conn=conn)
     return booking
 
@@ -150,8 +153,12 @@ def encrypt_person(person: Person) -> dict[str, str]:
 
 async def take_seat_or_fail(conn: BaseDBAsyncClient, slot_id: int) -> None:
     """Take one seat, or 409 slot_closed / slot_full."""
-    if await repository.take_seat(conn, slot_id):
-        return
+    if not await repository.take_seat(conn, slot_id):
+        await refuse_seat(conn, slot_id)
+
+
+async def refuse_seat(conn: BaseDBAsyncClient, slot_id: int) -> typing.NoReturn:
+    """409 slot_closed or slot_full, for a seat the conditional UPDATE did not get."""
     status = await Slot.filter(id=slot_id).using_db(conn).values_list("status", flat=True)
     if status and status[0] != "open":
         raise errors.SlotClosed(details={"slot_id": slot_id})

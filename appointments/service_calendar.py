@@ -8,6 +8,7 @@ Council publishes it) is not stored: Monday–Friday applies and days are unconf
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping
 
 from redis.exceptions import RedisError
@@ -26,14 +27,25 @@ from appointments.tables import CalendarDay, CalendarYear
 from server import clock, storage
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-# Years read on the booking path, tagged with the calendar version they were read under.
+# Years read on the booking path, tagged with the calendar version they were read under, and the
+# calendars built from them (a booking needs one per request).
 _cache: dict[int, tuple[str | None, YearEntries]] = {}
+_built: dict[tuple[str | None, int, int], WorkingCalendar] = {}
 _UNKNOWN = "unknown"  # Redis unreachable: read the database every time
+# The version is read from Redis at most once a second per process: every booking asks, and an
+# admin's calendar change may take that long to reach the other workers (this one at once).
+VERSION_TTL_S = 1.0
+_version_seen: tuple[float, str | None] | None = None
+_monotonic = time.monotonic
 
 
 async def working_calendar(first: dt.date, last: dt.date) -> WorkingCalendar:
     """A calendar covering `first` to `last` plus the following year (windows cross New Year)."""
     version = await _version()
+    key = (version, first.year, last.year + 1)
+    found = _built.get(key) if version != _UNKNOWN else None
+    if found is not None:
+        return found
     years = []
     for year in range(first.year, last.year + 2):
         cached = _cache.get(year)
@@ -42,7 +54,20 @@ async def working_calendar(first: dt.date, last: dt.date) -> WorkingCalendar:
             if version != _UNKNOWN:
                 _cache[year] = cached
         years.append(cached[1])
-    return WorkingCalendar.from_years(years)
+    calendar = WorkingCalendar.from_years(years)
+    if version != _UNKNOWN:
+        if len(_built) >= 16:
+            _built.clear()
+        _built[key] = calendar
+    return calendar
+
+
+def forget() -> None:
+    """Drop this process's copies (the database was emptied or replaced under it: tests)."""
+    global _version_seen
+    _cache.clear()
+    _built.clear()
+    _version_seen = None
 
 
 def _version_key() -> str:
@@ -51,14 +76,20 @@ def _version_key() -> str:
 
 async def _version() -> str | None:
     """A counter every worker sees: an admin's change makes every process re-read the calendar."""
+    global _version_seen
+    now = _monotonic()
+    if _version_seen is not None and now - _version_seen[0] < VERSION_TTL_S:
+        return _version_seen[1]
     try:
-        return await storage.redis().get(_version_key())
+        version = await storage.redis().get(_version_key())
     except RedisError:
         return _UNKNOWN
+    _version_seen = (now, version)
+    return version
 
 
 async def _bump_version() -> None:
-    _cache.clear()
+    forget()
     try:
         await storage.redis().incr(_version_key())
     except RedisError:

@@ -24,6 +24,8 @@ class Domain:
     worker: str | None = None           # "module:func": registers outbox handlers and periodic jobs
     startup: str | None = None          # "module:func": async, run once per server process after storage opens
     erase: str | None = None            # "module:func": async (user_id, *, using_db), PIPL account deletion
+    forget: str | None = None           # "module:func": drops this process's copies of stored data (tests
+                                        # call it after emptying the database)
 
 
 DOMAINS: tuple[Domain, ...] = (
@@ -56,6 +58,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="appointments.cli:register",
         worker="appointments.jobs:register",
         erase="appointments.service_privacy:erase",
+        forget="appointments.service_calendar:forget",
     ),
     Domain(
         label="bulletin",
@@ -67,6 +70,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="bulletin.cli:register",
         startup="bulletin.snapshots:warm",
         erase="bulletin.service_reading:erase",
+        forget="bulletin.related:forget_cache",
     ),
     Domain(
         label="feeds",

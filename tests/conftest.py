@@ -8,15 +8,15 @@ with a reason when no server is reachable, except in CI (``CI=true``), where tha
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import os
 import secrets
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import asyncpg
 import httpx
@@ -26,7 +26,7 @@ from sanic import Sanic
 from tortoise import Tortoise
 from tortoise.backends.base import executor
 
-from server import clock, config, storage, wechat
+from server import clock, config, registry, storage, wechat
 from server.config import Settings
 from tests.fake_wechat import FakeWeChat
 
@@ -77,7 +77,7 @@ async def _postgres_database() -> str | None:
     admin = PG_ADMIN_URL.replace("postgres://", "postgresql://", 1)
     try:
         conn = await asyncpg.connect(admin, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return None
     name = f"bianmin_t_{RUN_ID}"
     try:
@@ -168,6 +168,8 @@ async def db(backend: Backend) -> AsyncIterator[Backend]:
     config.install(backend.settings)
     await truncate_all()
     await _flush_redis()
+    for _domain, forget in registry.each("forget"):
+        forget()
     await storage.load_reference_data()
     yield backend
 

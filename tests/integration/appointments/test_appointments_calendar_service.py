@@ -107,3 +107,24 @@ async def _hall(world):
     from appointments.tables import Hall
 
     return await Hall.get(id=world.hall_id)
+
+
+async def test_another_workers_calendar_change_is_seen_within_a_second(db, monkeypatch):
+    # Each process reads the calendar version from Redis at most once a second (every booking
+    # asks). Another worker's PUT is its rows plus a version bump, without this process's forget().
+    now = [1000.0]
+    monkeypatch.setattr(service_calendar, "_monotonic", lambda: now[0])
+    first, last = D(2027, 1, 1), D(2027, 1, 10)
+    before = await service_calendar.working_calendar(first, last)
+    assert before.is_working_day(D(2027, 1, 4))
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(service_calendar, "forget", lambda: None)
+        await service_calendar.replace_year(2027, [{"date": "2027-01-04", "kind": "holiday", "name": "停工"}])
+    now[0] += 0.5
+    assert (await service_calendar.working_calendar(first, last)).is_working_day(D(2027, 1, 4))
+    now[0] += 0.6
+    after = await service_calendar.working_calendar(first, last)
+    assert not after.is_working_day(D(2027, 1, 4)) and after.is_confirmed(D(2027, 1, 4))
+    # This worker's own change is seen at once.
+    await service_calendar.replace_year(2027, [])
+    assert (await service_calendar.working_calendar(first, last)).is_working_day(D(2027, 1, 4))
