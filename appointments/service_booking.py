@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from appointments import errors, notices, present, repository, service_calendar
+from appointments import errors, full_slots, notices, present, repository, service_calendar
 from appointments.model import booking_window, checkin_deadline, new_booking_code
 from appointments.present import CONTEXTS
 from appointments.service_halls import rules_of, today_at, zone_of
@@ -78,6 +78,8 @@ async def book(*, account_id: int, slot_id: int, service_id: int, person: Person
 
 
 async def _bookable_slot(slot_id: int, *, service_id: int, enforce_window: bool) -> Slot:
+    if full_slots.is_full(slot_id, service_id):
+        raise errors.SlotFull(details={"slot_id": slot_id})
     slot = await repository.slot_or_404(slot_id)
     if slot.service_id != service_id:
         raise errors.ServiceMismatch(details={"slot_id": slot_id, "service_id": service_id})
@@ -87,6 +89,7 @@ async def _bookable_slot(slot_id: int, *, service_id: int, enforce_window: bool)
     if slot.status != "open" or not slot.hall.is_active or not slot.service.is_active:
         raise errors.SlotClosed(details={"slot_id": slot.id})
     if slot.booked >= slot.capacity:
+        full_slots.seen_full(slot.id, slot.service_id)
         raise errors.SlotFull(details={"slot_id": slot.id})
     return slot
 
@@ -137,7 +140,7 @@ async def _book_in_transaction(slot: Slot, *, person: Person, id_hash: str, acco
                       created_at=now, updated_at=now)
         booking_id = await repository.take_seat_and_insert(conn, slot.id, values)
         if booking_id is None:
-            await refuse_seat(conn, slot.id)
+            await refuse_seat(conn, slot.id, service_id=slot.service_id)
         booking = Booking(id=booking_id, **values)
         await notices.confirmed(booking, hall=hall, service=slot.service, conn=conn)
     return booking
@@ -157,9 +160,11 @@ async def take_seat_or_fail(conn: BaseDBAsyncClient, slot_id: int) -> None:
         await refuse_seat(conn, slot_id)
 
 
-async def refuse_seat(conn: BaseDBAsyncClient, slot_id: int) -> typing.NoReturn:
+async def refuse_seat(conn: BaseDBAsyncClient, slot_id: int, *, service_id: int | None = None) -> typing.NoReturn:
     """409 slot_closed or slot_full, for a seat the conditional UPDATE did not get."""
     status = await Slot.filter(id=slot_id).using_db(conn).values_list("status", flat=True)
     if status and status[0] != "open":
         raise errors.SlotClosed(details={"slot_id": slot_id})
+    if service_id is not None:
+        full_slots.seen_full(slot_id, service_id)
     raise errors.SlotFull(details={"slot_id": slot_id})

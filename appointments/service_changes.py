@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from appointments import errors, notices, present, repository
+from appointments import errors, full_slots, notices, present, repository
 from appointments.model import can_cancel, checkin_deadline
 from appointments.service_booking import check_window, take_seat_or_fail
 from appointments.service_halls import rules_of, zone_of
@@ -76,6 +76,7 @@ async def cancel(booking_id: int, *, user_id: int, reason: str) -> dict[str, Any
             raise errors.BookingNotActive()
         await repository.free_seats(conn, booking.slot_id)
         await notices.withdrawn(booking.id, conn=conn)
+    full_slots.seats_changed(booking.slot_id)
     return present.booking(await repository.booking_or_404(booking.id))
 
 
@@ -105,6 +106,7 @@ async def reschedule(booking_id: int, *, user_id: int, slot_id: int) -> dict[str
         await repository.free_seats(conn, old_slot_id)
         booking = await repository.booking_or_404(booking.id, using_db=conn)
         await notices.rescheduled(booking, hall=booking.hall, service=booking.service, conn=conn)
+    full_slots.seats_changed(old_slot_id)
     return present.booking(booking)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from appointments import errors, notices, present, repository
+from appointments import errors, full_slots, notices, present, repository
 from appointments.service_halls import today_at, zone_of
 from appointments.service_slots import covers
 from appointments.tables import Booking, Closure, Slot
@@ -40,6 +40,7 @@ async def patch_slot(slot_id: int, *, user: CurrentUser, capacity: int | None, s
         if slot.end_at <= clock.now():
             raise errors.SlotClosed("已结束的时段不能重新开放", details={"slot_id": slot.id})
         await Slot.filter(id=slot.id).update(status="open")
+    full_slots.seats_changed(slot.id)
     return present.slot(await Slot.get(id=slot.id))
 
 

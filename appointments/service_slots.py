@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.expressions import F
 
-from appointments import errors, repository, service_calendar
+from appointments import errors, full_slots, repository, service_calendar
 from appointments.model import (
     ExistingSlot,
     InvalidSetting,
@@ -121,6 +121,7 @@ async def regenerate(service: ServiceItem, *, hall: Hall, first: dt.date, last: 
 async def _set_capacity_at_least_booked(slot_id: int, capacity: int) -> None:
     if not await Slot.filter(id=slot_id, booked__lte=capacity).update(capacity=capacity):
         await Slot.filter(id=slot_id).update(capacity=F("booked"))
+    full_slots.seats_changed(slot_id)
 
 
 def _new_slot(spec: SlotSpec, service: ServiceItem, hall: Hall, closures: list[Closure]) -> Slot:

@@ -24,8 +24,8 @@ class Domain:
     worker: str | None = None           # "module:func": registers outbox handlers and periodic jobs
     startup: str | None = None          # "module:func": async, run once per server process after storage opens
     erase: str | None = None            # "module:func": async (user_id, *, using_db), PIPL account deletion
-    forget: str | None = None           # "module:func": drops this process's copies of stored data (tests
-                                        # call it after emptying the database)
+    forget: str | tuple[str, ...] | None = None  # "module:func": drops this process's copies of stored
+                                                 # data (tests call it after emptying the database)
 
 
 DOMAINS: tuple[Domain, ...] = (
@@ -58,7 +58,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="appointments.cli:register",
         worker="appointments.jobs:register",
         erase="appointments.service_privacy:erase",
-        forget="appointments.service_calendar:forget",
+        forget=("appointments.service_calendar:forget", "appointments.full_slots:forget"),
     ),
     Domain(
         label="bulletin",
