@@ -2,9 +2,11 @@
 
 A session token is 32 random bytes (URL-safe base64) sent as ``Authorization: Bearer``.
 The database keeps only its SHA-256 hash; Redis caches the hash -> user mapping so most
-requests never touch the database. When Redis is down sessions fall back to the database:
-slower, but nobody is logged out. Expiry slides: each use within the last part of the
-lifetime pushes it out again. Works the same on every worker.
+requests never touch the database, and each worker keeps what it resolved for a second, so a
+resident's burst of requests reads Redis once. When Redis is down sessions fall back to the
+database: slower, but nobody is logged out. Expiry slides: each use within the last part of
+the lifetime pushes it out again. Logout, revocation and role changes take effect at once on
+the worker that makes them and within ``LOCAL_TTL_S`` on the others.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +37,10 @@ SESSION_TTL = {
 }
 SLIDE_AFTER = 0.1  # extend once a tenth of the lifetime has been used
 CACHE_TTL_S = 300
+LOCAL_TTL_S = 1.0  # this worker's copy of a resolved session (a Redis read costs ~60 us of CPU)
+_LOCAL_MAX = 50_000
+_local: dict[str, tuple[float, dict[str, Any]]] = {}
+_monotonic = time.monotonic
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,18 @@ async def _slide(token_hash: str, entry: dict[str, Any], expires_at: datetime) -
 async def resolve_token(token: str) -> CurrentUser | None:
     """The user a bearer token belongs to, or None when it is unknown, revoked or expired."""
     token_hash = hash_token(token)
-    entry = await _from_cache(token_hash) or await _from_database(token_hash)
-    if entry is None:
-        return None
+    now = _monotonic()
+    held = _local.get(token_hash)
+    if held is not None and held[0] > now:
+        entry = held[1]
+    else:
+        entry = await _from_cache(token_hash) or await _from_database(token_hash)
+        if entry is None:
+            _local.pop(token_hash, None)
+            return None
+        if len(_local) >= _LOCAL_MAX:
+            _local.clear()
+        _local[token_hash] = (now + LOCAL_TTL_S, entry)
     expires_at = datetime.fromisoformat(entry["exp"])
     if expires_at <= clock.now():
         return None
@@ -143,7 +159,14 @@ async def refresh_cached_user(user_id: int) -> None:
     await _forget(*hashes)
 
 
+def forget_local() -> None:
+    """Drop this worker's copies of sessions (tests empty the stores under it)."""
+    _local.clear()
+
+
 async def _forget(*token_hashes: str) -> None:
+    for token_hash in token_hashes:
+        _local.pop(token_hash, None)
     if not token_hashes:
         return
     try:

@@ -37,6 +37,7 @@ DOMAINS: tuple[Domain, ...] = (
         demo="server.demo:seed",
         worker="server.jobs:register",
         erase="server.notify:erase",
+        forget="server.auth:forget_local",
     ),
     Domain(
         label="geo",

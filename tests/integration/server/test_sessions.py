@@ -71,6 +71,23 @@ async def test_revocation_reaches_every_worker(db):
     assert await auth.resolve_token(token) is None
 
 
+async def test_another_workers_revocation_is_seen_within_a_second(db, monkeypatch):
+    # Each worker keeps a resolved session for LOCAL_TTL_S; another worker's logout is its
+    # database row and Redis key, which this worker sees once its copy runs out.
+    now = [100.0]
+    monkeypatch.setattr(auth, "_monotonic", lambda: now[0])
+    user = await make_user()
+    token, _ = await auth.issue_session(user)
+    assert await auth.resolve_token(token) is not None
+    token_hash = auth.hash_token(token)
+    await Session.filter(token_hash=token_hash).update(revoked_at=clock.now())
+    await storage.redis().delete(storage.key("session", token_hash))
+    now[0] += 0.5
+    assert await auth.resolve_token(token) is not None
+    now[0] += 0.6
+    assert await auth.resolve_token(token) is None
+
+
 async def test_revoke_all_ends_every_session(db):
     user = await make_user()
     tokens = [(await auth.issue_session(user))[0] for _ in range(3)]
