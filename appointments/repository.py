@@ -189,14 +189,21 @@ class PastBooking:
     checkin_deadline: dt.datetime
 
 
-_HISTORY = (f"SELECT id, hall_id, day, status, slot_start, checkin_deadline FROM {Booking._meta.db_table} "
-            "WHERE id_hash = $1 AND day >= $2")
+@functools.cache
+def _history(hashes: int) -> str:
+    marks = ", ".join(f"${n}" for n in range(1, hashes + 1))
+    return (f"SELECT id, hall_id, day, status, slot_start, checkin_deadline FROM {Booking._meta.db_table} "
+            f"WHERE id_hash IN ({marks}) AND day >= ${hashes + 1}")
 
 
-async def person_history(conn: BaseDBAsyncClient, *, id_hash: str, since: dt.date) -> list[PastBooking]:
-    """A person's bookings on or after `since` (one query serves the quotas and the no-show block)."""
+async def person_history(conn: BaseDBAsyncClient, *, id_hashes: Sequence[str], since: dt.date) -> list[PastBooking]:
+    """A person's bookings on or after `since` (one query serves the quotas and the no-show block).
+
+    ``id_hashes``: the person's lookup hash under every PII key in use (one, except while
+    ``bianmin rotate-pii-key`` has not finished re-hashing older bookings).
+    """
     fields = Booking._meta.fields_map
     return [PastBooking(id=row["id"], hall_id=row["hall_id"], day=fields["day"].to_python_value(row["day"]),
                         status=row["status"], slot_start=fields["slot_start"].to_python_value(row["slot_start"]),
                         checkin_deadline=fields["checkin_deadline"].to_python_value(row["checkin_deadline"]))
-            for row in await sql(conn, _HISTORY, [id_hash, since])]
+            for row in await sql(conn, _history(len(id_hashes)), [*id_hashes, since])]

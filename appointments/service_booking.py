@@ -37,7 +37,13 @@ class Person:
 
     @property
     def id_hash(self) -> str:
+        """The lookup hash under the current PII key (what new bookings store and lock on)."""
         return pii.vault().lookup_hash(self.id_number, kind="id_number")
+
+    @property
+    def id_hashes(self) -> list[str]:
+        """The lookup hash under every known PII key, current first (older bookings during a rotation)."""
+        return pii.vault().lookup_hashes(self.id_number, kind="id_number")
 
 
 def parse_person(*, name: str, id_number: str, phone: str) -> Person:
@@ -56,24 +62,24 @@ def parse_person(*, name: str, id_number: str, phone: str) -> Person:
 async def book(*, account_id: int, slot_id: int, service_id: int, person: Person,
                idempotency_key: str | None = None, enforce_window: bool = True) -> dict[str, Any]:
     """POST /bookings: take a seat for `person`; a retried Idempotency-Key returns the same booking."""
-    id_hash = person.id_hash
+    id_hashes = person.id_hashes
     if idempotency_key:
-        replay = await _replay(account_id, idempotency_key, id_hash=id_hash, service_id=service_id)
+        replay = await _replay(account_id, idempotency_key, id_hashes=id_hashes, service_id=service_id)
         if replay is not None:
             return replay
     slot = await _bookable_slot(slot_id, service_id=service_id, enforce_window=enforce_window)
     for _attempt in range(CODE_ATTEMPTS):
         try:
-            booking = await _book_in_transaction(slot, person=person, id_hash=id_hash, account_id=account_id,
+            booking = await _book_in_transaction(slot, person=person, id_hashes=id_hashes, account_id=account_id,
                                                  idempotency_key=idempotency_key)
         except IntegrityError:
             # The same key committed by a concurrent request, or (rarely) a booking code collision.
-            replay = idempotency_key and await _replay(account_id, idempotency_key, id_hash=id_hash,
+            replay = idempotency_key and await _replay(account_id, idempotency_key, id_hashes=id_hashes,
                                                        service_id=service_id)
             if replay:
                 return replay
             continue
-        return await _view(booking, slot, id_hash=id_hash)
+        return await _view(booking, slot, id_hashes=id_hashes)
     raise IntegrityError("could not allocate a unique booking code")
 
 
@@ -94,8 +100,8 @@ async def _bookable_slot(slot_id: int, *, service_id: int, enforce_window: bool)
     return slot
 
 
-async def _view(booking: Booking, slot: Slot, *, id_hash: str) -> dict[str, Any]:
-    if booking.id_hash != id_hash or booking.service_id != slot.service_id:
+async def _view(booking: Booking, slot: Slot, *, id_hashes: list[str]) -> dict[str, Any]:
+    if booking.id_hash not in id_hashes or booking.service_id != slot.service_id:
         raise errors.IdempotencyKeyReused(details={"booking_id": booking.id})
     if booking.slot_id != slot.id:  # an earlier request's booking, moved since
         return present.booking(await repository.booking_or_404(booking.id))
@@ -112,18 +118,19 @@ async def check_window(hall: Hall, day: dt.date, *, start: dt.datetime) -> None:
         raise errors.OutsideBookingWindow(details={"first": first.isoformat(), "last": last.isoformat()})
 
 
-async def _replay(account_id: int, key: str, *, id_hash: str, service_id: int) -> dict[str, Any] | None:
+async def _replay(account_id: int, key: str, *, id_hashes: list[str], service_id: int) -> dict[str, Any] | None:
     existing = await Booking.filter(account_id=account_id, idempotency_key=key).first()
     if existing is None:
         return None
-    if existing.id_hash != id_hash or existing.service_id != service_id:
+    if existing.id_hash not in id_hashes or existing.service_id != service_id:
         raise errors.IdempotencyKeyReused(details={"booking_id": existing.id})
     return present.booking(await repository.booking_or_404(existing.id))
 
 
-async def _book_in_transaction(slot: Slot, *, person: Person, id_hash: str, account_id: int,
+async def _book_in_transaction(slot: Slot, *, person: Person, id_hashes: list[str], account_id: int,
                                idempotency_key: str | None) -> Booking:
     hall, rules, now = slot.hall, rules_of(slot.hall), clock.now()
+    id_hash = id_hashes[0]
     async with storage.transaction() as conn:
         await repository.lock_person(conn, id_hash)
         if idempotency_key:
@@ -131,7 +138,7 @@ async def _book_in_transaction(slot: Slot, *, person: Person, id_hash: str, acco
                 .using_db(conn).first()
             if earlier is not None:
                 return earlier  # the original committed while we waited for the person's lock
-        await check_person(conn, id_hash=id_hash, hall_id=hall.id, day=slot.day, rules=rules, now=now,
+        await check_person(conn, id_hashes=id_hashes, hall_id=hall.id, day=slot.day, rules=rules, now=now,
                            zone=zone_of(hall))
         values = dict(code=new_booking_code(), account_id=account_id, hall_id=hall.id, service_id=slot.service_id,
                       slot_id=slot.id, day=slot.day, slot_start=slot.start_at,

@@ -94,7 +94,7 @@ async def reschedule(booking_id: int, *, user_id: int, slot_id: int) -> dict[str
     async with storage.transaction() as conn:
         if booking.id_hash:
             await repository.lock_person(conn, booking.id_hash)
-            await check_person(conn, id_hash=booking.id_hash, hall_id=booking.hall_id, day=slot.day,
+            await check_person(conn, id_hashes=[booking.id_hash], hall_id=booking.hall_id, day=slot.day,
                                rules=rules, now=clock.now(), zone=zone_of(booking.hall), moving=booking.id)
         await repository.lock_slots(conn, [old_slot_id, slot.id])
         await take_seat_or_fail(conn, slot.id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from appointments import notices, repository
+from appointments.present import CONTEXTS
 from appointments.tables import Booking, BookingPerson, Rating
-from server import clock, storage
+from server import clock, pii_rotation, storage
 
 ERASED_REASON = "账号注销"
 
@@ -39,3 +40,16 @@ async def _erase(user_id: int, conn: BaseDBAsyncClient) -> None:
         name_enc=None, id_number_enc=None, phone_enc=None, id_hash=None, idempotency_key=None, updated_at=now)
     booking_ids = await Booking.filter(account_id=user_id).using_db(conn).values_list("id", flat=True)
     await Rating.filter(booking_id__in=list(booking_ids)).using_db(conn).update(comment="", updated_at=now)
+
+
+BOOKING_PII = (
+    pii_rotation.EncryptedColumn("name_enc", CONTEXTS["name"]),
+    pii_rotation.EncryptedColumn("id_number_enc", CONTEXTS["id_number"], hash_column="id_hash", hash_kind="id_number"),
+    pii_rotation.EncryptedColumn("phone_enc", CONTEXTS["phone"]),
+)
+
+
+async def rekey(*, check: bool, progress: pii_rotation.Progress | None = None) -> dict[str, int]:
+    """``bianmin rotate-pii-key``: the people bookings are for (name, 身份证 and its lookup hash, phone)."""
+    return {"bookings": await pii_rotation.rekey(Booking, BOOKING_PII, check=check, progress=progress)}
+

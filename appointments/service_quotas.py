@@ -8,6 +8,7 @@ month across all halls of the district (one platform, as in Guangzhou since 2021
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -16,7 +17,7 @@ from appointments.model import HallRules, block_until, month_bounds, quota_breac
 from appointments.repository import PastBooking
 
 
-async def check_person(conn: BaseDBAsyncClient, *, id_hash: str, hall_id: int, day: dt.date, rules: HallRules,
+async def check_person(conn: BaseDBAsyncClient, *, id_hashes: Sequence[str], hall_id: int, day: dt.date, rules: HallRules,
                        now: dt.datetime, zone: dt.tzinfo, moving: int | None = None) -> None:
     """Raise booking_blocked, duplicate_booking or quota_exceeded for a booking on `day`.
 
@@ -25,7 +26,7 @@ async def check_person(conn: BaseDBAsyncClient, *, id_hash: str, hall_id: int, d
     """
     lookback = now - dt.timedelta(days=rules.no_show_window_days + rules.block_days)
     since = min(week_bounds(day)[0], month_bounds(day)[0], lookback.astimezone(zone).date())
-    history = await repository.person_history(conn, id_hash=id_hash, since=since)
+    history = await repository.person_history(conn, id_hashes=id_hashes, since=since)
     if moving is None:
         _check_block(history, rules=rules, now=now, zone=zone, lookback=lookback)
     _check_quotas([b for b in history if b.id != moving], hall_id=hall_id, day=day, rules=rules)

@@ -10,7 +10,18 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server import auth, clock, config, errors, pii, ratelimit, registry, storage, wechat
+from server import (
+    auth,
+    clock,
+    config,
+    errors,
+    pii,
+    pii_rotation,
+    ratelimit,
+    registry,
+    storage,
+    wechat,
+)
 from server.tables import ROLES, Session, User
 
 log = logging.getLogger("bianmin.accounts")
@@ -190,3 +201,13 @@ async def purge_expired_sessions() -> int:
 
 
 assert set(STAFF_ROLES) <= set(ROLES)
+
+
+USER_PII = (pii_rotation.EncryptedColumn("phone_enc", "user.phone", hash_column="phone_hash", hash_kind="phone"),
+            pii_rotation.EncryptedColumn("wechat_session_key_enc", "user.session_key"))
+
+
+async def rekey(*, check: bool, progress: pii_rotation.Progress | None = None) -> dict[str, int]:
+    """``bianmin rotate-pii-key``: accounts' phone numbers and WeChat session keys."""
+    return {"users": await pii_rotation.rekey(User, USER_PII, check=check, progress=progress)}
+

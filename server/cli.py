@@ -102,6 +102,24 @@ async def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_rotate_pii_key(args: argparse.Namespace) -> int:
+    """Re-encrypt personal data under BIANMIN_PII_KEY and re-key its lookup hashes (see server/pii_rotation.py)."""
+    from tqdm import tqdm
+
+    left = 0
+    for domain, rekey in registry.each("rekey"):
+        with tqdm(desc=f"rotating {domain.label}", unit=" rows", disable=args.check, leave=False) as bar:
+            counts = await rekey(check=args.check, progress=bar.update)
+        for table, rows in counts.items():
+            print(f"{table}: {rows} rows {'still under an older key' if args.check else 're-encrypted'}")
+            left += rows
+    if args.check:
+        print("nothing left to rotate: the previous keys can be removed" if not left else
+              "run `bianmin rotate-pii-key` to rotate them")
+        return 1 if left else 0
+    return 0
+
+
 def cmd_makemigrations(args: argparse.Namespace) -> int:
     """Developers: write migrations for model changes with Tortoise's autodetector.
 
@@ -147,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=["staff", "editor", "admin"])
     create.add_argument("--hall", type=int, action="append", default=[], help="hall id (staff scope), repeatable")
     create.set_defaults(run=cmd_createuser)
+    rotate = sub.add_parser("rotate-pii-key", help="re-encrypt personal data under BIANMIN_PII_KEY")
+    rotate.add_argument("--check", action="store_true",
+                        help="only count rows still under an older key (exit status 1 if any)")
+    rotate.set_defaults(run=cmd_rotate_pii_key)
     mk = sub.add_parser("makemigrations", help="(developers) write migrations for model changes")
     mk.add_argument("app_labels", nargs="*")
     mk.set_defaults(sync=cmd_makemigrations)

@@ -24,6 +24,8 @@ class Domain:
     worker: str | None = None           # "module:func": registers outbox handlers and periodic jobs
     startup: str | None = None          # "module:func": async, run once per server process after storage opens
     erase: str | None = None            # "module:func": async (user_id, *, using_db), PIPL account deletion
+    rekey: str | None = None            # "module:func": async (*, check, progress) -> {table: rows}, for
+                                        # `bianmin rotate-pii-key` (see server/pii_rotation.py)
     forget: str | tuple[str, ...] | None = None  # "module:func": drops this process's copies of stored
                                                  # data (tests call it after emptying the database)
 
@@ -37,6 +39,7 @@ DOMAINS: tuple[Domain, ...] = (
         demo="server.demo:seed",
         worker="server.jobs:register",
         erase="server.notify:erase",
+        rekey="server.accounts:rekey",
         forget="server.auth:forget_local",
     ),
     Domain(
@@ -59,6 +62,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="appointments.cli:register",
         worker="appointments.jobs:register",
         erase="appointments.service_privacy:erase",
+        rekey="appointments.service_privacy:rekey",
         forget=("appointments.service_calendar:forget", "appointments.full_slots:forget"),
     ),
     Domain(
@@ -82,6 +86,7 @@ DOMAINS: tuple[Domain, ...] = (
         demo="bulletin.feeds.demo:seed",
         worker="bulletin.feeds.jobs:register",
         erase="bulletin.feeds.service_privacy:erase",
+        rekey="bulletin.feeds.service_enterprises:rekey",
     ),
 )
 

@@ -18,7 +18,7 @@ from bulletin.feeds.divisions import canonical_division
 from bulletin.feeds.model import INDUSTRIES, SIZES
 from bulletin.feeds.service_subscriptions import Owner, create_subscription
 from bulletin.feeds.tables import Enterprise, Membership
-from server import clock, pii, storage
+from server import clock, pii, pii_rotation, storage
 from server.auth import CurrentUser
 from server.errors import ValidationFailed
 
@@ -167,3 +167,13 @@ async def _reviewed(enterprise_id: int, changed: int) -> Enterprise:
     if not changed:
         raise errors.EnterpriseStatusConflict(details={"status": enterprise.status})
     return enterprise
+
+
+ENTERPRISE_PII = (pii_rotation.EncryptedColumn("contact_name_enc", CONTEXT_NAME),
+                  pii_rotation.EncryptedColumn("contact_phone_enc", CONTEXT_PHONE))
+
+
+async def rekey(*, check: bool, progress: pii_rotation.Progress | None = None) -> dict[str, int]:
+    """``bianmin rotate-pii-key``: enterprises' contact people."""
+    return {"enterprises": await pii_rotation.rekey(Enterprise, ENTERPRISE_PII, check=check, progress=progress)}
+
