@@ -50,8 +50,12 @@ def poi_features(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str,
     else:
         tails = [b',"open_now":%s,"distance_m":%d%s}}' % (_JSON_BOOL[opens[p]], round(m), extra)
                  for p, m in zip(picked, metres)]
+    cuts = snap.props_at[positions].tolist()
+    if coord == "gcj02":
+        heads = snap.gcj02_heads
+        return [b"%s%s%s" % (heads[p], fragments[p][cut:], tail) for p, cut, tail in zip(picked, cuts, tails)]
     lons, lats = convert_out(snap.lons[positions], snap.lats[positions], coord)
-    ids, cuts = snap.ids[positions].tolist(), snap.props_at[positions].tolist()
+    ids = snap.ids[positions].tolist()
     return [b'{"type":"Feature","id":%d,%s,%s%s' % (i, _point(x, y), fragments[p][cut:], tail)
             for i, x, y, p, cut, tail in zip(ids, lons, lats, picked, cuts, tails)]
 

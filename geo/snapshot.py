@@ -20,6 +20,7 @@ import numpy as np
 import orjson
 from numpy.typing import NDArray
 
+from geo import coords
 from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE, CategoryNode
 from geo.clusters import ClusterIndex
@@ -117,6 +118,12 @@ class MapSnapshot:
         self._hours = hours_rules.OpenNowTable(built.hours)
         self.fragments = built.fragments
         self.props_at = np.frombuffer(built.props_at, dtype=np.uint16).copy()
+        # The mini-program asks for every page in GCJ-02 (what WeChat's <map> speaks): each point's
+        # feature head with its GCJ-02 geometry is rendered once here too, to stand in for the
+        # WGS-84 one (everything before props_at) of its fragment.
+        gcj_lons, gcj_lats = coords.convert_array(self.lons, self.lats, src="wgs84", dst="gcj02")
+        self.gcj02_heads = [b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % row
+                            for row in zip(self.ids.tolist(), gcj_lons.tolist(), gcj_lats.tolist())]
         self.search = SearchKeys(built.keys)
         self.spatial = SpatialIndex(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)

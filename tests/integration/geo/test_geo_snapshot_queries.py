@@ -10,8 +10,12 @@ from __future__ import annotations
 import random
 from zoneinfo import ZoneInfo
 
-from geo import index
+import numpy as np
+import orjson
+
+from geo import coords, index, render
 from geo.schemas import STATUS_DEFAULT
+from server import clock
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, haversine, offset
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -44,3 +48,23 @@ async def test_prepared_filters_match_a_brute_force_scan_on_every_page(db):
             after = walked[-1]
         assert [poi_id for _, poi_id in walked] == [poi_id for _, poi_id in expected]
         assert all(abs(d - want) < 1e-6 for (d, _), (want, _) in zip(walked, expected))
+
+
+async def test_gcj02_features_come_from_prerendered_heads_with_exact_conversions(db):
+    # The mini-program's pages (coord=gcj02) use heads rendered once per snapshot; they must say
+    # what converting each point on the fly says, with every property of the WGS-84 rendering.
+    await add_pois(*(feature(f"点{i}", offset(ORIGIN, 300 * i, -200 * i), status=s)
+                     for i, s in enumerate(["open", "open", "temporarily_closed", "open"])))
+    snap = await index.current()
+    positions = np.arange(len(snap))
+    opens = snap.open_state(clock.now(), tz=SH).flags
+    metres = np.array([0.4, 12.5, 13.5, 2999.6])
+    gcj = render.poi_features(snap, positions, coord="gcj02", opens=opens, distances_m=metres)
+    wgs = render.poi_features(snap, positions, coord="wgs84", opens=opens, distances_m=metres)
+    for pos, fast, plain in zip(positions.tolist(), gcj, wgs):
+        fast_json, plain_json = orjson.loads(fast), orjson.loads(plain)
+        converted = coords.convert((float(snap.lons[pos]), float(snap.lats[pos])), "wgs84", "gcj02")
+        assert tuple(fast_json["geometry"]["coordinates"]) == converted
+        assert fast_json["id"] == plain_json["id"] == int(snap.ids[pos])
+        assert fast_json["properties"] == plain_json["properties"]
+    assert [orjson.loads(f)["properties"]["distance_m"] for f in gcj] == [0, 12, 14, 3000]
