@@ -175,3 +175,9 @@ def holder() -> IndexHolder:
 async def current() -> MapSnapshot:
     """This worker's current snapshot (see :meth:`IndexHolder.current`)."""
     return await _holder.current()
+
+
+def forget() -> None:
+    """The stores were emptied or replaced under this process (tests): rebuild on the next read."""
+    holder().mark_dirty()
+

@@ -7,7 +7,7 @@ its halls to their POIs). The registry calls :func:`load_reference` (the categor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import numpy as np
@@ -75,3 +75,15 @@ async def data_version() -> str:
     """This worker's view of the data version (for ETags of streamed answers)."""
     snap = await index.current()
     return f"{snap.version or 0}-{snap.fingerprint}"
+
+
+async def division_names(codes: Iterable[str]) -> dict[str, str]:
+    """Names of the map's divisions by code, for the codes it knows (short or 12-digit padded form)."""
+    divisions = (await index.current()).divisions
+    found = {}
+    for code in codes:
+        shape = divisions.get(code) or divisions.get(code.ljust(12, "0"))
+        if shape is not None:
+            found[code] = shape.name
+    return found
+

@@ -51,6 +51,7 @@ DOMAINS: tuple[Domain, ...] = (
         demo="geo.demo:seed",
         cli="geo.cli:register",
         startup="geo.service:startup",
+        forget="geo.index:forget",
     ),
     Domain(
         label="appointments",

@@ -230,8 +230,9 @@ def matches(criteria: Criteria, item: ItemFacts, tokens: Collection[str] | None)
     return True
 
 
-def describe(criteria: Criteria, *, agency_names: Mapping[str, str] | None = None) -> str:
-    """A short Chinese description of criteria, e.g. 主题：教育；社区：440303003001."""
+def describe(criteria: Criteria, *, agency_names: Mapping[str, str] | None = None,
+             division_names: Mapping[str, str] | None = None) -> str:
+    """A short Chinese description of criteria, e.g. 主题：教育；区域：东门街道 (a code the map does not name stays a code)."""
     parts = []
     for name in CRITERIA:
         values = getattr(criteria, name)
@@ -241,6 +242,8 @@ def describe(criteria: Criteria, *, agency_names: Mapping[str, str] | None = Non
             shown = [VOCABULARIES[name].label(v) for v in values]
         elif name == "agencies":
             shown = [(agency_names or {}).get(v, v) for v in values]
+        elif name == "divisions":
+            shown = [(division_names or {}).get(v, v) for v in values]
         else:
             shown = list(values)
         parts.append(f"{_DESCRIBE[name]}：{'、'.join(shown)}")

@@ -47,7 +47,9 @@ class SubscriptionOut(BaseModel):
     id: int
     criteria: CriteriaOut
     frequency: Literal["immediate", "daily", "weekly", "feed"]
-    description: str = Field(description="the criteria in Chinese, e.g. 主题：教育；区域：440303003001")
+    description: str = Field(description="the criteria in Chinese, e.g. 主题：教育；区域：东门街道")
+    division_names: dict[str, str] = Field(
+        description="names of the criteria's divisions the map knows, by code (others show as their code)")
     enterprise_id: int | None
     created_at: datetime
     updated_at: datetime

@@ -8,7 +8,7 @@ so concurrent requests cannot pass it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from bulletin.feeds.model import (
     describe,
 )
 from bulletin.feeds.tables import Account, Enterprise, Membership, Subscription
+from geo import service as geo_service
 from server import clock, outbox, storage
 
 BACKFILL_TOPIC = "feeds.backfill"
@@ -74,18 +75,32 @@ async def canonical(raw: Mapping[str, Any]) -> Criteria:
         raise errors.BadCriteria(exc.message, details={"fields": [field]}) from None
 
 
-def view(row: Subscription, criteria: Criteria, names: Mapping[str, str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Labels:
+    """Names shown for criteria values: agencies by code, and the map's divisions by code."""
+
+    agencies: Mapping[str, str]
+    divisions: Mapping[str, str]
+
+
+async def labels(criteria: Iterable[Criteria]) -> Labels:
+    codes = {code for c in criteria for code in c.divisions}
+    return Labels(agencies=await agency_names(), divisions=await geo_service.division_names(codes))
+
+
+def view(row: Subscription, criteria: Criteria, names: Labels) -> dict[str, Any]:
     """A subscription as the API shows it."""
     return {"id": row.id, "criteria": criteria.as_dict(), "frequency": row.frequency,
-            "description": describe(criteria, agency_names=names), "enterprise_id": row.enterprise_id,
-            "created_at": row.created_at, "updated_at": row.updated_at}
+            "description": describe(criteria, agency_names=names.agencies, division_names=names.divisions),
+            "division_names": {code: names.divisions[code] for code in criteria.divisions if code in names.divisions},
+            "enterprise_id": row.enterprise_id, "created_at": row.created_at, "updated_at": row.updated_at}
 
 
 async def list_subscriptions(owner: Owner) -> list[dict[str, Any]]:
     """The owner's subscriptions, oldest first."""
     rows = await Subscription.filter(**owner.filters()).order_by("id")
     criteria = await repository.list_criteria(r.list_id for r in rows)
-    names = await agency_names()
+    names = await labels(criteria[r.list_id] for r in rows)
     return [view(r, criteria[r.list_id], names) for r in rows]
 
 
@@ -122,7 +137,7 @@ async def create_subscription(owner: Owner, *, criteria: Mapping[str, Any], freq
         row = await Subscription.create(**owner.filters(), list_id=list_id, frequency=frequency,
                                         rank=RANK[frequency], created_at=now, updated_at=now, using_db=conn)
         await outbox.enqueue(BACKFILL_TOPIC, {"subscription_id": row.id}, using_db=conn)
-    return view(row, canonical_form, await agency_names())
+    return view(row, canonical_form, await labels([canonical_form]))
 
 
 async def update_subscription(subscription_id: int, owner: Owner, *, criteria: Mapping[str, Any] | None,
@@ -143,7 +158,7 @@ async def update_subscription(subscription_id: int, owner: Owner, *, criteria: M
             await prune_feeds(owner, conn=conn)
             await outbox.enqueue(BACKFILL_TOPIC, {"subscription_id": row.id}, using_db=conn)
     criteria_now = (await repository.list_criteria([row.list_id]))[row.list_id]
-    return view(row, criteria_now, await agency_names())
+    return view(row, criteria_now, await labels([criteria_now]))
 
 
 async def delete_subscription(subscription_id: int, owner: Owner) -> None:

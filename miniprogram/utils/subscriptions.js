@@ -11,12 +11,16 @@ const RESIDENT_SECTIONS = [
 ]
 const ENTERPRISE_SECTIONS = [['industries', '行业'], ['sizes', '企业规模']]
 
-/** Editor sections {key, label, choices} from the options, the located divisions and values already chosen. */
-function editorSections(options, { divisions = [], chosen = null, enterprise = false } = {}) {
+/**
+ * Editor sections {key, label, choices} from the options, the located divisions and values already chosen.
+ * `names` maps division codes to names (a subscription's division_names).
+ */
+function editorSections(options, { divisions = [], chosen = null, names = {}, enterprise = false } = {}) {
   const located = divisions.map(d => ({ value: d.code, label: d.name }))
   const known = new Set(located.map(d => d.value))
-  // A division chosen earlier somewhere else stays visible (by its code) so it can be kept or removed.
-  const earlier = ((chosen && chosen.divisions) || []).filter(code => !known.has(code)).map(code => ({ value: code, label: code }))
+  // A division chosen earlier somewhere else stays visible, by name when the map knows it, so it can be kept or removed.
+  const earlier = ((chosen && chosen.divisions) || []).filter(code => !known.has(code))
+    .map(code => ({ value: code, label: names[code] || code }))
   const sections = enterprise ? RESIDENT_SECTIONS.concat(ENTERPRISE_SECTIONS) : RESIDENT_SECTIONS
   return sections
     .map(([key, label]) => ({ key, label, choices: key === 'divisions' ? located.concat(earlier) : (options[key] || []) }))

@@ -32,16 +32,16 @@ Page({
     this.setData({
       loaded: true,
       items: items.map(s => ({ id: s.id, description: s.description || '全部新文件', frequency: layout.frequencyLabel(this.options, s.frequency),
-        criteria: s.criteria, frequencyValue: s.frequency })),
+        criteria: s.criteria, frequencyValue: s.frequency, divisionNames: s.division_names || {} })),
     })
   },
 
-  openEditor(value, editId) {
+  openEditor(value, editId, names = {}) {
     this.setData({
       editing: true,
       editId,
       value,
-      sections: layout.editorSections(this.options, { divisions: this.divisions, chosen: value && value.criteria }),
+      sections: layout.editorSections(this.options, { divisions: this.divisions, chosen: value && value.criteria, names }),
     })
   },
 
@@ -55,7 +55,7 @@ Page({
 
   onEdit(e) {
     const item = this.data.items.find(s => s.id === Number(e.currentTarget.dataset.id))
-    this.openEditor({ criteria: item.criteria, frequency: item.frequencyValue }, item.id)
+    this.openEditor({ criteria: item.criteria, frequency: item.frequencyValue }, item.id, item.divisionNames)
   },
 
   onCancelEdit() {

@@ -10,8 +10,8 @@ const LOCATED = [
   { code: '440303', name: '罗湖区', level: 'district' },
 ]
 
-function editor(value) {
-  const sections = layout.editorSections(OPTIONS, { divisions: LOCATED, chosen: value && value.criteria })
+function editor(value, names = {}) {
+  const sections = layout.editorSections(OPTIONS, { divisions: LOCATED, chosen: value && value.criteria, names })
   return render('subscription-editor', { sections, frequencies: OPTIONS.frequencies, value })
 }
 
@@ -75,3 +75,11 @@ test('too many keywords are refused before asking the server', async () => {
   expect(await save(comp)).toEqual([])
   expect(texts(comp, '.error')).toEqual(['关键词最多20个'])
 })
+
+test('a division chosen elsewhere shows its name when the server knows it, else its code', () => {
+  const value = { criteria: { divisions: ['440304001', '440305'] }, frequency: 'weekly' }
+  const comp = editor(value, { '440304001': '园岭街道' })
+  expect(texts(comp, '#group-divisions .choice')).toEqual(['立新社区', '东门街道', '罗湖区', '园岭街道', '440305'])
+  expect(texts(comp, '#group-divisions .choice.on')).toEqual(['园岭街道', '440305'])
+})
+

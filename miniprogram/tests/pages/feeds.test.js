@@ -55,7 +55,7 @@ describe('我的订阅', () => {
   function subscriptions() {
     const wx = loggedIn({ location: { latitude: 22.5478, longitude: 114.1322 } })
     wx.server.on('GET /api/v1/subscriptions/options', OPTIONS).on('GET /api/v1/map/locate', S.LOCATE)
-      .on('GET /api/v1/subscriptions', [{ id: 1, criteria: CRITERIA, frequency: 'daily', description: '主题：教育；区域：立新社区', enterprise_id: null,
+      .on('GET /api/v1/subscriptions', [{ id: 1, criteria: CRITERIA, frequency: 'daily', description: '主题：教育；区域：立新社区', division_names: { '440303003003': '立新社区' }, enterprise_id: null,
         created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z' }])
       .on('POST /api/v1/subscriptions', json(201, { id: 2 })).on('PATCH /api/v1/subscriptions/1', { id: 1 })
       .on('DELETE /api/v1/subscriptions/1', json(204, ''))

@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from bulletin.feeds.tables import Subscription
+from geo.service_divisions import import_divisions
+from tests.integration.geo.geo_support import ORIGIN, division, square
 
 CRITERIA_KEYS = ["topics", "agencies", "doc_types", "disclosures", "keywords", "divisions", "industries", "sizes"]
 
@@ -47,6 +49,21 @@ async def test_create_list_change_and_delete(client):
     assert (await client.delete(path, headers=me)).status_code == 204
     assert (await client.get("/api/v1/subscriptions", headers=me)).json() == []
     assert (await client.get("/api/v1/subscriptions")).status_code == 401
+
+
+async def test_divisions_the_map_knows_are_named(client):
+    # The map's divisions (12-digit padded or short codes) name a subscription's places; others stay codes.
+    await import_divisions([
+        division("440303000000", "罗湖区", "district", square(ORIGIN, 3000)),
+        division("440303003", "东门街道", "street", square(ORIGIN, 1000), parent="440303"),
+    ])
+    me = await client.login_dev()
+    created = (await client.post("/api/v1/subscriptions", headers=me, json={
+        "criteria": {"divisions": ["440303", "440303003", "440303003001"]}, "frequency": "feed"})).json()
+    assert created["description"] == "区域：罗湖区、东门街道、440303003001"
+    assert created["division_names"] == {"440303": "罗湖区", "440303003": "东门街道"}
+    listed = (await client.get("/api/v1/subscriptions", headers=me)).json()
+    assert listed[0]["division_names"] == created["division_names"]
 
 
 @pytest.mark.parametrize(("criteria", "field", "code"), [
