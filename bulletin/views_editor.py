@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 
 from bulletin import errors, service_attachments, service_catalog, service_editing
+from bulletin.filetypes import MAX_ATTACHMENT_BYTES
 from bulletin.schemas import (
     AgencyCreate,
     DocumentCreate,
@@ -19,6 +20,8 @@ from server import auth
 from server.api import endpoint
 
 bp = Blueprint("gazette_editor", url_prefix="/api/v1")
+# Room for the multipart framing around the file (boundaries, part headers, a long file name).
+MULTIPART_ALLOWANCE = 64 * 1024
 TAGS = ["gazette: editors"]
 EDITOR = "editor"
 
@@ -102,11 +105,12 @@ async def set_pois(request: Request, document_id: int, *, body: IdList, user: au
     return await service_editing.set_related(document_id, pois=body.ids)
 
 
-@bp.post("/gazette/documents/<document_id:int>/attachments")
+@bp.post("/gazette/documents/<document_id:int>/attachments", stream=True)
 @endpoint("Attach a file (multipart field 'file': PDF, DOCX, XLSX, OFD, JPG or PNG, at most 20 MB)", tags=TAGS,
           response=AttachmentOut, status=201, auth_roles=EDITOR, content_type="multipart/form-data",
           raises=[errors.DocumentNotFound, errors.AttachmentMissing, errors.AttachmentTooLarge,
-                  errors.AttachmentTypeRefused])
+                  errors.AttachmentTypeRefused],
+          max_body=MAX_ATTACHMENT_BYTES + MULTIPART_ALLOWANCE)
 async def upload_attachment(request: Request, document_id: int, *, user: auth.CurrentUser):
     upload = request.files.get("file") if request.files else None
     if upload is None:

@@ -41,6 +41,7 @@ class EndpointSpec:
     description: str
     etag: bool
     check_response: bool
+    max_body: int | None = None  # this route's own body limit (its route must be registered with stream=True)
 
 
 def dumps(value: Any) -> bytes:
@@ -91,6 +92,24 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, location="query") from None
+
+
+def body_limit(request: Request) -> int:
+    """The request body limit of the route a request went to: its own ``max_body`` or the app's."""
+    handler = request.route.handler if request.route else None
+    spec = getattr(handler, "__bianmin_endpoint__", None)
+    own = spec.max_body if spec is not None else None
+    return own if own is not None else request.app.config.REQUEST_MAX_SIZE
+
+
+async def receive_body(request: Request, limit: int) -> None:
+    """Read a streamed route's body, at most ``limit`` bytes (413 beyond)."""
+    stream = request.stream
+    if stream is not None and hasattr(stream, "request_max_size"):
+        stream.request_max_size = limit  # Sanic's own server enforces it while reading
+    await request.receive_body()
+    if len(request.body or b"") > limit:  # ASGI servers do not
+        raise errors.PayloadTooLarge(details={"limit_bytes": limit})
 
 
 def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -159,15 +178,20 @@ def endpoint(
     description: str = "",
     etag: bool = False,
     check_response: bool = True,
+    max_body: int | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a JSON API endpoint; the handler receives ``query``, ``body`` and ``user`` keywords as declared.
 
     ``check_response=False`` documents ``response`` in OpenAPI but skips validating each answer: for hot
     paths whose output the tests pin (the map's feature lists).
+
+    ``max_body`` gives the route its own request body limit instead of ``BIANMIN_MAX_BODY_BYTES``
+    (gazette attachments); register the route with ``stream=True`` so that the body is read here,
+    under that limit, rather than by the server before the handler.
     """
     roles = (auth_roles,) if isinstance(auth_roles, str) else (tuple(auth_roles) if auth_roles else None)
     spec = EndpointSpec(summary, tuple(tags), query, body, response, status, roles, tuple(raises),
-                        content_type, description, etag, check_response)
+                        content_type, description, etag, check_response, max_body)
 
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
@@ -175,6 +199,8 @@ def endpoint(
             if roles is not None:
                 wanted = () if roles == (ANY_USER,) else roles
                 kwargs["user"] = await auth.require(request, *wanted)
+            if max_body is not None:
+                await receive_body(request, max_body)
             if query is not None:
                 kwargs["query"] = parse_query(request, query)
             if body is not None:

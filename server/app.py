@@ -15,7 +15,7 @@ from sanic_ext import Extend
 from sanic_ext.extensions.http.extension import HTTPExtension
 
 from server import config, errors, logs, registry, storage, wechat
-from server.api import json_response
+from server.api import body_limit, json_response
 from server.config import Settings
 
 log = logging.getLogger("bianmin.app")
@@ -62,8 +62,9 @@ def _install_middleware(app: Sanic) -> None:
         request.ctx.request_id = given if given and REQUEST_ID.match(given) else f"{prefix}{next(ids):016x}"
         request.ctx.started = time.perf_counter()
         logs.request_id.set(request.ctx.request_id)
-        # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not.
-        limit = request.app.config.REQUEST_MAX_SIZE
+        # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not. A route with
+        # its own limit (streamed, see server/api.py) reads its body later, under that limit.
+        limit = body_limit(request)
         declared = request.headers.get("content-length")
         if (declared and declared.isdigit() and int(declared) > limit) or len(request.body or b"") > limit:
             raise errors.PayloadTooLarge(details={"limit_bytes": limit})

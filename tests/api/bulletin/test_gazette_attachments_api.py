@@ -73,6 +73,26 @@ async def test_files_that_are_not_what_they_claim_are_refused(client, editor):
     assert (await _upload(client, resident, document, "a.pdf", PDF)).status_code == 403
 
 
+async def test_uploads_beyond_the_servers_body_limit_but_within_twenty_megabytes_land(client, editor, app):
+    # The app refuses bodies over BIANMIN_MAX_BODY_BYTES (10 MiB by default); the attachment route
+    # has its own limit, so a 12 MiB scan goes in while other routes still refuse that much.
+    assert app.config.REQUEST_MAX_SIZE < 12 * 1024 * 1024 < MAX_ATTACHMENT_BYTES
+    document = await published("关于公布扫描件的通知")
+    big = PDF + b"%" + b"0" * (12 * 1024 * 1024)
+    answer = await _upload(client, editor, document, "扫描件.pdf", big)
+    assert answer.status_code == 201, answer.text[:300]
+    assert answer.json()["size"] == len(big)
+    assert (await client.get(answer.json()["url"])).content == big
+    elsewhere = await client.post("/api/v1/auth/dev", content=b"{" + b" " * (12 * 1024 * 1024) + b"}",
+                                  headers={"content-type": "application/json"})
+    assert elsewhere.status_code == 413 and elsewhere.json()["error"]["code"] == "payload_too_large"
+    too_big = await _upload(client, editor, document, "太大.pdf", PDF + b"0" * (MAX_ATTACHMENT_BYTES + 100 * 1024))
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["code"] == "payload_too_large"
+    assert too_big.json()["error"]["details"]["limit_bytes"] > MAX_ATTACHMENT_BYTES
+    assert len((await client.get(f"/api/v1/gazette/documents/{document}")).json()["attachments"]) == 1
+
+
 async def test_more_than_twenty_megabytes_is_refused(db):
     document = await published("关于大附件的通知")
     with pytest.raises(errors.AttachmentTooLarge):
