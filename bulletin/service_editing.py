@@ -17,6 +17,7 @@ from server import clock, outbox, storage
 
 PUBLISHED_TOPIC = "gazette.published"
 WITHDRAWN_TOPIC = "gazette.withdrawn"  # feeds take the document out of every personal feed
+CORRECTED_TOPIC = "gazette.corrected"  # feeds refresh it and bring it to subscriptions it now matches
 _TAG_FIELDS = tuple(repository.TAG_KINDS)
 _PLAIN_FIELDS = ("title", "doc_number", "index_number", "topic", "doc_type", "disclosure", "validity",
                  "effective_from", "effective_to", "written_on", "published_on", "summary", "body",
@@ -48,6 +49,7 @@ async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[
         await repository.replace_tags(document.id, tags_in(changes), conn=conn)
         if document.status == "published":
             await repository_search.upsert([repository.index_entry(document)], conn=conn)
+            await outbox.enqueue(CORRECTED_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
     if document.status == "published":
         await cache.bump()
     return await editor_view(document.id)

@@ -10,7 +10,7 @@ from bulletin.feeds import service_backfill, service_digest, service_fanout
 from bulletin.feeds.digest import DIGEST_AT
 from bulletin.feeds.service_subscriptions import BACKFILL_TOPIC
 from bulletin.feeds.tables import FeedItem, ItemList, Subscription
-from bulletin.service_editing import PUBLISHED_TOPIC, WITHDRAWN_TOPIC
+from bulletin.service_editing import CORRECTED_TOPIC, PUBLISHED_TOPIC, WITHDRAWN_TOPIC
 from server import clock
 from server.worker import Jobs
 
@@ -22,6 +22,7 @@ def register(jobs: Jobs) -> None:
     jobs.handler(PUBLISHED_TOPIC, service_fanout.on_published)
     jobs.handler(service_fanout.NOTICE_PUBLISHED, service_fanout.on_published)
     jobs.handler(WITHDRAWN_TOPIC, service_fanout.on_withdrawn)
+    jobs.handler(CORRECTED_TOPIC, service_fanout.on_corrected)
     jobs.handler(service_fanout.NOTICE_WITHDRAWN, service_fanout.on_withdrawn)
     jobs.handler(BACKFILL_TOPIC, service_backfill.on_backfill)
     jobs.handler(service_digest.DIGEST_TOPIC, service_digest.on_digest)

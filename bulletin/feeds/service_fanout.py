@@ -79,6 +79,43 @@ async def on_published(message: OutboxMessage) -> None:
     await fan_out(item_id)
 
 
+async def on_corrected(message: OutboxMessage) -> None:
+    """Outbox handler of "gazette.corrected": an editor corrected a published document.
+
+    The feed item takes the new title, summary and tags; subscriptions it matches only now get it
+    (and an immediate message, as for a new publication: for them it is new); everyone who had it
+    keeps it and is not messaged again. A document not fanned out yet needs nothing: its
+    publication event reads the corrected document.
+    """
+    kind = "notice" if message.payload["kind"] == "notice" else "document"
+    ref_id = int(message.payload["id"])
+    source = await source_of(kind, ref_id)
+    item = await FeedItem.get_or_none(kind=kind, ref_id=ref_id)
+    if source is None or source["status"] != "published" or item is None or item.status != "published":
+        return
+    if await refresh_item(item, source):
+        await fan_out(item.id)
+
+
+async def refresh_item(item: FeedItem, source: dict[str, Any]) -> int:
+    """Take a corrected source's text and tags; returns how many lists the item matches only now
+    (when some do, its fan-out runs again over everyone: existing entries and messages are kept)."""
+    tokens = await asyncio.to_thread(keyword_tokens, source["text"])
+    facts: ItemFacts = source["facts"]
+    async with storage.transaction() as conn:
+        await FeedItem.filter(id=item.id).using_db(conn).update(
+            title=source["title"][:300], summary=(source["summary"] or "")[:300], source=source["source"][:64],
+            facts=facts.as_dict(), words=" ".join(sorted(tokens)), topic=facts.topic,
+            industries=_framed(facts.industries), sizes=_framed(facts.sizes),
+            targeted=bool(facts.industries or facts.sizes))
+        keywords = await repository.keywords_matching(tokens, conn=conn)
+        added = await repository.match_lists(item.id, probes(facts, keywords), conn=conn)
+        if added:
+            await FanOut.filter(item_id=item.id).using_db(conn).update(done=False, cursor=0, started_at=clock.now(),
+                                                                       finished_at=None)
+    return added
+
+
 async def index_item(kind: str, ref_id: int, source: dict[str, Any], *, notify: bool) -> int:
     """Record the item and the lists it matches (idempotent: a resumed event changes nothing)."""
     tokens = await asyncio.to_thread(keyword_tokens, source["text"])

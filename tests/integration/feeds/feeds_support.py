@@ -14,8 +14,8 @@ from server.config import Template
 from server.outbox import Dispatcher
 from server.worker import collect_jobs
 
-FEED_TOPICS = ("gazette.published", "gazette.withdrawn", "feeds.notice_published", "feeds.notice_withdrawn",
-               "feeds.backfill", "feeds.digest")
+FEED_TOPICS = ("gazette.published", "gazette.withdrawn", "gazette.corrected", "feeds.notice_published",
+               "feeds.notice_withdrawn", "feeds.backfill", "feeds.digest")
 DOC_TEMPLATE = "tmpl-doc"
 
 

@@ -156,3 +156,29 @@ async def test_nightly_cleanup_forgets_old_words_and_links_of_lists_nobody_follo
     assert await ItemList.all().count() == 2  # the followed list keeps both items, the other only the fresh one
     page = await service_feed.feed(reader, cursor=None, limit=10)
     assert [i["ref_id"] for i in page["items"]] == [fresh, old] and kept["id"]
+
+
+async def test_a_corrected_document_reaches_the_places_it_now_concerns_and_messages_nobody_twice(db, wx):
+    # An editor tagged a road notice with the wrong street, then corrects it (and its title).
+    with_document_template(db.settings)
+    wrong, right = await resident(wx, "o-wrong-street"), await resident(wx, "o-right-street")
+    for user, street in ((wrong, "440303003"), (right, "440303008")):
+        await notify.record_grants(user, {DOC_TEMPLATE: "accept"})
+        await subscribe(user, divisions=[street])
+    doc = await publish("关于道路施工的通告", divisions=["440303003"])
+    await run_feeds()
+    await run_all()
+    assert await feed_users(doc) == {wrong}
+    await service_editing.update_document(doc, {"title": "关于翠竹路道路施工的通告", "divisions": ["440303008"]})
+    await run_feeds()
+    await run_all()
+    assert await feed_users(doc) == {wrong, right}  # who had it keeps it
+    titles = {entry["title"] for user in (wrong, right)
+              for entry in (await service_feed.feed(user, cursor=None, limit=10))["items"]}
+    assert titles == {"关于翠竹路道路施工的通告"}
+    assert [m["touser"] for m in wx.sent] == ["o-wrong-street", "o-right-street"]
+    # A correction that brings nobody new changes titles only: no fan-out, no message.
+    await service_editing.update_document(doc, {"title": "关于翠竹路道路施工的通告（更正）"})
+    await run_feeds()
+    await run_all()
+    assert len(wx.sent) == 2 and await feed_users(doc) == {wrong, right}
