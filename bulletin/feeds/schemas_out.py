@@ -162,6 +162,7 @@ class CardOut(BaseModel):
 
 class HomeOut(BaseModel):
     enterprise: EnterpriseOut
+    district_name: str | None = Field(description="the name of the enterprise's district, when the map knows it")
     policies: list[CardOut]
     notices: list[CardOut]
     subscriptions: list[SubscriptionOut]

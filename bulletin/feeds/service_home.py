@@ -19,6 +19,7 @@ from bulletin.feeds.service_enterprises import enterprise_for, view
 from bulletin.feeds.service_fanout import page_of
 from bulletin.feeds.service_subscriptions import Owner, list_subscriptions
 from bulletin.feeds.tables import Enterprise, FeedItem
+from geo import service as geo_service
 from server.auth import CurrentUser
 
 POLICIES = 20
@@ -62,8 +63,10 @@ async def notices(enterprise: Enterprise, *, limit: int = NOTICES) -> list[dict[
 async def home(enterprise_id: int, user: CurrentUser) -> dict[str, Any]:
     """GET /enterprises/{id}/home (members and admins)."""
     enterprise, membership = await enterprise_for(enterprise_id, user)
+    places = await geo_service.division_names([enterprise.district])
     return {
         "enterprise": view(enterprise, membership=membership, admin=user.role == "admin"),
+        "district_name": places.get(enterprise.district),
         "policies": await matched_policies(enterprise),
         "notices": await notices(enterprise),
         "subscriptions": await list_subscriptions(Owner(enterprise_id=enterprise.id)),

@@ -76,5 +76,6 @@ module.exports = Object.freeze({
   enterpriseNotify: ep('PATCH', '/api/v1/enterprises/{enterprise_id}/membership', AUTH),
   enterpriseLeave: ep('DELETE', '/api/v1/enterprises/{enterprise_id}/membership', AUTH),
   enterpriseSubscribe: ep('POST', '/api/v1/enterprises/{enterprise_id}/subscriptions', AUTH),
+  enterpriseUpdateSubscription: ep('PATCH', '/api/v1/enterprises/{enterprise_id}/subscriptions/{subscription_id}', AUTH),
   enterpriseUnsubscribe: ep('DELETE', '/api/v1/enterprises/{enterprise_id}/subscriptions/{subscription_id}', AUTH),
 })

@@ -13,7 +13,7 @@ Page({
   data: {
     enterprises: [], current: 0, home: null, members: [], invitation: null, owner: false, statusText: '',
     form: {}, errors: {}, industries: [], sizes: [], divisions: [], joinCode: '', loaded: false,
-    editing: false, sections: [], frequencies: [], saving: false,
+    editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false,
   },
   options: null,
 
@@ -122,27 +122,45 @@ Page({
   },
 
   async onNewSubscription() {
+    await this.openEditor({ criteria: {}, frequency: 'immediate' }, 0)
+  },
+
+  async onEditSubscription(e) {
+    const item = this.data.home.subscriptions.find(s => s.id === Number(e.currentTarget.dataset.id))
+    if (item) await this.openEditor({ criteria: item.criteria, frequency: item.frequency }, item.id, item.division_names || {})
+  },
+
+  async openEditor(value, editId, names = {}) {
     if (!this.options) this.options = await api.request(E.subscriptionOptions).catch(() => null)
     if (!this.options) return
-    const district = this.data.home.enterprise.district
+    const { district } = this.data.home.enterprise
+    const place = this.data.home.district_name || district
     this.setData({
       editing: true,
+      editId,
+      value,
       frequencies: this.options.frequencies,
-      sections: layout.editorSections(this.options, { divisions: [{ code: district, name: `企业注册地（${district}）` }], enterprise: true }),
+      sections: layout.editorSections(this.options, {
+        divisions: [{ code: district, name: `企业注册地（${place}）` }], chosen: value.criteria, names, enterprise: true,
+      }),
     })
   },
 
   onCancelEdit() {
-    this.setData({ editing: false })
+    this.setData({ editing: false, value: null })
   },
 
   async onSaveSubscription(e) {
     const id = this.data.home.enterprise.id
     this.setData({ saving: true })
-    const saved = await api.request(E.enterpriseSubscribe, { path: { enterprise_id: id }, data: e.detail }).catch(() => null)
+    const saved = this.data.editId
+      ? await api.request(E.enterpriseUpdateSubscription, {
+        path: { enterprise_id: id, subscription_id: this.data.editId }, data: e.detail,
+      }).catch(() => null)
+      : await api.request(E.enterpriseSubscribe, { path: { enterprise_id: id }, data: e.detail }).catch(() => null)
     this.setData({ saving: false })
     if (!saved) return
-    this.setData({ editing: false })
+    this.setData({ editing: false, value: null })
     await this.openHome(id)
   },
 

@@ -113,7 +113,7 @@ describe('企业主页', () => {
   const ENTERPRISE = { id: 3, name: '深圳市罗湖区示例商贸有限公司', credit_code: '91350100M000100Y43', industry: { value: 'F', label: '批发和零售业' },
     size: { value: 'small', label: '小型' }, district: '440303', contact: { name: '王*', phone: '139****0000' }, status: 'verified',
     reject_reason: null, created_at: '2026-11-01T00:00:00Z', reviewed_at: '2026-11-02T00:00:00Z', membership: { role: 'owner', notify: true } }
-  const HOME = { enterprise: ENTERPRISE, subscriptions: [],
+  const HOME = { enterprise: ENTERPRISE, district_name: '罗湖区', subscriptions: [],
     policies: [{ id: 11, kind: 'document', ref_id: 1, title: '罗湖区优化营商环境若干措施', summary: '', source: '罗湖区人民政府',
       published_at: '2026-11-20T00:00:00Z', page: 'pages/gazette/reader/reader?id=1', targeted: true }],
     notices: [] }
@@ -178,6 +178,26 @@ describe('企业主页', () => {
     expect(wx.server.calls('POST /api/v1/enterprises/3/subscriptions')[0].data).toEqual(detail)
     await page.onRemoveMember(tap({ id: 30 }))
     expect(wx.server.calls('DELETE /api/v1/enterprises/3/members/30')).toHaveLength(1)
+  })
+
+  test('the owner edits an enterprise subscription, its places shown by name', async () => {
+    const wx = loggedIn()
+    const subscription = { id: 8, criteria: { topics: [], agencies: [], doc_types: [], disclosures: [], keywords: [], industries: ['F'],
+      sizes: [], divisions: ['440303', '440303003'] }, frequency: 'daily', description: '区域：罗湖区、东门街道；行业：批发和零售业',
+    division_names: { '440303': '罗湖区', '440303003': '东门街道' }, enterprise_id: 3, created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z' }
+    wx.server.on('GET /api/v1/enterprises', [ENTERPRISE]).on('GET /api/v1/enterprises/3/home', Object.assign({}, HOME, { subscriptions: [subscription] }))
+      .on('GET /api/v1/enterprises/3/members', []).on('GET /api/v1/subscriptions/options', OPTIONS)
+      .on('PATCH /api/v1/enterprises/3/subscriptions/8', subscription)
+    const page = loadPage('pages/enterprise/enterprise', { wx })
+    await page.onShow()
+    await page.onEditSubscription(tap({ id: 8 }))
+    expect(page.data).toMatchObject({ editing: true, editId: 8, value: { criteria: subscription.criteria, frequency: 'daily' } })
+    expect(page.data.sections.find(s => s.key === 'divisions').choices.map(c => c.label)).toEqual(['企业注册地（罗湖区）', '东门街道'])
+    const detail = { criteria: { industries: ['F'], divisions: ['440303'] }, frequency: 'weekly' }
+    await page.onSaveSubscription({ detail })
+    expect(wx.server.calls('PATCH /api/v1/enterprises/3/subscriptions/8')[0].data).toEqual(detail)
+    expect(wx.server.calls('POST /api/v1/enterprises/3/subscriptions')).toHaveLength(0)
+    expect(page.data.editing).toBe(false)
   })
 
   test('a member turns the enterprise\'s messages off, and can leave', async () => {

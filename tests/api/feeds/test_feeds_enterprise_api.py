@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bulletin.feeds.tables import Enterprise
+from geo.service_divisions import import_divisions
 from server import notify
 from tests.integration.feeds.feeds_support import (
     DOC_TEMPLATE,
@@ -10,6 +11,7 @@ from tests.integration.feeds.feeds_support import (
     run_all,
     with_document_template,
 )
+from tests.integration.geo.geo_support import ORIGIN, division, square
 from tests.support.ids import CREDIT_ALPHABET, make_credit_code
 
 CONTACT = {"name": "王小明", "phone": "138 0013 8000"}
@@ -150,5 +152,10 @@ async def test_enterprise_homepage_puts_policies_for_enterprises_first(client):
     assert [(p["ref_id"], p["targeted"]) for p in body["policies"]] == [(targeted, True), (general, False)]
     assert [n["ref_id"] for n in body["notices"]] == [notice["id"]]
     assert body["enterprise"]["status"] == "verified" and len(body["subscriptions"]) == 1
+    assert body["district_name"] is None  # the map has no divisions yet: the page shows the code
+    await import_divisions([division("440303", "罗湖区", "district", square(ORIGIN, 3000))])
+    named = (await client.get(f"/api/v1/enterprises/{enterprise['id']}/home", headers=owner)).json()
+    assert named["district_name"] == "罗湖区"
+    assert "罗湖区" in named["subscriptions"][0]["description"]
     stranger = await client.login_dev()
     assert (await client.get(f"/api/v1/enterprises/{enterprise['id']}/home", headers=stranger)).status_code == 404
