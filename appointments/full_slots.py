@@ -14,7 +14,7 @@ import time
 
 FULL_FOR_S = 1.0
 _MAX_ENTRIES = 10_000
-_full: dict[int, tuple[int, float]] = {}  # slot id -> (its service id, refuse until, monotonic)
+_full: dict[int, tuple[int, float]] = {}  # slot id -> (its service id, refuse until: monotonic seconds)
 _monotonic = time.monotonic
 
 

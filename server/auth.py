@@ -40,6 +40,7 @@ CACHE_TTL_S = 300
 LOCAL_TTL_S = 1.0  # this worker's copy of a resolved session (a Redis read costs ~60 us of CPU)
 _LOCAL_MAX = 50_000
 _local: dict[str, tuple[float, dict[str, Any]]] = {}
+_forgotten = 0  # bumped by every revocation: a lookup that started before one does not keep what it read
 _monotonic = time.monotonic
 
 
@@ -125,13 +126,15 @@ async def resolve_token(token: str) -> CurrentUser | None:
     if held is not None and held[0] > now:
         entry = held[1]
     else:
+        started = _forgotten
         entry = await _from_cache(token_hash) or await _from_database(token_hash)
         if entry is None:
             _local.pop(token_hash, None)
             return None
         if len(_local) >= _LOCAL_MAX:
             _local.clear()
-        _local[token_hash] = (now + LOCAL_TTL_S, entry)
+        if started == _forgotten:
+            _local[token_hash] = (now + LOCAL_TTL_S, entry)
     expires_at = datetime.fromisoformat(entry["exp"])
     if expires_at <= clock.now():
         return None
@@ -165,14 +168,17 @@ def forget_local() -> None:
 
 
 async def _forget(*token_hashes: str) -> None:
+    global _forgotten
+    # Bumped before and after the Redis delete: a lookup overlapping either moment keeps nothing.
+    _forgotten += 1
     for token_hash in token_hashes:
         _local.pop(token_hash, None)
-    if not token_hashes:
-        return
-    try:
-        await storage.redis().delete(*(_cache_key(h) for h in token_hashes))
-    except RedisError:
-        log.warning("could not drop a cached session; it expires within %s s", CACHE_TTL_S)
+    if token_hashes:
+        try:
+            await storage.redis().delete(*(_cache_key(h) for h in token_hashes))
+        except RedisError:
+            log.warning("could not drop a cached session; it expires within %s s", CACHE_TTL_S)
+    _forgotten += 1
 
 
 def bearer_token(request: Request) -> str | None:

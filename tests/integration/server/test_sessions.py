@@ -123,3 +123,21 @@ async def test_changed_hall_scope_applies_at_once(db):
     assert (await auth.resolve_token(token)).halls == (1,)  # cached
     await accounts.set_halls(clerk.id, [2, 3])
     assert (await auth.resolve_token(token)).halls == (2, 3)
+
+
+async def test_a_lookup_racing_a_logout_on_this_worker_does_not_outlive_it(db, monkeypatch):
+    # A request reads the session from Redis, the same worker logs the token out before that
+    # request finishes: the request may still pass, but nothing it read is kept for the next one.
+    user = await make_user()
+    token, _ = await auth.issue_session(user)
+    real = auth._from_cache
+
+    async def read_then_logout(token_hash):
+        entry = await real(token_hash)
+        monkeypatch.setattr(auth, "_from_cache", real)
+        await auth.revoke(token)
+        return entry
+
+    monkeypatch.setattr(auth, "_from_cache", read_then_logout)
+    assert await auth.resolve_token(token) is not None
+    assert await auth.resolve_token(token) is None
