@@ -15,6 +15,7 @@ no move: they are created on demand under the current key.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from tortoise.models import Model
 
 from server import pii
 
+log = logging.getLogger("bianmin.pii")
 BATCH = 500
 
 
@@ -59,7 +61,12 @@ async def rekey_table(model: type[Model], columns: Sequence[EncryptedColumn], *,
             return rewritten
         last = rows[-1]["id"]
         for row in rows:
-            new_values = _rotated(vault, row, columns)
+            try:
+                new_values = _rotated(vault, row, columns)
+            except pii.PiiDecryptError as exc:
+                # A token no known key opens (a key dropped too early, a damaged value): say which row.
+                log.error("%s row %s left as it is: %s", model._meta.db_table, row["id"], exc)
+                continue
             if new_values is None:
                 continue
             old_values = {name: row[name] for name in names}

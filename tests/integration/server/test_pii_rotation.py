@@ -88,3 +88,22 @@ async def test_rotation_re_encrypts_re_hashes_and_lets_the_old_key_go(keys, caps
     assert shown["person"]["phone"] == "139****5678"
     with pytest.raises(booking_errors.DuplicateBooking):
         await book(world, local(3, 11, 15), who)
+
+
+async def test_a_row_no_key_can_open_is_reported_and_the_others_rotate(keys, caplog):
+    keys(OLD)
+    freeze(MONDAY_10)
+    world = await make_hall()
+    readable = await book(world, local(3, 11, 10), person())
+    damaged = await book(world, local(3, 12, 10), person())
+    lost_key = secrets.token_bytes(32)
+    keys(lost_key)
+    await Booking.filter(id=damaged["id"]).update(
+        name_enc=pii.vault().encrypt("某某", context="booking.name"))  # under a key nobody has any more
+    keys(NEW, OLD)
+    assert await rotate() == 0
+    assert f"bookings row {damaged['id']} left as it is" in caplog.text
+    vault = pii.vault()
+    assert not vault.needs_rotation((await Booking.get(id=readable["id"])).id_number_enc)
+    assert await rotate(check=True) == 1  # still there, still counted
+
