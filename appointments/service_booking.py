@@ -36,13 +36,9 @@ class Person:
     phone: str
 
     @property
-    def id_hash(self) -> str:
-        """The lookup hash under the current PII key (what new bookings store and lock on)."""
-        return pii.vault().lookup_hash(self.id_number, kind="id_number")
-
-    @property
     def id_hashes(self) -> list[str]:
-        """The lookup hash under every known PII key, current first (older bookings during a rotation)."""
+        """The lookup hash under every known PII key, current first: new bookings store and lock on the
+        first, quotas count bookings under any (older ones during a key rotation)."""
         return pii.vault().lookup_hashes(self.id_number, kind="id_number")
 
 

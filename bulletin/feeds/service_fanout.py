@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -103,11 +103,7 @@ async def refresh_item(item: FeedItem, source: dict[str, Any]) -> int:
     tokens = await asyncio.to_thread(keyword_tokens, source["text"])
     facts: ItemFacts = source["facts"]
     async with storage.transaction() as conn:
-        await FeedItem.filter(id=item.id).using_db(conn).update(
-            title=source["title"][:300], summary=(source["summary"] or "")[:300], source=source["source"][:64],
-            facts=facts.as_dict(), words=" ".join(sorted(tokens)), topic=facts.topic,
-            industries=_framed(facts.industries), sizes=_framed(facts.sizes),
-            targeted=bool(facts.industries or facts.sizes))
+        await FeedItem.filter(id=item.id).using_db(conn).update(**_item_values(source, tokens))
         keywords = await repository.keywords_matching(tokens, conn=conn)
         added = await repository.match_lists(item.id, probes(facts, keywords), conn=conn)
         if added:
@@ -123,10 +119,7 @@ async def index_item(kind: str, ref_id: int, source: dict[str, Any], *, notify: 
     async with storage.transaction() as conn:
         item, _ = await FeedItem.get_or_create(
             kind=kind, ref_id=ref_id, using_db=conn,
-            defaults={"title": source["title"][:300], "summary": (source["summary"] or "")[:300],
-                      "source": source["source"][:64], "facts": facts.as_dict(), "words": " ".join(sorted(tokens)),
-                      "topic": facts.topic, "industries": _framed(facts.industries), "sizes": _framed(facts.sizes),
-                      "targeted": bool(facts.industries or facts.sizes), "notify": notify,
+            defaults={**_item_values(source, tokens), "notify": notify,
                       "published_at": source["published_at"] or clock.now(), "created_at": clock.now()})
         if item.status == "withdrawn":  # published again: back into feeds, delivered afresh
             await _republish(item, source, conn=conn)
@@ -144,6 +137,15 @@ async def _republish(item: FeedItem, source: dict[str, Any], *, conn: Any) -> No
         status="published", title=source["title"][:300], summary=(source["summary"] or "")[:300])
     await FanOut.filter(item_id=item.id).using_db(conn).update(done=False, cursor=0, delivered=0,
                                                                started_at=clock.now(), finished_at=None)
+
+
+def _item_values(source: dict[str, Any], tokens: Iterable[str]) -> dict[str, Any]:
+    """A feed item's columns taken from its source (on publication, and again on a correction)."""
+    facts: ItemFacts = source["facts"]
+    return {"title": source["title"][:300], "summary": (source["summary"] or "")[:300],
+            "source": source["source"][:64], "facts": facts.as_dict(), "words": " ".join(sorted(tokens)),
+            "topic": facts.topic, "industries": _framed(facts.industries), "sizes": _framed(facts.sizes),
+            "targeted": bool(facts.industries or facts.sizes)}
 
 
 def _framed(values: Sequence[str]) -> str:
