@@ -1,4 +1,4 @@
-"""GeoJSON answers rendered straight to bytes from a snapshot's pre-rendered feature fragments.
+"""GeoJSON answers rendered straight to bytes from a snapshot's pre-rendered features (geo/feature_store.py).
 
 Coordinates leave in the system the client asked for (``coord``), converted for the whole page
 in one vectorised call. Every answer is an RFC 7946 FeatureCollection; ``coord``, ``total`` and
@@ -15,7 +15,8 @@ from numpy.typing import NDArray
 
 from geo import coords
 from geo.clusters import Cluster, Clustering, SinglePoint
-from geo.snapshot import MapSnapshot
+from geo.feature_store import features_page
+from geo.snapshot import MapSnapshot, feature_head
 
 _JSON_BOOL = (b"false", b"true")
 
@@ -31,42 +32,53 @@ def _point(lon: float, lat: float) -> bytes:
     return b'"geometry":{"type":"Point","coordinates":[%r,%r]}' % (lon, lat)
 
 
-def poi_features(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str, opens: bytes,
-                 distances_m: NDArray[np.float64] | None = None, extra: bytes = b"") -> list[bytes]:
-    """One Feature per position: its fragment, then open_now, distance_m (whole metres) and ``extra``.
+def poi_collection(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str, opens: NDArray[np.bool_],
+                   members: dict[str, object], distances_m: NDArray[np.float64] | None = None) -> bytes:
+    """A FeatureCollection of the POIs at ``positions``, with open_now (from ``opens``, one flag per
+    POI), distance_m (whole metres) when ``distances_m`` is given, and foreign ``members``.
 
-    ``opens`` holds one byte per POI (1: open now). One bytes format per feature, over plain
-    lists: at a page of 20, numpy calls per column cost more than the formatting.
+    In WGS-84 and GCJ-02 the page is copied from the snapshot's pre-rendered parts in one compiled
+    call; other systems convert the page's points and format them here.
     """
-    fragments, picked = snap.fragments, positions.tolist()
+    prefix = _collection_head(coord, members) + b',"features":['
+    heads = snap.heads.get(coord)
+    if heads is not None:
+        return features_page(heads, snap.bodies, positions, opens, prefix=prefix, suffix=b"]}",
+                             distances_m=distances_m)
+    return prefix + b",".join(poi_features(snap, positions, coord=coord, opens=opens,
+                                           distances_m=distances_m)) + b"]}"
+
+
+def poi_features(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str, opens: NDArray[np.bool_],
+                 distances_m: NDArray[np.float64] | None = None, extra: bytes = b"") -> list[bytes]:
+    """One rendered Feature per position (the same bytes as :func:`poi_collection`'s), then ``extra``."""
+    picked = positions.tolist()
+    flags = opens[positions].tolist()
     metres = distances_m.tolist() if distances_m is not None else None
-    if coord == "wgs84":
-        if metres is None:
-            return [b'%s,"open_now":%s%s}}' % (fragments[p], _JSON_BOOL[opens[p]], extra) for p in picked]
-        return [b'%s,"open_now":%s,"distance_m":%d%s}}' % (fragments[p], _JSON_BOOL[opens[p]], round(m), extra)
-                for p, m in zip(picked, metres)]
-    if metres is None:
-        tails = [b',"open_now":%s%s}}' % (_JSON_BOOL[opens[p]], extra) for p in picked]
+    heads = snap.heads.get(coord)
+    if heads is not None:
+        head_list = [heads[p] for p in picked]
     else:
-        tails = [b',"open_now":%s,"distance_m":%d%s}}' % (_JSON_BOOL[opens[p]], round(m), extra)
-                 for p, m in zip(picked, metres)]
-    cuts = snap.props_at[positions].tolist()
-    if coord == "gcj02":
-        heads = snap.gcj02_heads
-        return [b"%s%s%s" % (heads[p], fragments[p][cut:], tail) for p, cut, tail in zip(picked, cuts, tails)]
-    lons, lats = convert_out(snap.lons[positions], snap.lats[positions], coord)
-    ids = snap.ids[positions].tolist()
-    return [b'{"type":"Feature","id":%d,%s,%s%s' % (i, _point(x, y), fragments[p][cut:], tail)
-            for i, x, y, p, cut, tail in zip(ids, lons, lats, picked, cuts, tails)]
+        lons, lats = convert_out(snap.lons[positions], snap.lats[positions], coord)
+        head_list = [feature_head(i, x, y) for i, x, y in zip(snap.ids[positions].tolist(), lons, lats)]
+    bodies = snap.bodies
+    tails = [b',"open_now":%s' % _JSON_BOOL[flag] for flag in flags]
+    if metres is not None:
+        tails = [b'%s,"distance_m":%d' % (tail, round(m)) for tail, m in zip(tails, metres)]
+    return [b"%s%s%s%s}}" % (head, bodies[p], tail, extra) for head, p, tail in zip(head_list, picked, tails)]
 
 
 def collection(features: Sequence[bytes], *, coord: str, members: dict[str, object]) -> bytes:
     """A FeatureCollection around rendered features, with foreign members (coord, total, ...)."""
-    head = orjson.dumps({"type": "FeatureCollection", "coord": coord, **members})
-    return head[:-1] + b',"features":[' + b",".join(features) + b"]}"
+    return _collection_head(coord, members) + b',"features":[' + b",".join(features) + b"]}"
 
 
-def clusters(snap: MapSnapshot, result: Clustering, *, coord: str, opens: bytes) -> list[bytes]:
+def _collection_head(coord: str, members: dict[str, object]) -> bytes:
+    """``{"type":"FeatureCollection",...members`` without its closing brace."""
+    return orjson.dumps({"type": "FeatureCollection", "coord": coord, **members})[:-1]
+
+
+def clusters(snap: MapSnapshot, result: Clustering, *, coord: str, opens: NDArray[np.bool_]) -> list[bytes]:
     """Cluster features (``cluster: true``, point_count, expansion_zoom) and single POI features."""
     singles = np.array([item.position for item in result.items if isinstance(item, SinglePoint)], dtype=np.int64)
     rendered = iter(poi_features(snap, singles, coord=coord, opens=opens, extra=b',"cluster":false'))

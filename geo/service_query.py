@@ -36,31 +36,29 @@ async def list_pois(query: PoiListQuery) -> Versioned:
                "open_at": now if query.open_now else None, "tz": tz}
     opens = snap.open_state(now, tz=tz)
     if query.is_nearby:
-        features, total, next_cursor = _nearby_page(snap, query, snap.nearby_filter(**filters), opens.flags)
+        body = _nearby_page(snap, query, snap.nearby_filter(**filters), opens.mask)
     else:
         positions, total, has_more = _by_id(snap, query, snap.filter_mask(**filters))
-        features = render.poi_features(snap, positions, coord=query.coord, opens=opens.flags)
         next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
-    body = render.collection(features, coord=query.coord, members={"total": total, "next_cursor": next_cursor})
+        body = render.poi_collection(snap, positions, coord=query.coord, opens=opens.mask,
+                                     members={"total": total, "next_cursor": next_cursor})
     return Versioned(orjson.Fragment(body), opens.version)
 
 
-def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None,
-                 opens: bytes) -> tuple[list[bytes], int, str | None]:
-    """Rendered features of one page by distance, the total in the radius and the next cursor."""
+def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None, opens: np.ndarray) -> bytes:
+    """The collection of one page by distance, with the total in the radius and the next cursor."""
     lon, lat = coords.convert(query.point, query.coord, "wgs84") if query.coord != "wgs84" else query.point
     after = query.after
     assert query.radius is not None
     page = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit,
                                after=(after.distance_m or 0.0, after.last_id) if after else None)
-    features = render.poi_features(snap, page.positions, coord=query.coord, opens=opens,
-                                   distances_m=page.distances_m)
     next_cursor = None
     if page.has_more:
         # The exact float distance, not the rounded one shown: the next page starts right after it.
         last = Cursor("nearby", last_id=int(snap.ids[page.positions[-1]]), distance_m=float(page.distances_m[-1]))
         next_cursor = cursor.encode(last)
-    return features, page.total, next_cursor
+    return render.poi_collection(snap, page.positions, coord=query.coord, opens=opens, distances_m=page.distances_m,
+                                 members={"total": page.total, "next_cursor": next_cursor})
 
 
 def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> tuple[np.ndarray, int, bool]:
@@ -92,7 +90,7 @@ async def clusters(query: ClusterQuery) -> Versioned:
                             open_at=None, tz=tz)
     result = snap.clusters.cluster(*bbox_to_wgs84(query.bbox_value, query.coord), zoom=query.zoom, mask=mask)
     opens = snap.open_state(now, tz=tz)
-    features = render.clusters(snap, result, coord=query.coord, opens=opens.flags)
+    features = render.clusters(snap, result, coord=query.coord, opens=opens.mask)
     members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
     body = render.collection(features, coord=query.coord, members=members)
     return Versioned(orjson.Fragment(body), opens.version)

@@ -25,6 +25,7 @@ from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE, CategoryNode
 from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
+from geo.feature_store import Parts
 from geo.model import POI_STATUSES
 from geo.spatial_index import PreparedMask, SpatialIndex, codes_mask, combine_masks
 from geo.textmatch import SearchKeys, normalize_query
@@ -33,6 +34,11 @@ BoolArray = NDArray[np.bool_]
 _OPEN = POI_STATUSES.index("open")
 _CLOSED = POI_STATUSES.index("closed")
 _MASK_CACHE = 32
+
+
+def feature_head(poi_id: int, lon: float, lat: float) -> bytes:
+    """A Feature's opening up to its properties, with the shortest exact repr of each coordinate."""
+    return b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % (poi_id, lon, lat)
 
 
 class SnapshotBuilder:
@@ -45,8 +51,8 @@ class SnapshotBuilder:
         self.categories = array("h")
         self.statuses = array("b")
         self.hours_refs = array("i")
-        self.fragments: list[bytes] = []
-        self.props_at = array("H")  # where '"properties":' starts in each fragment
+        self.heads: list[bytes] = []
+        self.bodies: list[bytes] = []
         self.keys: list[str] = []
         self.hours_ids: dict[str, int] = {}
         self.hours: list[hours_rules.OpeningHours] = []
@@ -64,10 +70,8 @@ class SnapshotBuilder:
             props = orjson.dumps({"name": name, "category": category, "category_name": DEFAULT_TREE.name(category),
                                   "address": address, "phone": phone, "status": status, "hall_id": hall_id})
             # Open-ended on purpose: each answer appends its per-request properties (open_now, distance_m).
-            # The WGS-84 geometry is rendered once here; other systems replace it from props_at on.
-            head = b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % (poi_id, lon, lat)
-            self.props_at.append(len(head))
-            self.fragments.append(head + b'"properties":' + props[:-1])
+            self.heads.append(feature_head(poi_id, lon, lat))
+            self.bodies.append(b'"properties":' + props[:-1])
 
     def _hours_ref(self, raw: Any) -> int:
         if raw is None:
@@ -93,7 +97,6 @@ class OpenState:
 
     minute: tuple[date, int]
     mask: BoolArray
-    flags: bytes  # one byte per POI, 1 when open: indexing bytes beats numpy for a page of 20
     # What a read answer depends on: the content and this open state. It changes with the data
     # and whenever some POI opens or closes, not every minute, so ETags of list answers stay valid
     # across minutes in which nothing opened or closed.
@@ -116,14 +119,13 @@ class MapSnapshot:
         refs[refs < 0] = len(built.hours)
         self._hours_refs = refs
         self._hours = hours_rules.OpenNowTable(built.hours)
-        self.fragments = built.fragments
-        self.props_at = np.frombuffer(built.props_at, dtype=np.uint16).copy()
-        # The mini-program asks for every page in GCJ-02 (what WeChat's <map> speaks): each point's
-        # feature head with its GCJ-02 geometry is rendered once here too, to stand in for the
-        # WGS-84 one (everything before props_at) of its fragment.
+        # Pre-rendered GeoJSON (see geo/feature_store.py). The mini-program asks for every page in
+        # GCJ-02 (what WeChat's <map> speaks), so each point's head is rendered in GCJ-02 too.
+        self.bodies = Parts(built.bodies)
         gcj_lons, gcj_lats = coords.convert_array(self.lons, self.lats, src="wgs84", dst="gcj02")
-        self.gcj02_heads = [b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % row
-                            for row in zip(self.ids.tolist(), gcj_lons.tolist(), gcj_lats.tolist())]
+        self.heads = {"wgs84": Parts(built.heads),
+                      "gcj02": Parts([feature_head(*row) for row in zip(self.ids.tolist(), gcj_lons.tolist(),
+                                                                         gcj_lats.tolist())])}
         self.search = SearchKeys(built.keys)
         self.spatial = SpatialIndex(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
@@ -138,7 +140,9 @@ class MapSnapshot:
         digest = hashlib.blake2b("\x1e".join(hours_texts).encode(), digest_size=8)
         for column in (self.ids, self.lons, self.lats, self.statuses, self._hours_refs):
             digest.update(column.tobytes())
-        digest.update(b"\x1e".join(self.fragments))
+        digest.update(self.heads["wgs84"].data)
+        digest.update(self.bodies.offsets)
+        digest.update(self.bodies.data)
         return digest.hexdigest()
 
     def remember(self, key: tuple[Any, ...], value: Any) -> None:
@@ -185,7 +189,7 @@ class MapSnapshot:
         if state is None or state.minute != minute:
             mask = self.open_mask(at, tz=tz)
             opened = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=8).hexdigest()
-            state = self._open_state = OpenState(minute=minute, mask=mask, flags=mask.tobytes(),
+            state = self._open_state = OpenState(minute=minute, mask=mask,
                                                  version=f"{self.version or 0}-{self.fingerprint}-{opened}")
         return state
 

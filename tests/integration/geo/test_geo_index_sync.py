@@ -25,7 +25,7 @@ class Ticker:
 
 
 def names(snap) -> set[str]:
-    return {frag.split(b'"name":"')[1].split(b'"')[0].decode() for frag in snap.fragments}
+    return {frag.split(b'"name":"')[1].split(b'"')[0].decode() for frag in snap.bodies}
 
 
 async def test_another_worker_sees_a_change_after_its_next_stamp_check(db):
@@ -65,7 +65,7 @@ async def test_the_writing_worker_reads_its_own_write_at_once(db):
     await service.link_hall(poi_id, 7)
     # Readers arriving together after a write all wait for the one rebuild that includes it.
     seen = await asyncio.gather(*(index.current() for _ in range(5)))
-    assert all(b'"hall_id":7' in snap.fragments[snap.position_of(poi_id)] for snap in seen)
+    assert all(b'"hall_id":7' in snap.bodies[snap.position_of(poi_id)] for snap in seen)
     assert len({id(snap) for snap in seen}) == 1
 
 
@@ -83,5 +83,5 @@ async def test_readers_keep_a_whole_snapshot_while_a_new_one_is_swapped_in(db):
     held = await index.current()
     await add_pois(*(feature(f"新{i}", ORIGIN) for i in range(3)))
     swapped = await index.current()
-    assert len(held) == 5 and len(held.spatial) == 5 and len(held.fragments) == 5
+    assert len(held) == 5 and len(held.spatial) == 5 and len(held.bodies) == 5
     assert len(swapped) == 8 and len(swapped.spatial) == 8

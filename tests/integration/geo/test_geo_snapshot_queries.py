@@ -57,7 +57,7 @@ async def test_gcj02_features_come_from_prerendered_heads_with_exact_conversions
                      for i, s in enumerate(["open", "open", "temporarily_closed", "open"])))
     snap = await index.current()
     positions = np.arange(len(snap))
-    opens = snap.open_state(clock.now(), tz=SH).flags
+    opens = snap.open_state(clock.now(), tz=SH).mask
     metres = np.array([0.4, 12.5, 13.5, 2999.6])
     gcj = render.poi_features(snap, positions, coord="gcj02", opens=opens, distances_m=metres)
     wgs = render.poi_features(snap, positions, coord="wgs84", opens=opens, distances_m=metres)
@@ -68,3 +68,22 @@ async def test_gcj02_features_come_from_prerendered_heads_with_exact_conversions
         assert fast_json["id"] == plain_json["id"] == int(snap.ids[pos])
         assert fast_json["properties"] == plain_json["properties"]
     assert [orjson.loads(f)["properties"]["distance_m"] for f in gcj] == [0, 12, 14, 3000]
+
+
+async def test_compiled_pages_are_byte_for_byte_the_per_feature_rendering(db):
+    # List pages in WGS-84 and GCJ-02 are copied from the snapshot's parts by compiled code
+    # (geo/feature_store.py); clusters and BD-09 format feature by feature. Both must agree exactly.
+    await add_pois(*(feature(f"点{i}", offset(ORIGIN, 150 * i, 90 * i), status=s)
+                     for i, s in enumerate(["open", "temporarily_closed", "open", "open", "open"])))
+    snap = await index.current()
+    opens = snap.open_state(clock.now(), tz=SH).mask
+    members = {"total": 5, "next_cursor": None}
+    pages = [(np.array([3, 0, 4]), np.array([0.5, 1.5, 123456.49])), (np.arange(len(snap)), None),
+             (np.array([], dtype=np.int64), None)]
+    for coord in ("wgs84", "gcj02", "bd09"):
+        for positions, metres in pages:
+            page = render.poi_collection(snap, positions, coord=coord, opens=opens, members=members,
+                                         distances_m=metres)
+            items = render.poi_features(snap, positions, coord=coord, opens=opens, distances_m=metres)
+            assert page == render.collection(items, coord=coord, members=members)
+            assert [f["id"] for f in orjson.loads(page)["features"]] == snap.ids[positions].tolist()
