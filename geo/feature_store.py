@@ -59,10 +59,23 @@ class Parts:
         return self.data.nbytes + self.offsets.nbytes
 
 
+_FIXED: dict[bytes, U8] = {}  # the few constant suffixes and extras, viewed once
+
+
 def _u8(raw: bytes) -> U8:
     return np.frombuffer(raw, dtype=np.uint8)
 
 
+def _fixed(raw: bytes) -> U8:
+    found = _FIXED.get(raw)
+    if found is None:
+        found = _u8(raw)
+        if len(_FIXED) < 64:
+            _FIXED[raw] = found
+    return found
+
+
+_NO_METRES = np.zeros(0, dtype=np.float64)
 _CONSTANTS = tuple(_u8(raw) for raw in (_OPEN_NOW, _DISTANCE, _FALSE, _TRUE))
 
 
@@ -70,14 +83,14 @@ def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, pre
                   suffix: bytes = b"", distances_m: NDArray[np.float64] | None = None, extra: bytes = b"") -> bytes:
     """``prefix``, the Features at ``positions`` joined by commas, then ``suffix``, as one bytes.
 
-    Each Feature is its head, its body, ``"open_now"`` from ``opens`` (one byte per POI, 1: open),
+    Each Feature is its head, its body, ``"open_now"`` from ``opens`` (one flag per POI),
     ``"distance_m"`` (whole metres, rounded half to even as Python's ``round``) when
     ``distances_m`` is given, then ``extra`` (more members, already rendered) and the closing braces.
     """
-    metres = distances_m if distances_m is not None else np.zeros(0, dtype=np.float64)
+    metres = distances_m if distances_m is not None else _NO_METRES
     out = _render(heads.data, heads.offsets, bodies.data, bodies.offsets, np.ascontiguousarray(positions,
-                  dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _u8(suffix), _u8(extra),
-                  *_CONSTANTS)
+                  dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _fixed(suffix),
+                  _fixed(extra), *_CONSTANTS)
     return out.tobytes()
 
 

@@ -77,9 +77,6 @@ class PoiListQuery(_Query):
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the previous page")
 
-    _bbox: Bbox | None = None
-    _cursor: cursors.Cursor | None = None
-
     _split = field_validator("category", "status", mode="before")(split_commas)
     _known = field_validator("category")(check_categories)
 
@@ -100,8 +97,7 @@ class PoiListQuery(_Query):
             raise invalid_field("radius", "按距离查询须给出 radius（米）", location="query", code="missing")
         if self.radius is not None and self.lat is None:
             raise invalid_field("radius", "radius 须与 lat/lon 一同使用", location="query", code="conflict")
-        self._bbox = parse_bbox(self.bbox)
-        self._cursor = self._parse_cursor()
+        self._parse_cursor()  # checked here (422); read again by ``after``, no private state kept
         return self
 
     def _parse_cursor(self) -> cursors.Cursor | None:
@@ -126,11 +122,11 @@ class PoiListQuery(_Query):
 
     @property
     def bbox_value(self) -> Bbox | None:
-        return self._bbox
+        return parse_bbox(self.bbox)
 
     @property
     def after(self) -> cursors.Cursor | None:
-        return self._cursor
+        return self._parse_cursor()
 
 
 class ClusterQuery(_Query):

@@ -63,7 +63,8 @@ def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | No
 
 def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> tuple[np.ndarray, int, bool]:
     """Positions of one page in id order: in the bbox, or anywhere when there is no bbox."""
-    after_id = query.after.last_id if query.after else None
+    after = query.after
+    after_id = after.last_id if after else None
     bbox = query.bbox_value
     if bbox is not None:
         page = snap.spatial.within_bbox(*bbox_to_wgs84(bbox, query.coord), mask=mask, limit=query.limit,
