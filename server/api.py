@@ -96,7 +96,7 @@ def query_values(request: Request) -> dict[str, list[str]]:
         return request.args
     found: dict[str, list[str]] = {}
     for part in text.split("&"):
-        key, sep, value = part.partition("=")
+        key, _, value = part.partition("=")
         if value:
             found.setdefault(key, []).append(value)
     return found
