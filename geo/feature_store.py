@@ -16,7 +16,8 @@ same bytes the Python formatting produced, without a Python object per feature.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 import numpy as np
@@ -38,11 +39,16 @@ class Parts:
 
     __slots__ = ("data", "offsets")
 
-    def __init__(self, items: Sequence[bytes]) -> None:
-        lengths = np.fromiter((len(item) for item in items), dtype=np.int64, count=len(items))
-        self.offsets = np.zeros(len(items) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=self.offsets[1:])
-        self.data = np.frombuffer(b"".join(items), dtype=np.uint8) if items else np.zeros(0, dtype=np.uint8)
+    def __init__(self, data: bytes | bytearray, offsets: I64) -> None:
+        self.data = np.frombuffer(data, dtype=np.uint8) if len(data) else np.zeros(0, dtype=np.uint8)
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, items: Iterable[bytes]) -> Parts:
+        builder = PartsBuilder()
+        for item in items:
+            builder.append(item)
+        return builder.finish()
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -57,6 +63,24 @@ class Parts:
     @property
     def nbytes(self) -> int:
         return self.data.nbytes + self.offsets.nbytes
+
+
+class PartsBuilder:
+    """Appends byte strings straight into one buffer: no bytes object per item is kept, so building
+    100k items leaves no freed small objects behind to hold the process's memory up."""
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q", [0])
+
+    def append(self, item: bytes) -> None:
+        self._data += item
+        self._ends.append(len(self._data))
+
+    def finish(self) -> Parts:
+        return Parts(self._data, np.frombuffer(self._ends, dtype=np.int64).copy())
 
 
 _FIXED: dict[bytes, U8] = {}  # the few constant suffixes and extras, viewed once

@@ -31,14 +31,15 @@ def bbox_to_wgs84(bbox: Bbox, coord: str) -> Bbox:
 async def list_pois(query: PoiListQuery) -> Versioned:
     """POIs near a point (by distance), in a bbox or anywhere (by id), filtered, one page."""
     snap = await index.current()
-    tz, now = config.current().tz, clock.now()
-    filters = {"categories": query.category, "statuses": query.status or STATUS_DEFAULT, "q": query.q,
-               "open_at": now if query.open_now else None, "tz": tz}
-    opens = snap.open_state(now, tz=tz)
+    tz = config.current().tz
+    opens = snap.open_state(clock.timestamp(), tz=tz)
+    statuses, open_at = query.status or STATUS_DEFAULT, clock.now() if query.open_now else None
     if query.is_nearby:
-        body = _nearby_page(snap, query, snap.nearby_filter(**filters), opens.mask)
+        mask = snap.nearby_filter(categories=query.category, statuses=statuses, q=query.q, open_at=open_at, tz=tz)
+        body = _nearby_page(snap, query, mask, opens.mask)
     else:
-        positions, total, has_more = _by_id(snap, query, snap.filter_mask(**filters))
+        mask = snap.filter_mask(categories=query.category, statuses=statuses, q=query.q, open_at=open_at, tz=tz)
+        positions, total, has_more = _by_id(snap, query, mask)
         next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
         body = render.poi_collection(snap, positions, coord=query.coord, opens=opens.mask,
                                      members={"total": total, "next_cursor": next_cursor})
@@ -55,8 +56,7 @@ def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | No
     next_cursor = None
     if page.has_more:
         # The exact float distance, not the rounded one shown: the next page starts right after it.
-        last = Cursor("nearby", last_id=int(snap.ids[page.positions[-1]]), distance_m=float(page.distances_m[-1]))
-        next_cursor = cursor.encode(last)
+        next_cursor = cursor.encode(Cursor("nearby", last_id=page.last_id, distance_m=page.last_m))
     return render.poi_collection(snap, page.positions, coord=query.coord, opens=opens, distances_m=page.distances_m,
                                  members={"total": page.total, "next_cursor": next_cursor})
 
@@ -86,11 +86,11 @@ async def category_tree() -> list[CategoryNode]:
 async def clusters(query: ClusterQuery) -> Versioned:
     """Clusters and single POIs of a viewport at a zoom; point counts add up to ``total``."""
     snap = await index.current()
-    tz, now = config.current().tz, clock.now()
+    tz = config.current().tz
     mask = snap.filter_mask(categories=query.category, statuses=query.status or STATUS_DEFAULT, q=None,
                             open_at=None, tz=tz)
     result = snap.clusters.cluster(*bbox_to_wgs84(query.bbox_value, query.coord), zoom=query.zoom, mask=mask)
-    opens = snap.open_state(now, tz=tz)
+    opens = snap.open_state(clock.timestamp(), tz=tz)
     features = render.clusters(snap, result, coord=query.coord, opens=opens.mask)
     members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
     body = render.collection(features, coord=query.coord, members=members)

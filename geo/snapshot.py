@@ -25,7 +25,7 @@ from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE, CategoryNode
 from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
-from geo.feature_store import Parts
+from geo.feature_store import Parts, PartsBuilder
 from geo.model import POI_STATUSES
 from geo.spatial_index import PreparedMask, SpatialIndex, codes_mask, combine_masks
 from geo.textmatch import SearchKeys, normalize_query
@@ -34,6 +34,7 @@ BoolArray = NDArray[np.bool_]
 _OPEN = POI_STATUSES.index("open")
 _CLOSED = POI_STATUSES.index("closed")
 _MASK_CACHE = 32
+_UNSEEN: Any = object()
 
 
 def feature_head(poi_id: int, lon: float, lat: float) -> bytes:
@@ -51,8 +52,8 @@ class SnapshotBuilder:
         self.categories = array("h")
         self.statuses = array("b")
         self.hours_refs = array("i")
-        self.heads: list[bytes] = []
-        self.bodies: list[bytes] = []
+        self.heads = PartsBuilder()
+        self.bodies = PartsBuilder()
         self.keys: list[str] = []
         self.hours_ids: dict[str, int] = {}
         self.hours: list[hours_rules.OpeningHours] = []
@@ -93,9 +94,10 @@ class SnapshotBuilder:
 
 @dataclass(frozen=True, slots=True)
 class OpenState:
-    """Which POIs are open during one local minute (periods are whole minutes)."""
+    """Which POIs are open during one minute (periods are whole minutes, and so are time zone offsets)."""
 
-    minute: tuple[date, int]
+    epoch_minute: int  # POSIX seconds // 60
+    tz: tzinfo
     mask: BoolArray
     # What a read answer depends on: the content and this open state. It changes with the data
     # and whenever some POI opens or closes, not every minute, so ETags of list answers stay valid
@@ -121,17 +123,18 @@ class MapSnapshot:
         self._hours = hours_rules.OpenNowTable(built.hours)
         # Pre-rendered GeoJSON (see geo/feature_store.py). The mini-program asks for every page in
         # GCJ-02 (what WeChat's <map> speaks), so each point's head is rendered in GCJ-02 too.
-        self.bodies = Parts(built.bodies)
+        self.bodies = built.bodies.finish()
         gcj_lons, gcj_lats = coords.convert_array(self.lons, self.lats, src="wgs84", dst="gcj02")
-        self.heads = {"wgs84": Parts(built.heads),
-                      "gcj02": Parts([feature_head(*row) for row in zip(self.ids.tolist(), gcj_lons.tolist(),
-                                                                         gcj_lats.tolist())])}
+        self.heads = {"wgs84": built.heads.finish(),
+                      "gcj02": Parts.of(feature_head(*row) for row in zip(self.ids.tolist(), gcj_lons.tolist(),
+                                                                           gcj_lats.tolist()))}
         self.search = SearchKeys(built.keys)
         self.spatial = SpatialIndex(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
         self.fingerprint = self._fingerprint(list(built.hours_ids))
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
+        self._spellings: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
         self.memo: dict[tuple[Any, ...], Any] = {}  # derived answers (coverage) valid for this version
         self._open_state: OpenState | None = None
 
@@ -181,15 +184,15 @@ class MapSnapshot:
 
         return self._cached(key, make)
 
-    def open_state(self, at: datetime, *, tz: tzinfo) -> OpenState:
-        """Which POIs are open during the local minute of ``at``, as the read paths use it."""
-        local = at.astimezone(tz)
-        minute = (local.date(), local.hour * 60 + local.minute)
+    def open_state(self, at: datetime | float, *, tz: tzinfo) -> OpenState:
+        """Which POIs are open during the minute of ``at`` (a datetime or POSIX seconds), as the read
+        paths use it; the same object for every read within that minute."""
+        epoch_minute = int((at if isinstance(at, float) else at.timestamp()) // 60)
         state = self._open_state
-        if state is None or state.minute != minute:
-            mask = self.open_mask(at, tz=tz)
+        if state is None or state.epoch_minute != epoch_minute or state.tz is not tz:
+            mask = self.open_mask(datetime.fromtimestamp(epoch_minute * 60, tz), tz=tz)
             opened = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=8).hexdigest()
-            state = self._open_state = OpenState(minute=minute, mask=mask,
+            state = self._open_state = OpenState(epoch_minute=epoch_minute, tz=tz, mask=mask,
                                                  version=f"{self.version or 0}-{self.fingerprint}-{opened}")
         return state
 
@@ -224,7 +227,15 @@ class MapSnapshot:
     def nearby_filter(self, *, categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
                       open_at: datetime | None, tz: tzinfo) -> PreparedMask | None:
         """:meth:`filter_mask` laid out for the spatial index's radius queries (cached too)."""
-        key = self._filter_key(categories, statuses, q, open_at, tz)
+        # Requests name the same few filters over and over: remember each spelling's normalised key.
+        minute = int(open_at.timestamp() // 60) if open_at is not None else None
+        spelled = (tuple(categories) if categories else (), tuple(statuses), q or "", minute, tz)
+        key = self._spellings.get(spelled, _UNSEEN)
+        if key is _UNSEEN:
+            key = self._filter_key(categories, statuses, q, open_at, tz)
+            if len(self._spellings) >= 4 * _MASK_CACHE:
+                self._spellings.clear()
+            self._spellings[spelled] = key
         if key is None:
             return None
         found = self._prepared.get(key)

@@ -183,7 +183,8 @@ def _offer(start, stop, xs, ys, zs, ids, order, mask, mask_kind, ox, oy, oz, rad
 @njit(cache=True, nogil=True)
 def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order,
                 mask, prefix, mask_kind, lon, lat, radius_m, limit, after_m, after_id, use_after):
-    """(caller positions, metres, total in the circle, more after this page) of one page.
+    """(caller positions, metres, total in the circle, more after this page, last id, last metres)
+    of one page; the last two (0 and 0.0 for an empty page) are what a cursor needs.
 
     ``xs, ys, zs, ids`` are in the index's order and ``order`` maps it to the caller's; ``mask``
     is read per ``mask_kind``, ``prefix`` holds its running count in the index's order (for
@@ -192,7 +193,7 @@ def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order
     box = circle_box(w, h, lon0, lat0, dlon, dlat, lon, lat, radius_m)
     first_row, last_row, first_col, last_col = box
     if first_row > last_row or first_col > last_col:
-        return np.empty(0, np.int64), np.empty(0), 0, False
+        return np.empty(0, np.int64), np.empty(0), 0, False, 0, 0.0
     lon_r, lat_r = math.radians(lon), math.radians(lat)
     ox, oy, oz = math.cos(lat_r) * math.cos(lon_r), math.cos(lat_r) * math.sin(lon_r), math.sin(lat_r)
     radius_c2 = chord2_of_metres(radius_m)
@@ -244,4 +245,5 @@ def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order
     positions = np.empty(shown, np.int64)
     for j in range(shown):
         positions[j] = order[page_pos[j]]
-    return positions, page_m[:shown].copy(), total, size > limit
+    last_id, last_m = (page_id[shown - 1], page_m[shown - 1]) if shown else (0, 0.0)
+    return positions, page_m[:shown].copy(), total, size > limit, last_id, last_m

@@ -32,6 +32,8 @@ class NearbyPage:
     distances_m: FloatArray
     total: int
     has_more: bool
+    last_id: int = 0  # id and exact metres of the page's last point (a cursor's content); 0 when empty
+    last_m: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,12 @@ class NearbyMixin:
             bits, prefix, kind = mask, self._no_prefix, MASK_CALLER_ORDER
         else:
             bits, prefix, kind = self._no_mask, self._no_prefix, MASK_NONE
-        positions, metres, total, has_more = nearby_page(
+        positions, metres, total, has_more, last_id, last_m = nearby_page(
             self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
             self._x, self._y, self._z, self._ids, self._order, bits, prefix, kind,
             float(lon), float(lat), float(radius_m), int(limit),
             float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None)
-        return NearbyPage(positions, metres, total, has_more)
+        return NearbyPage(positions, metres, total, has_more, last_id, last_m)
 
     def _gather_box(self: SpatialIndex, first_row: int, last_row: int, first_col: int, last_col: int) -> IntArray:
         """Sorted-order positions of the points in a block of cells: one contiguous slice per row."""

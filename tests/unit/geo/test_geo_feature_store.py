@@ -21,9 +21,9 @@ def reference(heads: list[bytes], bodies: list[bytes], positions: list[int], ope
 
 def test_parts_hand_back_each_item_and_iterate_in_order():
     items = [b"", "一二".encode(), b"abc", b"x" * 70_000]
-    parts = Parts(items)
+    parts = Parts.of(items)
     assert len(parts) == 4 and [parts[i] for i in range(4)] == items and list(parts) == items
-    assert list(Parts([])) == [] and len(Parts([])) == 0
+    assert list(Parts.of([])) == [] and len(Parts.of([])) == 0
 
 
 def test_pages_equal_the_python_formatting_for_random_parts_and_distances():
@@ -32,7 +32,7 @@ def test_pages_equal_the_python_formatting_for_random_parts_and_distances():
     heads = [b'{"id":%d,' % i for i in range(n)]
     bodies = [f'"properties":{{"name":"服务点{i}"'.encode() for i in range(n)]
     opens = rng.random(n) < 0.5
-    store_h, store_b = Parts(heads), Parts(bodies)
+    store_h, store_b = Parts.of(heads), Parts.of(bodies)
     for k in range(50):
         positions = rng.choice(n, size=int(rng.integers(0, 25)), replace=False)
         # Whole and half metres (round half to even), tiny, and far beyond any radius.
@@ -50,7 +50,7 @@ def test_pages_equal_the_python_formatting_for_random_parts_and_distances():
 
 
 def test_half_metres_round_to_even_like_python():
-    heads, bodies = Parts([b"{"]), Parts([b'"p":{"a":1'])
+    heads, bodies = Parts.of([b"{"]), Parts.of([b'"p":{"a":1'])
     values = [0.5, 1.5, 2.5, 2.4999999, 2.5000001, 7.0, 12.5, 13.5]
     page = features_page(heads, bodies, np.zeros(len(values), dtype=np.int64), np.array([True]),
                          prefix=b"[", suffix=b"]", distances_m=np.array(values))
@@ -58,7 +58,7 @@ def test_half_metres_round_to_even_like_python():
 
 
 def test_a_position_outside_the_parts_is_refused_not_read():
-    parts = Parts([b"{", b"{"])
+    parts = Parts.of([b"{", b"{"])
     for bad in (2, -1):
         try:
             features_page(parts, parts, np.array([0, bad]), np.array([True, False]), distances_m=None)
