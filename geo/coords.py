@@ -164,6 +164,14 @@ _SYSTEMS = {"wgs84": 0, "gcj02": 1, "bd09": 2}
 
 
 @njit(cache=True, nogil=True)
+def to_wgs84(lon: float, lat: float, src: int) -> tuple[float, float]:
+    """One point from system ``src`` (see :func:`system_code`) to WGS-84, inside compiled code."""
+    if src == 0:
+        return lon, lat
+    return _convert1(lon, lat, src, 0)
+
+
+@njit(cache=True, nogil=True)
 def _convert1(lon: float, lat: float, src: int, dst: int) -> tuple[float, float]:
     # Every path goes through GCJ-02, the system both others are defined against.
     if src == 0:
@@ -185,7 +193,8 @@ def _convert_many(xs: FloatArray, ys: FloatArray, src: int, dst: int) -> tuple[F
     return out_x, out_y
 
 
-def _system(name: CoordSystem | str) -> int:
+def system_code(name: CoordSystem | str) -> int:
+    """The compiled code's number for a coordinate system (0 WGS-84, 1 GCJ-02, 2 BD-09)."""
     code = _SYSTEMS.get(str(name))
     if code is None:
         raise ValueError(f"unknown coordinate system {name!r} (wgs84, gcj02 or bd09)")
@@ -224,7 +233,7 @@ def convert_array(
     lons: ArrayLike, lats: ArrayLike, *, src: CoordSystem | str, dst: CoordSystem | str
 ) -> tuple[FloatArray, FloatArray]:
     """Convert arrays of longitudes and latitudes between any two of the three systems."""
-    source, target = _system(src), _system(dst)
+    source, target = system_code(src), system_code(dst)
     shape = np.shape(lons)
     x, y = _floats(lons, lats)
     if source == target:
@@ -235,7 +244,7 @@ def convert_array(
 
 def convert(point: Point, src: CoordSystem | str, dst: CoordSystem | str) -> Point:
     """Convert one ``(lon, lat)`` point from ``src`` to ``dst`` (``"wgs84"|"gcj02"|"bd09"``)."""
-    source, target = _system(src), _system(dst)
+    source, target = system_code(src), system_code(dst)
     if source == target:
         return float(point[0]), float(point[1])
     return _convert1(float(point[0]), float(point[1]), source, target)

@@ -100,7 +100,9 @@ def _fixed(raw: bytes) -> U8:
 
 
 _NO_METRES = np.zeros(0, dtype=np.float64)
-_CONSTANTS = tuple(_u8(raw) for raw in (_OPEN_NOW, _DISTANCE, _FALSE, _TRUE))
+# The members each feature gets; also read as compiled-in constants by geo/nearby_kernel.py.
+OPEN_NOW_U8, DISTANCE_U8, FALSE_U8, TRUE_U8 = _CONSTANTS = tuple(
+    _u8(raw) for raw in (_OPEN_NOW, _DISTANCE, _FALSE, _TRUE))
 
 
 def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, prefix: bytes = b"",
@@ -112,7 +114,7 @@ def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, pre
     ``distances_m`` is given, then ``extra`` (more members, already rendered) and the closing braces.
     """
     metres = distances_m if distances_m is not None else _NO_METRES
-    out = _render(heads.data, heads.offsets, bodies.data, bodies.offsets, np.ascontiguousarray(positions,
+    out = render_page(heads.data, heads.offsets, bodies.data, bodies.offsets, np.ascontiguousarray(positions,
                   dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _fixed(suffix),
                   _fixed(extra), *_CONSTANTS)
     return out.tobytes()
@@ -172,7 +174,7 @@ def _round_half_even(x):
 
 
 @njit(cache=True, nogil=True)
-def _render(head_data, head_off, body_data, body_off, positions, opens, metres, with_distance, prefix, suffix,
+def render_page(head_data, head_off, body_data, body_off, positions, opens, metres, with_distance, prefix, suffix,
             extra, open_now, distance, false, true):
     n = len(positions)
     size = len(prefix) + len(suffix)

@@ -68,9 +68,11 @@ def poi_features(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str,
     return [b"%s%s%s%s}}" % (head, bodies[p], tail, extra) for head, p, tail in zip(head_list, picked, tails)]
 
 
-def collection(features: Sequence[bytes], *, coord: str, members: dict[str, object]) -> bytes:
-    """A FeatureCollection around rendered features, with foreign members (coord, total, ...)."""
-    return _collection_head(coord, members) + b',"features":[' + b",".join(features) + b"]}"
+def collection(features: Sequence[bytes] | bytes | memoryview, *, coord: str, members: dict[str, object]) -> bytes:
+    """A FeatureCollection around rendered features (a list, or already joined by commas), with
+    foreign members (coord, total, ...)."""
+    joined = b",".join(features) if isinstance(features, list) else features
+    return b"".join((_collection_head(coord, members), b',"features":[', joined, b"]}"))
 
 
 def _collection_head(coord: str, members: dict[str, object]) -> bytes:

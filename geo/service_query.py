@@ -48,17 +48,26 @@ async def list_pois(query: PoiListQuery) -> Versioned:
 
 def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None, opens: np.ndarray) -> bytes:
     """The collection of one page by distance, with the total in the radius and the next cursor."""
-    lon, lat = coords.convert(query.point, query.coord, "wgs84") if query.coord != "wgs84" else query.point
     after = query.after
     assert query.radius is not None
-    page = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit,
-                               after=(after.distance_m or 0.0, after.last_id) if after else None)
+    after_key = (after.distance_m or 0.0, after.last_id) if after else None
+    heads = snap.heads.get(query.coord)
+    if heads is not None:  # WGS-84 and GCJ-02: found and rendered in one compiled call
+        lon, lat = query.point
+        found = snap.spatial.nearby_rendered(lon, lat, query.radius, parts=(heads, snap.bodies), opens=opens,
+                                             src=coords.system_code(query.coord), mask=mask, limit=query.limit,
+                                             after=after_key)
+        features: bytes | memoryview | list[bytes] = memoryview(found.features)
+    else:
+        lon, lat = coords.convert(query.point, query.coord, "wgs84")
+        found = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit, after=after_key)
+        features = render.poi_features(snap, found.positions, coord=query.coord, opens=opens,
+                                       distances_m=found.distances_m)
     next_cursor = None
-    if page.has_more:
+    if found.has_more:
         # The exact float distance, not the rounded one shown: the next page starts right after it.
-        next_cursor = cursor.encode(Cursor("nearby", last_id=page.last_id, distance_m=page.last_m))
-    return render.poi_collection(snap, page.positions, coord=query.coord, opens=opens, distances_m=page.distances_m,
-                                 members={"total": page.total, "next_cursor": next_cursor})
+        next_cursor = cursor.encode(Cursor("nearby", last_id=found.last_id, distance_m=found.last_m))
+    return render.collection(features, coord=query.coord, members={"total": found.total, "next_cursor": next_cursor})
 
 
 def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> tuple[np.ndarray, int, bool]:

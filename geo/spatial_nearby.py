@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from geo.nearby_kernel import nearby_features
 from geo.spatial_kernel import MASK_CALLER_ORDER, MASK_INDEX_ORDER, MASK_NONE, nearby_page
 
 if TYPE_CHECKING:
+    from geo.feature_store import Parts
     from geo.spatial_index import SpatialIndex
 
 IntArray = NDArray[np.int64]
@@ -34,6 +36,17 @@ class NearbyPage:
     has_more: bool
     last_id: int = 0  # id and exact metres of the page's last point (a cursor's content); 0 when empty
     last_m: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedNearbyPage:
+    """One page of a radius query already rendered: ``features`` is the JSON array's contents."""
+
+    features: NDArray[np.uint8]
+    total: int
+    has_more: bool
+    last_id: int  # id and exact metres of the page's last point (a cursor's content); 0 when empty
+    last_m: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +84,54 @@ class NearbyMixin:
         ``after`` is the (distance_m, id) of the last item of the previous page, exactly as
         returned (keyset pagination); ``total`` ignores ``after`` and ``limit``.
         """
-        if not radius_m > 0 or limit < 0:
-            raise ValueError("radius_m must be positive and limit non-negative")
-        if isinstance(mask, PreparedMask):
-            bits, prefix, kind = mask.in_order, mask.prefix, MASK_INDEX_ORDER
-        elif mask is not None:
-            self._check_mask(mask)
-            bits, prefix, kind = mask, self._no_prefix, MASK_CALLER_ORDER
-        else:
-            bits, prefix, kind = self._no_mask, self._no_prefix, MASK_NONE
+        bits, prefix, kind = self._mask_layout(radius_m, limit, mask)
         positions, metres, total, has_more, last_id, last_m = nearby_page(
             self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
             self._x, self._y, self._z, self._ids, self._order, bits, prefix, kind,
             float(lon), float(lat), float(radius_m), int(limit),
             float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None)
         return NearbyPage(positions, metres, total, has_more, last_id, last_m)
+
+    def nearby_rendered(
+        self: SpatialIndex,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        *,
+        parts: tuple[Parts, Parts],
+        opens: BoolArray,
+        src: int = 0,
+        mask: BoolArray | PreparedMask | None = None,
+        limit: int = 20,
+        after: tuple[float, int] | None = None,
+    ) -> RenderedNearbyPage:
+        """:meth:`nearby` for a point given in system ``src`` (:func:`geo.coords.system_code`), with the
+        page rendered from pre-rendered (heads, bodies) ``parts`` in the caller's positions, each
+        feature with open_now (from ``opens``) and distance_m: one compiled call (geo/nearby_kernel.py).
+        """
+        bits, prefix, kind = self._mask_layout(radius_m, limit, mask)
+        heads, bodies = parts
+        if len(heads) != len(self._ids) or len(bodies) != len(self._ids) or len(opens) != len(self._ids):
+            raise ValueError("parts and opens must have one entry per indexed point")
+        features, total, has_more, last_id, last_m = nearby_features(
+            self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
+            self._x, self._y, self._z, self._ids, self._order, bits, prefix, kind,
+            float(lon), float(lat), src, float(radius_m), int(limit),
+            float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None,
+            heads.data, heads.offsets, bodies.data, bodies.offsets, opens)
+        return RenderedNearbyPage(features, total, has_more, last_id, last_m)
+
+    def _mask_layout(self: SpatialIndex, radius_m: float, limit: int,
+                     mask: BoolArray | PreparedMask | None) -> tuple[BoolArray, NDArray[np.int32], int]:
+        """The kernel's view of a filter: (bits, prefix counts, kind); checks the query's bounds too."""
+        if not radius_m > 0 or limit < 0:
+            raise ValueError("radius_m must be positive and limit non-negative")
+        if isinstance(mask, PreparedMask):
+            return mask.in_order, mask.prefix, MASK_INDEX_ORDER
+        if mask is not None:
+            self._check_mask(mask)
+            return mask, self._no_prefix, MASK_CALLER_ORDER
+        return self._no_mask, self._no_prefix, MASK_NONE
 
     def _gather_box(self: SpatialIndex, first_row: int, last_row: int, first_col: int, last_col: int) -> IntArray:
         """Sorted-order positions of the points in a block of cells: one contiguous slice per row."""

@@ -129,3 +129,43 @@ def test_a_circle_wider_than_the_data_counts_everything(town):
     page = index.nearby(114.05, 22.57, 100_000, limit=5)
     assert page.total == len(ids)
     assert page.positions.tolist() == brute(town, 114.05, 22.57, 100_000)[0][:5].tolist()
+
+
+def test_rendered_pages_equal_the_query_then_the_rendering(town):
+    # The map's list endpoint finds and renders a page in one compiled call (geo/nearby_kernel.py);
+    # it must give exactly what the separate steps give, for points in WGS-84 and in GCJ-02.
+    from geo import coords
+    from geo.feature_store import Parts, features_page
+
+    ids, lons, lats, index = town
+    rng = np.random.default_rng(99)
+    heads = Parts.of(b'{"id":%d,' % i for i in ids.tolist())
+    bodies = Parts.of(b'"properties":{"n":%d' % k for k in range(len(ids)))
+    opens = rng.random(len(ids)) < 0.6
+    keep = rng.random(len(ids)) < 0.7
+    for trial in range(120):
+        lon, lat = float(rng.uniform(113.9, 114.2)), float(rng.uniform(22.45, 22.7))
+        mask = (None, keep, index.prepare_mask(keep))[trial % 3]
+        radius, limit = float(rng.choice([50.0, 800.0, 3000.0, 20_000.0])), int(rng.choice([0, 1, 20]))
+        first = index.nearby(lon, lat, radius, mask=mask, limit=max(limit, 1))
+        after = (float(first.distances_m[0]), int(ids[first.positions[0]])) if trial % 4 == 0 and first.total else None
+        src = trial % 2
+        given = coords.convert((lon, lat), "wgs84", "gcj02") if src else (lon, lat)
+        wgs = coords.convert(given, "gcj02", "wgs84") if src else given
+        plain = index.nearby(*wgs, radius, mask=mask, limit=limit, after=after)
+        rendered = index.nearby_rendered(*given, radius, parts=(heads, bodies), opens=opens, src=src, mask=mask,
+                                         limit=limit, after=after)
+        assert bytes(rendered.features) == features_page(heads, bodies, plain.positions, opens,
+                                                         distances_m=plain.distances_m)
+        assert (rendered.total, rendered.has_more) == (plain.total, plain.has_more)
+        if len(plain.positions):
+            assert (rendered.last_id, rendered.last_m) == (int(ids[plain.positions[-1]]), float(plain.distances_m[-1]))
+
+
+def test_rendered_pages_refuse_parts_of_another_index(town):
+    from geo.feature_store import Parts
+
+    ids, _, _, index = town
+    short = Parts.of([b"{"] * (len(ids) - 1))
+    with pytest.raises(ValueError):
+        index.nearby_rendered(114.0, 22.5, 100.0, parts=(short, short), opens=np.ones(len(ids), bool))
