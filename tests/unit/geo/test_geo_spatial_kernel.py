@@ -137,7 +137,7 @@ def test_rendered_pages_equal_the_query_then_the_rendering(town):
     from geo import coords
     from geo.feature_store import Parts, features_page
 
-    ids, lons, lats, index = town
+    ids, _, _, index = town
     rng = np.random.default_rng(99)
     heads = Parts.of(b'{"id":%d,' % i for i in ids.tolist())
     bodies = Parts.of(b'"properties":{"n":%d' % k for k in range(len(ids)))
