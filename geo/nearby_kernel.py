@@ -21,7 +21,7 @@ _NOTHING = np.zeros(0, dtype=np.uint8)
 
 
 @njit(cache=True, nogil=True)
-def nearby_features(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order, mask, prefix, mask_kind,
+def nearby_features(cell_start, w, h, lon0, lat0, dlon, dlat, xyz, ids, order, mask, prefix, mask_kind,
                     lon, lat, src, radius_m, limit, after_m, after_id, use_after,
                     head_data, head_off, body_data, body_off, opens):
     """(features joined by commas as uint8, total in the circle, more after this page, last id, last
@@ -29,7 +29,7 @@ def nearby_features(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, o
     and :func:`render_page`."""
     x, y = to_wgs84(lon, lat, src)
     positions, metres, total, has_more, last_id, last_m = nearby_page(
-        cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order, mask, prefix, mask_kind,
+        cell_start, w, h, lon0, lat0, dlon, dlat, xyz, ids, order, mask, prefix, mask_kind,
         x, y, radius_m, limit, after_m, after_id, use_after)
     body = render_page(head_data, head_off, body_data, body_off, positions, opens, metres, True,
                        _NOTHING, _NOTHING, _NOTHING, OPEN_NOW_U8, DISTANCE_U8, FALSE_U8, TRUE_U8)

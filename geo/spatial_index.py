@@ -85,7 +85,8 @@ class SpatialIndex(NearbyMixin):
         self._ids = ids_a[order]
         self._lon = lon[order]
         self._lat = lat[order]
-        self._x, self._y, self._z = _unit_vectors(self._lon, self._lat)
+        # One row per point: the three coordinates a distance needs share a cache line.
+        self._xyz = np.ascontiguousarray(np.column_stack(_unit_vectors(self._lon, self._lat)))
         self._cell_start = np.searchsorted(cells[order], np.arange(self._w * self._h + 1))
         self._row_numbers = np.arange(self._h, dtype=np.int64)
         self._row_base = self._row_numbers * self._w

@@ -70,8 +70,8 @@ def circle_box(w, h, lon0, lat0, dlon, dlat, lon, lat, radius_m):
 
 
 @njit(cache=True, nogil=True)
-def _chord2(xs, ys, zs, i, ox, oy, oz):
-    dx, dy, dz = xs[i] - ox, ys[i] - oy, zs[i] - oz
+def _chord2(xyz, i, ox, oy, oz):
+    dx, dy, dz = xyz[i, 0] - ox, xyz[i, 1] - oy, xyz[i, 2] - oz
     return dx * dx + dy * dy + dz * dz
 
 
@@ -97,7 +97,7 @@ def _half_width(lat_r, origin_lat_r, half_delta_sin2):
 
 
 @njit(cache=True, nogil=True)
-def count_in_circle(cell_start, w, lon0, lat0, dlon, dlat, box, xs, ys, zs, order, mask, prefix, mask_kind,
+def count_in_circle(cell_start, w, lon0, lat0, dlon, dlat, box, xyz, order, mask, prefix, mask_kind,
                     lon, lat, ox, oy, oz, radius_m, radius_c2):
     """Points inside the circle (and the filter): per grid row, the run of cells wholly inside at
     once, the cells the circle's edge crosses point by point, and the rest not at all."""
@@ -136,24 +136,27 @@ def count_in_circle(cell_start, w, lon0, lat0, dlon, dlat, box, xs, ys, zs, orde
             if inner_low > inner_high:
                 inner_low, inner_high = high + 1, high
             else:
-                start, stop = cell_start[base + inner_low], cell_start[base + inner_high + 1]
-                total += stop - start if mask_kind == MASK_NONE else prefix[stop] - prefix[start]
+                first_cell, stop_cell = base + inner_low, base + inner_high + 1
+                if mask_kind == MASK_NONE:
+                    total += cell_start[stop_cell] - cell_start[first_cell]
+                else:  # per-cell running counts: no cell_start load to wait for first
+                    total += prefix[stop_cell] - prefix[first_cell]
         for first, last in ((low, inner_low - 1), (inner_high + 1, high)):
             if first > last:
                 continue
             for i in range(cell_start[base + first], cell_start[base + last + 1]):
-                if _chord2(xs, ys, zs, i, ox, oy, oz) <= radius_c2 and _kept(mask, mask_kind, order, i):
+                if _chord2(xyz, i, ox, oy, oz) <= radius_c2 and _kept(mask, mask_kind, order, i):
                     total += 1
     return total
 
 
 @njit(cache=True, nogil=True)
-def _offer(start, stop, xs, ys, zs, ids, order, mask, mask_kind, ox, oy, oz, radius_c2,
+def _offer(start, stop, xyz, ids, order, mask, mask_kind, ox, oy, oz, radius_c2,
            use_after, after_lo, after_hi, after_m, after_id, page_pos, page_m, page_id, page_c2, size):
     """Offer points ``start..stop`` to the page (sorted by metres, then id); returns its new size."""
     capacity = len(page_pos)
     for i in range(start, stop):
-        c2 = _chord2(xs, ys, zs, i, ox, oy, oz)
+        c2 = _chord2(xyz, i, ox, oy, oz)
         if c2 > radius_c2 or not _kept(mask, mask_kind, order, i):
             continue
         if size == capacity and c2 > page_c2[size - 1] * (1.0 + _SLACK):
@@ -181,14 +184,15 @@ def _offer(start, stop, xs, ys, zs, ids, order, mask, mask_kind, ox, oy, oz, rad
 
 
 @njit(cache=True, nogil=True)
-def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order,
+def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xyz, ids, order,
                 mask, prefix, mask_kind, lon, lat, radius_m, limit, after_m, after_id, use_after):
     """(caller positions, metres, total in the circle, more after this page, last id, last metres)
     of one page; the last two (0 and 0.0 for an empty page) are what a cursor needs.
 
-    ``xs, ys, zs, ids`` are in the index's order and ``order`` maps it to the caller's; ``mask``
-    is read per ``mask_kind``, ``prefix`` holds its running count in the index's order (for
-    ``MASK_INDEX_ORDER``); ``(after_m, after_id)`` is the cursor when ``use_after``.
+    ``xyz`` (unit vectors, one row per point) and ``ids`` are in the index's order and ``order`` maps
+    it to the caller's; ``mask`` is read per ``mask_kind``, ``prefix[k]`` counts its points in the
+    cells before cell ``k`` (for ``MASK_INDEX_ORDER``); ``(after_m, after_id)`` is the cursor when
+    ``use_after``.
     """
     box = circle_box(w, h, lon0, lat0, dlon, dlat, lon, lat, radius_m)
     first_row, last_row, first_col, last_col = box
@@ -197,7 +201,7 @@ def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order
     lon_r, lat_r = math.radians(lon), math.radians(lat)
     ox, oy, oz = math.cos(lat_r) * math.cos(lon_r), math.cos(lat_r) * math.sin(lon_r), math.sin(lat_r)
     radius_c2 = chord2_of_metres(radius_m)
-    total = count_in_circle(cell_start, w, lon0, lat0, dlon, dlat, box, xs, ys, zs, order, mask, prefix,
+    total = count_in_circle(cell_start, w, lon0, lat0, dlon, dlat, box, xyz, order, mask, prefix,
                             mask_kind, lon, lat, ox, oy, oz, radius_m, radius_c2)
     after_lo = after_hi = 0.0
     if use_after:
@@ -235,7 +239,7 @@ def nearby_page(cell_start, w, h, lon0, lat0, dlon, dlat, xs, ys, zs, ids, order
                     low = high = right
                 if low < first_col or high > last_col or low > high:
                     continue
-                size = _offer(cell_start[base + low], cell_start[base + high + 1], xs, ys, zs, ids, order,
+                size = _offer(cell_start[base + low], cell_start[base + high + 1], xyz, ids, order,
                               mask, mask_kind, ox, oy, oz, radius_c2, use_after, after_lo, after_hi,
                               after_m, after_id, page_pos, page_m, page_id, page_c2, size)
         if top <= first_row and bottom >= last_row and left <= first_col and right >= last_col:

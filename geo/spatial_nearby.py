@@ -55,7 +55,7 @@ class PreparedMask:
 
     mask: BoolArray  # in the caller's order, as given
     in_order: BoolArray  # in the index's order
-    prefix: NDArray[np.int32]  # prefix[i]: how many of in_order[:i] are set (whole cells are counted at once)
+    prefix: NDArray[np.int32]  # prefix[k]: how many set points lie in the grid cells before cell k
 
 
 class NearbyMixin:
@@ -65,9 +65,10 @@ class NearbyMixin:
         """Re-lay a mask in the index's order; worth it for masks kept across many queries."""
         self._check_mask(mask)
         in_order = np.ascontiguousarray(mask[self._order])
-        prefix = np.zeros(len(in_order) + 1, dtype=np.int32)
-        np.cumsum(in_order, out=prefix[1:])
-        return PreparedMask(mask=mask, in_order=in_order, prefix=prefix)
+        running = np.zeros(len(in_order) + 1, dtype=np.int32)
+        np.cumsum(in_order, out=running[1:])
+        # Whole cells are counted at once: keep the running count at cell boundaries only.
+        return PreparedMask(mask=mask, in_order=in_order, prefix=running[self._cell_start])
 
     def nearby(
         self: SpatialIndex,
@@ -87,7 +88,7 @@ class NearbyMixin:
         bits, prefix, kind = self._mask_layout(radius_m, limit, mask)
         positions, metres, total, has_more, last_id, last_m = nearby_page(
             self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
-            self._x, self._y, self._z, self._ids, self._order, bits, prefix, kind,
+            self._xyz, self._ids, self._order, bits, prefix, kind,
             float(lon), float(lat), float(radius_m), int(limit),
             float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None)
         return NearbyPage(positions, metres, total, has_more, last_id, last_m)
@@ -115,7 +116,7 @@ class NearbyMixin:
             raise ValueError("parts and opens must have one entry per indexed point")
         features, total, has_more, last_id, last_m = nearby_features(
             self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
-            self._x, self._y, self._z, self._ids, self._order, bits, prefix, kind,
+            self._xyz, self._ids, self._order, bits, prefix, kind,
             float(lon), float(lat), src, float(radius_m), int(limit),
             float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None,
             heads.data, heads.offsets, bodies.data, bodies.offsets, opens)
