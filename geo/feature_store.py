@@ -39,8 +39,8 @@ class Parts:
 
     __slots__ = ("data", "offsets")
 
-    def __init__(self, data: bytes | bytearray, offsets: I64) -> None:
-        self.data = np.frombuffer(data, dtype=np.uint8) if len(data) else np.zeros(0, dtype=np.uint8)
+    def __init__(self, data: U8, offsets: I64) -> None:
+        self.data = data
         self.offsets = offsets
 
     @classmethod
@@ -64,6 +64,17 @@ class Parts:
     def nbytes(self) -> int:
         return self.data.nbytes + self.offsets.nbytes
 
+    def take(self, positions: I64) -> Parts:
+        """The items at ``positions``, in that order, as new Parts."""
+        data, offsets = _take(self.data, self.offsets, np.ascontiguousarray(positions, dtype=np.int64))
+        return Parts(data, offsets)
+
+    @staticmethod
+    def concat(first: Parts, second: Parts) -> Parts:
+        """``first``'s items, then ``second``'s."""
+        return Parts(np.concatenate((first.data, second.data)),
+                     np.concatenate((first.offsets, second.offsets[1:] + first.offsets[-1])))
+
 
 class PartsBuilder:
     """Appends byte strings straight into one buffer: no bytes object per item is kept, so building
@@ -80,7 +91,8 @@ class PartsBuilder:
         self._ends.append(len(self._data))
 
     def finish(self) -> Parts:
-        return Parts(self._data, np.frombuffer(self._ends, dtype=np.int64).copy())
+        data = np.frombuffer(self._data, dtype=np.uint8) if self._data else np.zeros(0, dtype=np.uint8)
+        return Parts(data, np.frombuffer(self._ends, dtype=np.int64).copy())
 
 
 _FIXED: dict[bytes, U8] = {}  # the few constant suffixes and extras, viewed once
@@ -132,6 +144,21 @@ def _memcpy(typingctx, dst, dst_at, src, src_at, count):
                            args[4], 1)
 
     return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _take(data, offsets, positions):
+    ends = np.empty(len(positions) + 1, np.int64)
+    ends[0] = 0
+    for j in range(len(positions)):
+        p = positions[j]
+        if p < 0 or p >= len(offsets) - 1:
+            raise IndexError("position out of range")
+        ends[j + 1] = ends[j] + offsets[p + 1] - offsets[p]
+    out = np.empty(ends[-1], np.uint8)
+    for j in range(len(positions)):
+        _put(out, ends[j], data, offsets[positions[j]], offsets[positions[j] + 1])
+    return out, ends
 
 
 @njit(cache=True, nogil=True)

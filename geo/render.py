@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 from geo import coords
 from geo.clusters import Cluster, Clustering, SinglePoint
 from geo.feature_store import features_page
-from geo.snapshot import MapSnapshot, feature_head
+from geo.snapshot import MapSnapshot
+from geo.snapshot_rows import feature_head
 
 _JSON_BOOL = (b"false", b"true")
 

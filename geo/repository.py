@@ -15,6 +15,7 @@ from server import clock, storage
 # Columns the in-memory index needs, in the order geo.snapshot reads them.
 INDEX_COLUMNS = ("id", "lon", "lat", "category", "status", "name", "address", "phone", "hall_id",
                  "opening_hours", "search_key")
+PAGE_IDS = 1000
 POI_COLUMNS = ("name", "category", "address", "phone", "lon", "lat", "opening_hours", "status",
                "accessibility", "tags", "source_id", "search_key")
 
@@ -41,6 +42,18 @@ async def index_rows(*, after_id: int, limit: int) -> list[Sequence[Any]]:
            f"ORDER BY id LIMIT {int(limit)}")
     _, rows = await storage.db().execute_query(sql)
     return list(rows)
+
+
+async def index_rows_by_ids(ids: Iterable[int]) -> list[Sequence[Any]]:
+    """The index rows (as :func:`index_rows`) of these POIs, by ascending id; missing ids are skipped."""
+    wanted = sorted({int(i) for i in ids})
+    rows: list[Sequence[Any]] = []
+    for start in range(0, len(wanted), PAGE_IDS):
+        listed = ", ".join(str(i) for i in wanted[start:start + PAGE_IDS])  # ints: nothing to escape
+        sql = f"SELECT {', '.join(INDEX_COLUMNS)} FROM geo_pois WHERE id IN ({listed}) ORDER BY id"
+        _, page = await storage.db().execute_query(sql)
+        rows.extend(page)
+    return rows
 
 
 async def all_divisions() -> list[Division]:

@@ -49,7 +49,7 @@ async def link_hall(poi_id: int, hall_id: int | None) -> None:
     """Mark a POI as the bookable hall ``hall_id`` (None unlinks); every worker sees it within a second."""
     if await repository.update_poi(poi_id, {"hall_id": hall_id}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
-    await index.bump_version()
+    await index.bump_version([poi_id])
 
 
 async def export_geojson(*, coord: str) -> AsyncIterator[bytes]:

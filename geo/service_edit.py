@@ -38,7 +38,7 @@ async def create_poi(feature: PoiFeature, *, coord: str) -> dict[str, Any]:
         row = await repository.create_poi(values)
     except IntegrityError:
         raise SourceIdTaken(details={"source_id": values["source_id"]}) from None
-    await index.bump_version()
+    await index.bump_version([row.id])
     return await _feature(row, coord)
 
 
@@ -63,7 +63,7 @@ async def update_poi(poi_id: int, patch: PoiPatch, *, coord: str) -> dict[str, A
             except IntegrityError:
                 raise SourceIdTaken(details={"source_id": values.get("source_id")}) from None
     if values:
-        await index.bump_version()
+        await index.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 
 
@@ -71,7 +71,7 @@ async def close_poi(poi_id: int, *, coord: str) -> dict[str, Any]:
     """Mark a service point closed (it stays, so imports and halls keep their ids)."""
     if await repository.update_poi(poi_id, {"status": "closed"}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
-    await index.bump_version()
+    await index.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 
 

@@ -1,7 +1,10 @@
 """One immutable snapshot of the map, built from the database, answering every read in memory.
 
+The per-POI columns it is built from, and how changed rows are merged into them, live in
+geo/snapshot_rows.py.
+
 Memory is the design constraint (100k POIs within ~150 MB): per POI the snapshot keeps a few
-numpy entries, its search key and one pre-rendered GeoJSON fragment (bytes), nothing else. Opening
+numpy entries, its search key and its pre-rendered GeoJSON parts, nothing else. Opening
 hours are interned: POIs sharing a timetable share one row of the OpenNowTable, so "open now" over
 100k POIs is a vector test over the distinct timetables plus one gather.
 """
@@ -9,7 +12,6 @@ hours are interned: POIs sharing a timetable share one row of the OpenNowTable, 
 from __future__ import annotations
 
 import hashlib
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,16 +19,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 import numpy as np
-import orjson
 from numpy.typing import NDArray
 
-from geo import coords
 from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE, CategoryNode
 from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
-from geo.feature_store import Parts, PartsBuilder
 from geo.model import POI_STATUSES
+from geo.snapshot_rows import PoiRows, SnapshotBuilder, Timetables, merge
 from geo.spatial_index import PreparedMask, SpatialIndex, codes_mask, combine_masks
 from geo.textmatch import SearchKeys, normalize_query
 
@@ -35,61 +35,6 @@ _OPEN = POI_STATUSES.index("open")
 _CLOSED = POI_STATUSES.index("closed")
 _MASK_CACHE = 32
 _UNSEEN: Any = object()
-
-
-def feature_head(poi_id: int, lon: float, lat: float) -> bytes:
-    """A Feature's opening up to its properties, with the shortest exact repr of each coordinate."""
-    return b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % (poi_id, lon, lat)
-
-
-class SnapshotBuilder:
-    """Accumulates index rows page by page (in a worker thread), then freezes them."""
-
-    def __init__(self) -> None:
-        self.ids = array("q")
-        self.lons = array("d")
-        self.lats = array("d")
-        self.categories = array("h")
-        self.statuses = array("b")
-        self.hours_refs = array("i")
-        self.heads = PartsBuilder()
-        self.bodies = PartsBuilder()
-        self.keys: list[str] = []
-        self.hours_ids: dict[str, int] = {}
-        self.hours: list[hours_rules.OpeningHours] = []
-
-    def add_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Add raw rows ordered as repository.INDEX_COLUMNS (ids ascending across pages)."""
-        for poi_id, lon, lat, category, status, name, address, phone, hall_id, hours, key in rows:
-            self.ids.append(poi_id)
-            self.lons.append(lon)
-            self.lats.append(lat)
-            self.categories.append(DEFAULT_TREE.id_of(category))
-            self.statuses.append(POI_STATUSES.index(status))
-            self.hours_refs.append(self._hours_ref(hours))
-            self.keys.append(key)
-            props = orjson.dumps({"name": name, "category": category, "category_name": DEFAULT_TREE.name(category),
-                                  "address": address, "phone": phone, "status": status, "hall_id": hall_id})
-            # Open-ended on purpose: each answer appends its per-request properties (open_now, distance_m).
-            self.heads.append(feature_head(poi_id, lon, lat))
-            self.bodies.append(b'"properties":' + props[:-1])
-
-    def _hours_ref(self, raw: Any) -> int:
-        if raw is None:
-            return -1
-        text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
-        found = self.hours_ids.get(text)
-        if found is None:
-            parsed = orjson.loads(text)
-            if parsed is None:
-                return -1
-            found = self.hours_ids[text] = len(self.hours)
-            self.hours.append(hours_rules.parse_hours(parsed))
-        return found
-
-    def finish(self, *, version: str | None, divisions: DivisionSet) -> MapSnapshot:
-        """Freeze into a snapshot (builds the spatial, cluster, text and hours indexes)."""
-        return MapSnapshot(self, version=version, divisions=divisions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,35 +53,44 @@ class OpenState:
 class MapSnapshot:
     """Everything the map's read endpoints need, for one data version; never mutated once built."""
 
-    def __init__(self, built: SnapshotBuilder, *, version: str | None, divisions: DivisionSet) -> None:
+    def __init__(self, rows: PoiRows, timetables: Timetables, *, version: str | None,
+                 divisions: DivisionSet) -> None:
         self.version = version
         self.divisions = divisions
-        self.ids = np.frombuffer(built.ids, dtype=np.int64).copy()
-        self.lons = np.frombuffer(built.lons, dtype=np.float64).copy()
-        self.lats = np.frombuffer(built.lats, dtype=np.float64).copy()
-        self.categories = np.frombuffer(built.categories, dtype=np.int16).copy()
-        self.statuses = np.frombuffer(built.statuses, dtype=np.int8).copy()
-        refs = np.frombuffer(built.hours_refs, dtype=np.int32).copy()
+        self.rows, self.timetables = rows, timetables
+        self.ids, self.lons, self.lats = rows.ids, rows.lons, rows.lats
+        self.categories, self.statuses = rows.categories, rows.statuses
+        refs = rows.hours_refs.copy()
         # -1 (hours unknown) points at an extra, never-open slot at the end.
-        refs[refs < 0] = len(built.hours)
+        refs[refs < 0] = len(timetables.hours)
         self._hours_refs = refs
-        self._hours = hours_rules.OpenNowTable(built.hours)
-        # Pre-rendered GeoJSON (see geo/feature_store.py). The mini-program asks for every page in
-        # GCJ-02 (what WeChat's <map> speaks), so each point's head is rendered in GCJ-02 too.
-        self.bodies = built.bodies.finish()
-        gcj_lons, gcj_lats = coords.convert_array(self.lons, self.lats, src="wgs84", dst="gcj02")
-        self.heads = {"wgs84": built.heads.finish(),
-                      "gcj02": Parts.of(feature_head(*row) for row in zip(self.ids.tolist(), gcj_lons.tolist(),
-                                                                           gcj_lats.tolist()))}
-        self.search = SearchKeys(built.keys)
+        self._hours = hours_rules.OpenNowTable(timetables.hours)
+        # Pre-rendered GeoJSON (see geo/feature_store.py), in WGS-84 and GCJ-02.
+        self.bodies = rows.bodies
+        self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
+        self.search = SearchKeys(rows.keys)
         self.spatial = SpatialIndex(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
-        self.fingerprint = self._fingerprint(list(built.hours_ids))
+        self.fingerprint = self._fingerprint(list(timetables.index))
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
         self._spellings: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
         self.memo: dict[tuple[Any, ...], Any] = {}  # derived answers (coverage) valid for this version
         self._open_state: OpenState | None = None
+
+    @classmethod
+    def build(cls, builder: SnapshotBuilder, *, version: str | None, divisions: DivisionSet) -> MapSnapshot:
+        """A snapshot of every row the builder was given."""
+        return cls(builder.rows(), builder.timetables, version=version, divisions=divisions)
+
+    def with_changes(self, rows: Iterable[Sequence[Any]], *, removed: Iterable[int] = (),
+                     version: str | None) -> MapSnapshot:
+        """A new snapshot: this one with ``rows`` (raw, as repository.INDEX_COLUMNS) added or replacing
+        their old versions and the POIs ``removed`` gone; every other POI's data is reused."""
+        builder = SnapshotBuilder(self.timetables.copy())
+        builder.add_rows(rows)
+        return MapSnapshot(merge(self.rows, builder.rows(), removed), builder.timetables, version=version,
+                           divisions=self.divisions)
 
     def _fingerprint(self, hours_texts: list[str]) -> str:
         """A digest of the content, for ETags that must change even if the version stamp was lost."""

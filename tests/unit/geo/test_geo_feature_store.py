@@ -65,3 +65,16 @@ def test_a_position_outside_the_parts_is_refused_not_read():
         except IndexError:
             continue
         raise AssertionError(f"position {bad} was accepted")
+
+
+def test_parts_take_and_concat_keep_each_item_whole():
+    first, second = Parts.of([b"a", b"", "三".encode()]), Parts.of([b"xyz", b"q"])
+    both = Parts.concat(first, second)
+    assert list(both) == [b"a", b"", "三".encode(), b"xyz", b"q"]
+    assert list(both.take(np.array([4, 0, 2, 2, 1]))) == [b"q", b"a", "三".encode(), "三".encode(), b""]
+    assert list(both.take(np.array([], dtype=np.int64))) == []
+    try:
+        both.take(np.array([5]))
+    except IndexError:
+        return
+    raise AssertionError("a position past the end was taken")

@@ -1,0 +1,125 @@
+"""After an edit, workers merge just the changed POIs into their snapshot (both backends).
+
+Each write logs the ids it touched beside the version stamp; a worker that finds every stamp since
+its own in the log reads only those rows. The merged snapshot must answer exactly as a snapshot
+built from scratch, and anything the log cannot vouch for (a bulk import, divisions, a gap) must
+make the worker read everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from geo import index, service, service_edit
+from geo.schemas_edit import PoiFeature, PoiPatch
+from geo.textmatch import normalize_query
+from server import storage
+from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, offset
+
+LUNCH = {"weekly": {"mon": [["08:00", "11:30"], ["13:30", "17:00"]]}}
+MOMENTS = [datetime(2026, 11, 30, h, m, tzinfo=UTC) for h, m in ((1, 0), (4, 0), (6, 45), (10, 0))]
+
+
+class Ticker:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def refreshed(holder: index.IndexHolder, ticker: Ticker):
+    ticker.now += 1.0
+    await holder.current()
+    return await holder.settled()
+
+
+def assert_same_answers(merged, built) -> None:
+    assert merged.ids.tolist() == built.ids.tolist()
+    for column in ("lons", "lats", "categories", "statuses"):
+        assert getattr(merged, column).tolist() == getattr(built, column).tolist(), column
+    for coord in ("wgs84", "gcj02"):
+        assert list(merged.heads[coord]) == list(built.heads[coord])
+    assert list(merged.bodies) == list(built.bodies)
+    for at in MOMENTS:
+        assert merged.open_mask(at, tz=UTC).tolist() == built.open_mask(at, tz=UTC).tolist()
+    for text in ("东门", "dm", normalize_query("新店")):
+        assert merged.search.mask(text).tolist() == built.search.mask(text).tolist()
+    here = merged.spatial.nearby(*ORIGIN, 5000.0, limit=50)
+    there = built.spatial.nearby(*ORIGIN, 5000.0, limit=50)
+    assert (here.positions.tolist(), here.total) == (there.positions.tolist(), there.total)
+
+
+async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh(db, caplog):
+    ids = await add_pois(*(feature(f"东门{i}号", offset(ORIGIN, 200 * i, 100 * i), opening_hours=LUNCH)
+                           for i in range(6)))
+    ticker = Ticker()
+    other = index.IndexHolder(monotonic=ticker)
+    await other.current()
+
+    created = await service_edit.create_poi(PoiFeature.model_validate(
+        feature("新店", offset(ORIGIN, -300, 50), "elderly.canteen",
+                opening_hours={"weekly": {"mon": [["06:30", "09:00"]]}})), coord="wgs84")
+    await service_edit.update_poi(ids[1], PoiPatch.model_validate(
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(offset(ORIGIN, 900, -900))},
+         "properties": {"name": "翠竹站", "opening_hours": None}}), coord="wgs84")
+    await service_edit.close_poi(ids[2], coord="wgs84")
+    await service.link_hall(ids[3], 42)
+
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+        merged = await refreshed(other, ticker)
+    assert "map index updated (4 changed)" in caplog.text
+    built = await index.build_snapshot(merged.version)
+    assert_same_answers(merged, built)
+    assert created["id"] in merged.ids.tolist() and len(merged) == 7
+    assert b'"hall_id":42' in merged.bodies[merged.position_of(ids[3])]
+
+
+async def test_a_row_gone_from_the_database_leaves_the_snapshot(db):
+    ids = await add_pois(*(feature(f"点{i}", offset(ORIGIN, 100 * i, 0)) for i in range(3)))
+    ticker = Ticker()
+    other = index.IndexHolder(monotonic=ticker)
+    await other.current()
+    await storage.db().execute_query(f"DELETE FROM geo_pois WHERE id = {ids[1]}")
+    await index.bump_version([ids[1]])
+    merged = await refreshed(other, ticker)
+    assert merged.ids.tolist() == [ids[0], ids[2]]
+    assert_same_answers(merged, await index.build_snapshot(merged.version))
+
+
+async def test_what_the_log_cannot_vouch_for_is_read_again_in_full(db, caplog):
+    ids = await add_pois(feature("甲", ORIGIN), feature("乙", offset(ORIGIN, 500, 0)))
+    ticker = Ticker()
+    other = index.IndexHolder(monotonic=ticker)
+    await other.current()
+
+    # A bulk import logs "*": every row is read again.
+    await add_pois(feature("丙", offset(ORIGIN, 0, 500)))
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+        snap = await refreshed(other, ticker)
+    assert "map index built" in caplog.text and len(snap) == 3
+
+    # The log lost (Redis restarted, or trimmed past this worker's stamp): read everything.
+    await service.link_hall(ids[0], 5)
+    await storage.redis().delete(storage.key("geo", "changes"))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+        snap = await refreshed(other, ticker)
+    assert "map index built" in caplog.text
+    assert b'"hall_id":5' in snap.bodies[snap.position_of(ids[0])]
+
+
+async def test_the_change_log_answers_only_for_an_unbroken_run_of_stamps(db):
+    await index.bump_version([3, 1])
+    start = await storage.redis().get(storage.key("geo", "version"))
+    await index.bump_version([2])
+    await index.bump_version([1, 7])
+    end = await storage.redis().get(storage.key("geo", "version"))
+    assert await index.changes_between(start, end) == {1, 2, 7}
+    assert await index.changes_between(end, end) is None  # nothing to merge: not a delta
+    assert await index.changes_between(str(int(start) - 1), end) == {1, 2, 3, 7}
+    assert await index.changes_between(str(int(start) - 2), end) is None  # a stamp before the log
+    assert await index.changes_between(None, end) is None
+    await index.bump_version(None)
+    assert await index.changes_between(start, await storage.redis().get(storage.key("geo", "version"))) is None
