@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import orjson
 
 from geo import coords, cursor, index, render, repository
 from geo.categories import DEFAULT_TREE, CategoryNode
@@ -43,7 +42,7 @@ async def list_pois(query: PoiListQuery) -> Versioned:
         next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
         body = render.poi_collection(snap, positions, coord=query.coord, opens=opens.mask,
                                      members={"total": total, "next_cursor": next_cursor})
-    return Versioned(orjson.Fragment(body), opens.version)
+    return Versioned(body, opens.version, raw=True)
 
 
 def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None, opens: np.ndarray) -> bytes:
@@ -103,7 +102,7 @@ async def clusters(query: ClusterQuery) -> Versioned:
     features = render.clusters(snap, result, coord=query.coord, opens=opens.mask)
     members = {"total": result.total, "zoom": query.zoom, "grouping_zoom": result.grouping_zoom}
     body = render.collection(features, coord=query.coord, members=members)
-    return Versioned(orjson.Fragment(body), opens.version)
+    return Versioned(body, opens.version, raw=True)
 
 
 async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:

@@ -150,19 +150,20 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
 def render(spec: EndpointSpec, request: Request, result: Any) -> HTTPResponse:
     if isinstance(result, HTTPResponse):
         return result
-    version = None
+    version, raw = None, False
     if isinstance(result, Versioned):
-        version, result = result.version, result.value
+        version, raw, result = result.version, result.raw, result.value
     if spec.status == 204:
         return HTTPResponse(status=204)
-    if spec.response is not None and spec.check_response:
+    if raw:
+        body = result
+    elif spec.response is not None and spec.check_response:
         adapter = _adapter(spec.response)
-        value = adapter.dump_python(adapter.validate_python(result, from_attributes=True), mode="json")
+        body = dumps(adapter.dump_python(adapter.validate_python(result, from_attributes=True), mode="json"))
     elif isinstance(result, BaseModel):
-        value = result.model_dump(mode="json")
+        body = dumps(result.model_dump(mode="json"))
     else:
-        value = result
-    body = dumps(value)
+        body = dumps(result)
     if spec.etag:
         basis = body if version is None else f"{version}\x1f{request.path}?{request.query_string}".encode()
         tag = '"' + hashlib.blake2b(basis, digest_size=12).hexdigest() + '"'

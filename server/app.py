@@ -64,10 +64,11 @@ def _install_middleware(app: Sanic) -> None:
         logs.request_id.set(request.ctx.request_id)
         # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not. A route with
         # its own limit (streamed, see server/api.py) reads its body later, under that limit.
-        limit = body_limit(request)
         declared = request.headers.get("content-length")
-        if (declared and declared.isdigit() and int(declared) > limit) or len(request.body or b"") > limit:
-            raise errors.PayloadTooLarge(details={"limit_bytes": limit})
+        if declared or request.body:  # most requests (GET) carry nothing to check
+            limit = body_limit(request)
+            if (declared and declared.isdigit() and int(declared) > limit) or len(request.body or b"") > limit:
+                raise errors.PayloadTooLarge(details={"limit_bytes": limit})
 
     @app.on_response(priority=100)
     async def finish(request: Request, response: HTTPResponse) -> None:

@@ -17,11 +17,13 @@ class Versioned:
 
     ``version`` must change whenever the answer to the same URL could: the ETag is then a hash of
     the version, the path and the query string instead of the whole body (a map page is ~7 KB;
-    hashing it cost more than the query behind it).
+    hashing it cost more than the query behind it). With ``raw=True`` the value is the body itself,
+    JSON already rendered to bytes (sent as is, unchecked).
     """
 
     value: Any
     version: str
+    raw: bool = False
 
 
 class Strict(BaseModel):
