@@ -17,9 +17,7 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.geo_postgis import POSTGIS_NEAREST, ensure_postgis, load_postgis, time_postgis
+from bench.http_load import free_port, load_test, rss_mb, start_server
+from bench.support import create_database, drop_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 RADIUS_M = 3000
@@ -84,28 +86,6 @@ def settings_for(database_url: str, redis_prefix: str, var_dir: Path):
                     secret_key="b" * 40, pii_key=b"k" * 32, run_worker=False, var_dir=var_dir, log_level="WARNING")
 
 
-async def create_database(admin_url: str, name: str) -> str:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_database(admin_url: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 async def load_bianmin(url: str, prefix: str, var_dir: Path, features: list[dict]) -> dict:
     """Migrate a scratch database, import the features through the real importer; the import's seconds,
     the snapshot, and the seconds of a full build and of merging one edited POI into it."""
@@ -139,61 +119,6 @@ async def load_bianmin(url: str, prefix: str, var_dir: Path, features: list[dict
     return {"import_s": seconds, "snapshot": snapshot, "build_s": build_s, "merge_s": merge_s}
 
 
-async def ensure_postgis(admin_url: str) -> None:
-    """Install Debian's PostGIS package when the server does not offer the extension."""
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url)
-    try:
-        found = await conn.fetchval("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
-        major = (await conn.fetchval("SHOW server_version")).split(".")[0]
-    finally:
-        await conn.close()
-    if found:
-        return
-    await asyncio.to_thread(apt_install, f"postgresql-{major}-postgis-3")
-
-
-def apt_install(package: str) -> None:
-    """apt-get install, refreshing the package lists once if the first attempt fails."""
-    print(f"installing {package} with apt-get ...", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, check=False).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
-        subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, check=True)
-
-
-async def load_postgis(url: str, features: list[dict]):
-    """A geography column with a GiST index over the same points; returns the open connection."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    await conn.execute("CREATE TABLE pois (id int PRIMARY KEY, lon float8, lat float8, "
-                       "geog geography(Point, 4326))")
-    rows = [(i + 1, *f["geometry"]["coordinates"]) for i, f in enumerate(features)]
-    await conn.copy_records_to_table("pois", records=rows, columns=["id", "lon", "lat"])
-    await conn.execute("UPDATE pois SET geog = ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography")
-    await conn.execute("CREATE INDEX pois_geog ON pois USING gist (geog)")
-    await conn.execute("VACUUM ANALYZE pois")
-    return conn
-
-
-POSTGIS_NEAREST = """
-SELECT id, ST_Distance(geog, q) AS d FROM pois, (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography AS q) p
-WHERE ST_DWithin(geog, q, $3) ORDER BY geog <-> q LIMIT $4"""
-
-
-async def time_postgis(statement, points: np.ndarray) -> tuple[list[float], list[list[int]]]:
-    times, answers = [], []
-    for lon, lat in points:
-        started = time.perf_counter()
-        rows = await statement.fetch(float(lon), float(lat), RADIUS_M, LIMIT)
-        times.append(time.perf_counter() - started)
-        answers.append([r["id"] for r in rows])
-    return times, answers
-
-
 def time_ours(snapshot, points: np.ndarray) -> tuple[list[float], list[list[int]]]:
     """The endpoint's query: the default status filter, then the 20 nearest within 3 km."""
     from zoneinfo import ZoneInfo
@@ -214,13 +139,13 @@ def time_ours(snapshot, points: np.ndarray) -> tuple[list[float], list[list[int]
 async def compare_queries(snapshot, conn, points: np.ndarray, block: int = 100) -> dict[str, list]:
     """Ours and PostGIS on the same points, alternating blocks so both meet the same machine load."""
     statement = await conn.prepare(POSTGIS_NEAREST)
-    await time_postgis(statement, points[:50])  # warm the cache and the plan
+    await time_postgis(statement, points[:50], RADIUS_M, LIMIT)  # warm the cache and the plan
     time_ours(snapshot, points[:50])
     found: dict[str, list] = {"ours": [], "ours_ids": [], "postgis": [], "postgis_ids": []}
     for start in range(0, len(points), block):
         chunk = points[start:start + block]
         for name, (times, ids) in (("ours", time_ours(snapshot, chunk)),
-                                   ("postgis", await time_postgis(statement, chunk))):
+                                   ("postgis", await time_postgis(statement, chunk, RADIUS_M, LIMIT))):
             found[name] += times
             found[f"{name}_ids"] += ids
     return found
@@ -237,37 +162,6 @@ def time_clusters(snapshot) -> dict[str, float]:
     counts = sum(getattr(item, "point_count", 1) for item in result.items)
     return {"features": len(result.items), "ms": seconds * 1000,
             "adds_up": counts == result.total == len(snapshot)}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(args: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen, float]:
-    import httpx
-
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    while time.perf_counter() - started < 300:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code < 500:
-                return proc, time.perf_counter() - started
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start within 300 s")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def bianmin_env(url: str, prefix: str, var_dir: Path) -> dict[str, str]:
@@ -288,45 +182,6 @@ def nearby_paths(points: np.ndarray, coord: str = "wgs84") -> list[str]:
     suffix = "" if coord == "wgs84" else f"&coord={coord}"
     return [f"/api/v1/map/pois?lat={lat:.6f}&lon={lon:.6f}&radius={RADIUS_M}&limit={LIMIT}{suffix}"
             for lon, lat in points]
-
-
-def load_test(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
-    """Requests per second over ``seconds``, cycling through ``paths`` (wrk if installed, else httpx)."""
-    if shutil.which("wrk"):
-        return _wrk(port, paths, seconds=seconds, connections=connections)
-    return asyncio.run(_httpx_load(port, paths, seconds=seconds, connections=connections))
-
-
-def _wrk(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
-    script = "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nlocal i = 0\n" \
-             "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "-s", handle.name,
-                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
-    os.unlink(handle.name)
-    if "Non-2xx" in out:
-        raise RuntimeError(f"errors during the load test:\n{out}")
-    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec:")))
-
-
-async def _httpx_load(port: int, paths: list[str], *, seconds: float, connections: int) -> float:
-    import httpx
-
-    done = 0
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=connections)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as http:
-        async def worker(k: int) -> None:
-            nonlocal done
-            while time.perf_counter() < deadline:
-                response = await http.get(paths[(done + k) % len(paths)])
-                response.raise_for_status()
-                done += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(connections)))
-    return done / (time.perf_counter() - started)
 
 
 def serve_bare(port: int, canned: Path) -> None:

@@ -1,4 +1,4 @@
-"""What several benchmarks share: opening bianmin's storage on a scratch database."""
+"""What several benchmarks share: scratch databases, and opening bianmin's storage on one."""
 
 from __future__ import annotations
 
@@ -21,3 +21,27 @@ async def open_backend(url: str, var_dir: Path, *, redis_prefix: str) -> None:
     await Tortoise.close_connections()
     await storage.open_storage(settings)
     await storage.load_reference_data()
+
+
+async def create_database(admin_url: str, name: str) -> str:
+    """(Re)create database ``name`` on the server of ``admin_url``; its URL."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(admin_url: str, name: str) -> None:
+    """Drop database ``name`` (connections to it are closed)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()

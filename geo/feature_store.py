@@ -60,10 +60,6 @@ class Parts:
         data, bounds = self.data, self.offsets.tolist()
         return (data[a:b].tobytes() for a, b in pairwise(bounds))
 
-    @property
-    def nbytes(self) -> int:
-        return self.data.nbytes + self.offsets.nbytes
-
     def take(self, positions: I64) -> Parts:
         """The items at ``positions``, in that order, as new Parts."""
         data, offsets = _take(self.data, self.offsets, np.ascontiguousarray(positions, dtype=np.int64))
@@ -95,20 +91,8 @@ class PartsBuilder:
         return Parts(data, np.frombuffer(self._ends, dtype=np.int64).copy())
 
 
-_FIXED: dict[bytes, U8] = {}  # the few constant suffixes and extras, viewed once
-
-
 def _u8(raw: bytes) -> U8:
     return np.frombuffer(raw, dtype=np.uint8)
-
-
-def _fixed(raw: bytes) -> U8:
-    found = _FIXED.get(raw)
-    if found is None:
-        found = _u8(raw)
-        if len(_FIXED) < 64:
-            _FIXED[raw] = found
-    return found
 
 
 _NO_METRES = np.zeros(0, dtype=np.float64)
@@ -127,8 +111,8 @@ def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, pre
     """
     metres = distances_m if distances_m is not None else _NO_METRES
     out = render_page(heads.data, heads.offsets, bodies.data, bodies.offsets, np.ascontiguousarray(positions,
-                  dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _fixed(suffix),
-                  _fixed(extra), *_CONSTANTS)
+                  dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _u8(suffix),
+                  _u8(extra), *_CONSTANTS)
     return out.tobytes()
 
 
