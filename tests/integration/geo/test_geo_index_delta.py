@@ -123,3 +123,16 @@ async def test_the_change_log_answers_only_for_an_unbroken_run_of_stamps(db):
     assert await index.changes_between(None, end) is None
     await index.bump_version(None)
     assert await index.changes_between(start, await storage.redis().get(storage.key("geo", "version"))) is None
+
+
+async def test_the_first_point_of_an_empty_map_is_merged_too(db, caplog):
+    ticker = Ticker()
+    other = index.IndexHolder(monotonic=ticker)
+    await index.bump_version([])  # a stamp to start from, as any earlier write leaves
+    assert len(await other.current()) == 0
+    created = await service_edit.create_poi(PoiFeature.model_validate(feature("首个", ORIGIN)), coord="wgs84")
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+        merged = await refreshed(other, ticker)
+    assert "map index updated (1 changed)" in caplog.text
+    assert merged.ids.tolist() == [created["id"]]
+    assert_same_answers(merged, await index.build_snapshot(merged.version))
