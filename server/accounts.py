@@ -65,7 +65,7 @@ async def _login(user: User) -> dict[str, Any]:
 
 async def _resident(openid: str, *, unionid: str | None = None, nickname: str | None = None) -> User:
     now = clock.now()
-    user, created = await User.get_or_create(
+    user, _ = await User.get_or_create(
         openid=openid, defaults={"role": "resident", "nickname": nickname or "", "created_at": now, "updated_at": now})
     if unionid and user.unionid != unionid:
         user.unionid = unionid

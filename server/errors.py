@@ -11,6 +11,8 @@ subclass these in their own ``errors.py``::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 
@@ -18,7 +20,7 @@ class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     message: str = "请求有误"
-    headers: dict[str, str] = {}
+    headers: Mapping[str, str] = MappingProxyType({})  # read-only: instances set their own
 
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None, **extra: Any):
         self.message = message or type(self).message

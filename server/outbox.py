@@ -15,7 +15,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -75,7 +75,7 @@ async def enqueue_many(messages: Iterable[NewMessage], *, using_db: BaseDBAsyncC
     now = clock.now()
     rows = [
         (m.topic, orjson.dumps(m.payload).decode(), m.dedup_key, m.group,
-         (m.due_at or now).astimezone(timezone.utc), now)
+         (m.due_at or now).astimezone(UTC), now)
         for m in messages
     ]
     if rows:

@@ -21,7 +21,14 @@ from bulletin.feeds.tables import Enterprise
 from server import accounts, clock, config, pii
 from server.cli import cmd_rotate_pii_key
 from server.tables import User
-from tests.integration.appointments.booking_support import MONDAY_10, book, freeze, local, make_hall, person
+from tests.integration.appointments.booking_support import (
+    MONDAY_10,
+    book,
+    freeze,
+    local,
+    make_hall,
+    person,
+)
 
 OLD, NEW = secrets.token_bytes(32), secrets.token_bytes(32)
 

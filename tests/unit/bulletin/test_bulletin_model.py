@@ -22,7 +22,7 @@ from bulletin.model import (
 
 
 def test_document_types_pair_chinese_names_with_codes() -> None:
-    assert dict((c.label, c.code) for c in DOC_TYPES) == {
+    assert {c.label: c.code for c in DOC_TYPES} == {
         "通知": "notice", "决定": "decision", "意见": "opinion", "办法": "measures",
         "公告": "announcement", "通告": "circular", "规划": "plan", "报告": "report",
         "批复": "reply", "函": "letter", "规定": "regulation", "命令": "order",
@@ -32,9 +32,9 @@ def test_document_types_pair_chinese_names_with_codes() -> None:
 def test_five_disclosures_validity_and_sizes() -> None:
     assert DISCLOSURES.codes == ("decision", "execution", "management", "service", "result")
     assert [c.label for c in DISCLOSURES] == ["决策", "执行", "管理", "服务", "结果"]
-    assert dict((c.code, c.label) for c in VALIDITIES) == {
+    assert {c.code: c.label for c in VALIDITIES} == {
         "valid": "有效", "expired": "失效", "repealed": "废止"}
-    assert dict((c.code, c.label) for c in SIZES) == {
+    assert {c.code: c.label for c in SIZES} == {
         "large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
     assert DOCUMENT_STATUSES.codes == ("draft", "published", "withdrawn")
 
