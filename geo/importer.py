@@ -35,6 +35,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    changed_ids: set[int] = field(default_factory=set)  # created or updated: what the map index re-reads
 
     def as_dict(self) -> dict[str, Any]:
         """The API's answer."""
@@ -123,14 +124,14 @@ async def import_features(features: Sequence[Any], *, coord: str = "wgs84",
     if progress is not None and report.rejected:
         progress(len(report.rejected))
     if report.created or report.updated:
-        await index.bump_version()
+        await index.bump_version(report.changed_ids)  # past index.MAX_DELTA workers read everything
     return report
 
 
 async def _save_chunk(chunk: list[dict[str, Any]], report: ImportReport) -> None:
     for attempt in range(3):
         try:
-            created, updated, unchanged = await _write_chunk(chunk)
+            created, updated, unchanged, changed_ids = await _write_chunk(chunk)
         except IntegrityError:
             # Another import created one of these source ids meanwhile: read again and retry.
             if attempt == 2:
@@ -139,13 +140,15 @@ async def _save_chunk(chunk: list[dict[str, Any]], report: ImportReport) -> None
         report.created += created
         report.updated += updated
         report.unchanged += unchanged
+        report.changed_ids.update(changed_ids)
         return
 
 
-async def _write_chunk(chunk: list[dict[str, Any]]) -> tuple[int, int, int]:
+async def _write_chunk(chunk: list[dict[str, Any]]) -> tuple[int, int, int, list[int]]:
+    """(created, updated, unchanged, ids of the created and updated POIs) of one transaction."""
     async with storage.transaction() as conn:
         existing = await repository.by_source_ids([v["source_id"] for v in chunk], using_db=conn)
-        fresh, updated, unchanged = [], 0, 0
+        fresh, updated, unchanged = [], [], 0
         for values in chunk:
             row = existing.get(values["source_id"])
             if row is None:
@@ -154,12 +157,14 @@ async def _write_chunk(chunk: list[dict[str, Any]]) -> tuple[int, int, int]:
             changed = _changes(row, values)
             if changed:
                 await repository.update_poi(row.id, changed, using_db=conn)
-                updated += 1
+                updated.append(row.id)
             else:
                 unchanged += 1
+        created: list[int] = []
         if fresh:
             await repository.insert_pois(fresh, using_db=conn)
-    return len(fresh), updated, unchanged
+            created = await repository.ids_of_sources([v["source_id"] for v in fresh], using_db=conn)
+    return len(fresh), len(updated), unchanged, created + updated
 
 
 def _changes(row: Poi, values: dict[str, Any]) -> dict[str, Any]:

@@ -94,6 +94,13 @@ async def by_source_ids(source_ids: Sequence[str], *, using_db: BaseDBAsyncClien
     return {row.source_id: row for row in rows if row.source_id is not None}
 
 
+async def ids_of_sources(source_ids: Sequence[str], *, using_db: BaseDBAsyncClient | None = None) -> list[int]:
+    """Ids of the POIs holding these source ids."""
+    if not source_ids:
+        return []
+    return list(await Poi.filter(source_id__in=list(source_ids)).using_db(using_db).values_list("id", flat=True))
+
+
 async def source_id_owner(source_id: str, *, using_db: BaseDBAsyncClient | None = None) -> int | None:
     """Id of the POI holding a source id, if any."""
     row = await Poi.filter(source_id=source_id).using_db(using_db).values_list("id", flat=True)

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 from geo import index, service, service_edit
 from geo.schemas_edit import PoiFeature, PoiPatch
+from geo.service_divisions import import_divisions
 from geo.textmatch import normalize_query
 from server import storage
-from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, offset
+from tests.integration.geo.geo_support import ORIGIN, add_pois, division, feature, offset, square
 
 LUNCH = {"weekly": {"mon": [["08:00", "11:30"], ["13:30", "17:00"]]}}
 MOMENTS = [datetime(2026, 11, 30, h, m, tzinfo=UTC) for h, m in ((1, 0), (4, 0), (6, 45), (10, 0))]
@@ -88,17 +89,25 @@ async def test_a_row_gone_from_the_database_leaves_the_snapshot(db):
     assert_same_answers(merged, await index.build_snapshot(merged.version))
 
 
-async def test_what_the_log_cannot_vouch_for_is_read_again_in_full(db, caplog):
+async def test_imports_are_merged_and_what_the_log_cannot_vouch_for_is_read_in_full(db, caplog):
     ids = await add_pois(feature("甲", ORIGIN), feature("乙", offset(ORIGIN, 500, 0)))
     ticker = Ticker()
     other = index.IndexHolder(monotonic=ticker)
     await other.current()
 
-    # A bulk import logs "*": every row is read again.
-    await add_pois(feature("丙", offset(ORIGIN, 0, 500)))
+    # An import logs the points it created or changed (the unchanged one is not re-read).
+    await add_pois(feature("甲", ORIGIN), feature("丙", offset(ORIGIN, 0, 500)))
     with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
         snap = await refreshed(other, ticker)
-    assert "map index built" in caplog.text and len(snap) == 3
+    assert "map index updated (1 changed)" in caplog.text and len(snap) == 3
+    assert_same_answers(snap, await index.build_snapshot(snap.version))
+
+    # Divisions changed: logged as "*", every row is read again.
+    await import_divisions([division("440303", "罗湖区", "district", square(ORIGIN, 3000))])
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+        snap = await refreshed(other, ticker)
+    assert "map index built" in caplog.text and [d.code for d in snap.divisions.containing(*ORIGIN)] == ["440303"]
 
     # The log lost (Redis restarted, or trimmed past this worker's stamp): read everything.
     await service.link_hall(ids[0], 5)
