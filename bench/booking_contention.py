@@ -21,12 +21,10 @@ import random
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -36,6 +34,8 @@ import redis.asyncio as redis
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.booking_raw import check, run_raw
+from bench.booking_runs import Run, drive, table
 from bench.http_load import free_port
 
 LOCAL_PG = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -44,41 +44,6 @@ HOT_CAPACITY = 10
 COLD_CAPACITY = 500
 TARGET = 0.3
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-@dataclass
-class Run:
-    """What one side of the comparison measured."""
-
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    outcomes: dict[str, int] = field(default_factory=dict)
-    booked_ids: list[int] = field(default_factory=list)
-    seconds: float = 0.0
-    requests: int = 0
-    percentiles: tuple[float, float] | None = None  # (p50, p99) ms, when only those are known
-
-    def record(self, started: float, outcome: str, booking_id: int | None = None) -> None:
-        self.latencies.append(time.perf_counter() - started)
-        self.requests += 1
-        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
-        if booking_id is not None:
-            self.booked_ids.append(booking_id)
-
-    @property
-    def bookings(self) -> int:
-        return self.outcomes.get("booked", 0)
-
-    def rate(self, what: int) -> float:
-        return what / self.seconds
-
-    def row(self) -> list[str]:
-        ms = sorted(x * 1000 for x in self.latencies)
-        p50, p99 = self.percentiles or (statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.99))])
-        booking = "ok" not in self.outcomes  # the HTTP floor books nothing
-        return [self.name, f"{self.rate(self.requests):,.0f}", f"{self.rate(self.bookings):,.0f}" if booking else "-",
-                f"{p50:.1f}", f"{p99:.1f}", str(self.bookings) if booking else "-",
-                str(self.outcomes.get("slot_full", 0)) if booking else "-"]
 
 
 def id_number(n: int) -> str:
@@ -160,22 +125,6 @@ def plan(requests: int, hot_share: float, hot: list[int], cold: list[int], *, fi
     """(slot id, person number) per request: the same shape for both sides."""
     rng = random.Random(20260309)
     return [(rng.choice(hot) if rng.random() < hot_share else rng.choice(cold), first + n) for n in range(requests)]
-
-
-async def drive(work: list[tuple[int, int]], clients: int, one) -> float:
-    """Run `one(slot, person)` for every item with `clients` concurrent clients; returns seconds."""
-    queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
-    for item in work:
-        queue.put_nowait(item)
-
-    async def client(index: int) -> None:
-        while not queue.empty():
-            slot, person = queue.get_nowait()
-            await one(index, slot, person)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    return time.perf_counter() - started
 
 
 def http_client(base: str, clients: int) -> httpx.AsyncClient:
@@ -265,74 +214,6 @@ async def run_wrk(base: str, layout: dict[str, list[int]], args: argparse.Namesp
             result.percentiles = (p50, p99)
     result.requests = sum(result.outcomes.values())
     return result
-
-
-RAW_UPDATE = ("UPDATE booking_slots SET booked = booked + 1 WHERE id = $1 AND status = 'open' "
-              "AND booked < capacity RETURNING hall_id, service_id, day, start_at")
-RAW_INSERT = ("INSERT INTO bookings (code, account_id, hall_id, service_id, slot_id, day, slot_start, "
-              "checkin_deadline, status, id_hash, created_at, updated_at) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $10) RETURNING id")
-
-
-async def run_raw(database_url: str, work: list[tuple[int, int]], clients: int, account_id: int) -> Run:
-    result = Run("raw asyncpg (UPDATE+INSERT)")
-
-    async def keep_session(connection: asyncpg.Connection) -> None:
-        """No reset query on release, as the server's pool (server/storage.py): the minimal transaction."""
-
-    pool = await asyncpg.create_pool(database_url.replace("postgres://", "postgresql://", 1), min_size=40,
-                                     max_size=40, reset=keep_session)
-
-    async def one(index: int, slot: int, person: int) -> None:
-        started = time.perf_counter()
-        async with pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(RAW_UPDATE, slot)
-            if row is not None:
-                now = dt.datetime.now(dt.UTC)
-                booking_id = await conn.fetchval(
-                    RAW_INSERT, secrets.token_hex(4).upper(), account_id, row["hall_id"], row["service_id"], slot,
-                    row["day"], row["start_at"], row["start_at"] + dt.timedelta(minutes=15),
-                    f"raw-{person}", now)
-        if row is None:
-            result.record(started, "slot_full")
-        else:
-            result.record(started, "booked", booking_id)
-
-    try:
-        result.seconds = await drive(work, clients, one)
-    finally:
-        await pool.close()
-    return result
-
-
-async def check(database_url: str, run: Run, slots: list[int], clients: int) -> list[str]:
-    """Zero overbooking and zero lost bookings for one side; returns the problems found."""
-    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
-    try:
-        rows = await conn.fetch(
-            "SELECT s.id, s.capacity, s.booked, count(b.id) FILTER (WHERE b.status <> 'cancelled') AS held "
-            "FROM booking_slots s LEFT JOIN bookings b ON b.slot_id = s.id WHERE s.id = ANY($1) GROUP BY s.id", slots)
-        stored = {r["id"] for r in await conn.fetch("SELECT id FROM bookings WHERE slot_id = ANY($1)", slots)}
-    finally:
-        await conn.close()
-    problems = [f"{run.name}: slot {r['id']} has {r['booked']}/{r['capacity']} seats, {r['held']} bookings"
-                for r in rows if r["booked"] > r["capacity"] or r["booked"] != r["held"]]
-    if run.percentiles is None and (set(run.booked_ids) != stored or run.bookings != len(stored)):
-        problems.append(f"{run.name}: {run.bookings} answered booked, {len(stored)} stored")
-    # wrk reports counts only, and drops the answers still in flight when its time is up.
-    if run.percentiles is not None and not run.bookings <= len(stored) <= run.bookings + clients:
-        problems.append(f"{run.name}: {run.bookings} answered booked, {len(stored)} stored")
-    if run.outcomes.get("error"):
-        problems.append(f"{run.name}: {run.outcomes['error']} server errors")
-    return problems
-
-
-def table(runs: list[Run]) -> str:
-    head = ["", "requests/s", "bookings/s", "p50 ms", "p99 ms", "booked", "slot_full"]
-    rows = [head, *(r.row() for r in runs)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    return "\n".join("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-                     for row in rows)
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
