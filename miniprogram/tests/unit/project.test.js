@@ -57,3 +57,15 @@ test('every page linked from the code is registered, and tabs are reached with s
     for (const match of text.matchAll(/data-url="(\/pages\/[\w/-]+)"/g)) expect(app.pages).toContain(match[1].slice(1))
   })
 })
+
+test('every tab has its grey and blue icon: an 81x81 PNG under the 40 KB WeChat allows', () => {
+  app.tabBar.list.forEach(tab => {
+    [tab.iconPath, tab.selectedIconPath].forEach(icon => {
+      expect(icon).toMatch(/^images\/tab\/[\w-]+\.png$/)
+      const png = fs.readFileSync(path.join(ROOT, icon))
+      expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([81, 81]) // IHDR width, height
+      expect(png.length).toBeLessThan(40 * 1024)
+    })
+  })
+})
