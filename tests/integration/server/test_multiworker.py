@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
 from tests.conftest import PG_ADMIN_URL, REDIS_URL
 
@@ -46,11 +47,12 @@ async def test_token_and_wechat_token_shared_by_two_workers(backend, wx, tmp_pat
     database = f"bianmin_mw_{uuid.uuid4().hex[:8]}"
     psql(f'CREATE DATABASE "{database}"')
     port = free_port()
+    prefix = f"mw{uuid.uuid4().hex[:6]}:"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BIANMIN_")}
     env.update({
         "PYTHONPATH": str(ROOT), "BIANMIN_ENV": "test", "BIANMIN_VAR_DIR": str(tmp_path),
         "BIANMIN_DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}",
-        "BIANMIN_REDIS_URL": REDIS_URL, "BIANMIN_REDIS_PREFIX": f"mw{uuid.uuid4().hex[:6]}:",
+        "BIANMIN_REDIS_URL": REDIS_URL, "BIANMIN_REDIS_PREFIX": prefix,
         "BIANMIN_WECHAT_API_BASE": wx.base_url, "BIANMIN_WECHAT_APPID": wx.state.appid,
         "BIANMIN_WECHAT_SECRET": wx.state.secret,
     })
@@ -88,3 +90,9 @@ async def test_token_and_wechat_token_shared_by_two_workers(backend, wx, tmp_pat
         server.terminate()
         server.wait(timeout=30)
         psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        # The servers' sessions and WeChat token live under the run's own prefix: leave Redis as found.
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
