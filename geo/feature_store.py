@@ -96,9 +96,8 @@ def _u8(raw: bytes) -> U8:
 
 
 _NO_METRES = np.zeros(0, dtype=np.float64)
-# The members each feature gets; also read as compiled-in constants by geo/nearby_kernel.py.
-OPEN_NOW_U8, DISTANCE_U8, FALSE_U8, TRUE_U8 = _CONSTANTS = tuple(
-    _u8(raw) for raw in (_OPEN_NOW, _DISTANCE, _FALSE, _TRUE))
+# The members each feature gets: global arrays, which numba compiles into render_page as constants.
+OPEN_NOW_U8, DISTANCE_U8, FALSE_U8, TRUE_U8 = (_u8(raw) for raw in (_OPEN_NOW, _DISTANCE, _FALSE, _TRUE))
 
 
 def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, prefix: bytes = b"",
@@ -112,7 +111,7 @@ def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, pre
     metres = distances_m if distances_m is not None else _NO_METRES
     out = render_page(heads.data, heads.offsets, bodies.data, bodies.offsets, np.ascontiguousarray(positions,
                   dtype=np.int64), opens, metres, distances_m is not None, _u8(prefix), _u8(suffix),
-                  _u8(extra), *_CONSTANTS)
+                  _u8(extra))
     return out.tobytes()
 
 
@@ -186,7 +185,7 @@ def _round_half_even(x):
 
 @njit(cache=True, nogil=True)
 def render_page(head_data, head_off, body_data, body_off, positions, opens, metres, with_distance, prefix, suffix,
-            extra, open_now, distance, false, true):
+                extra):
     n = len(positions)
     size = len(prefix) + len(suffix)
     for j in range(n):
@@ -195,7 +194,7 @@ def render_page(head_data, head_off, body_data, body_off, positions, opens, metr
             raise IndexError("position out of range")
         size += head_off[p + 1] - head_off[p] + body_off[p + 1] - body_off[p]
     # Per feature: comma, open_now member, distance member (at most 20 digits), extra, "}}".
-    size += n * (1 + len(open_now) + len(false) + len(distance) + 20 + len(extra) + 2)
+    size += n * (1 + len(OPEN_NOW_U8) + len(FALSE_U8) + len(DISTANCE_U8) + 20 + len(extra) + 2)
     out = np.empty(size, np.uint8)
     at = _put(out, 0, prefix, 0, len(prefix))
     for j in range(n):
@@ -205,13 +204,13 @@ def render_page(head_data, head_off, body_data, body_off, positions, opens, metr
             at += 1
         at = _put(out, at, head_data, head_off[p], head_off[p + 1])
         at = _put(out, at, body_data, body_off[p], body_off[p + 1])
-        at = _put(out, at, open_now, 0, len(open_now))
+        at = _put(out, at, OPEN_NOW_U8, 0, len(OPEN_NOW_U8))
         if opens[p]:
-            at = _put(out, at, true, 0, len(true))
+            at = _put(out, at, TRUE_U8, 0, len(TRUE_U8))
         else:
-            at = _put(out, at, false, 0, len(false))
+            at = _put(out, at, FALSE_U8, 0, len(FALSE_U8))
         if with_distance:
-            at = _put(out, at, distance, 0, len(distance))
+            at = _put(out, at, DISTANCE_U8, 0, len(DISTANCE_U8))
             at = _put_int(out, at, _round_half_even(metres[j]))
         at = _put(out, at, extra, 0, len(extra))
         out[at] = 125  # }

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 from geo.coords import to_wgs84
-from geo.feature_store import DISTANCE_U8, FALSE_U8, OPEN_NOW_U8, TRUE_U8, render_page
+from geo.feature_store import render_page
 from geo.spatial_kernel import nearby_page
 
 _NOTHING = np.zeros(0, dtype=np.uint8)
@@ -32,5 +32,5 @@ def nearby_features(cell_start, w, h, lon0, lat0, dlon, dlat, xyz, ids, order, m
         cell_start, w, h, lon0, lat0, dlon, dlat, xyz, ids, order, mask, prefix, mask_kind,
         x, y, radius_m, limit, after_m, after_id, use_after)
     body = render_page(head_data, head_off, body_data, body_off, positions, opens, metres, True,
-                       _NOTHING, _NOTHING, _NOTHING, OPEN_NOW_U8, DISTANCE_U8, FALSE_U8, TRUE_U8)
+                       _NOTHING, _NOTHING, _NOTHING)
     return body, total, has_more, last_id, last_m
