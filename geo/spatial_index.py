@@ -92,6 +92,9 @@ class SpatialIndex(NearbyMixin):
         self._row_base = self._row_numbers * self._w
         self._no_mask = np.zeros(0, dtype=bool)
         self._no_prefix = np.zeros(0, dtype=np.int32)
+        # The compiled radius query's view of the grid (its first arguments, see geo/spatial_kernel.py).
+        self._grid = (self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
+                      self._xyz, self._ids, self._order)
 
     def __len__(self) -> int:
         return len(self._ids)

@@ -26,6 +26,11 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
+def _cursor(after: tuple[float, int] | None) -> tuple[float, int, bool]:
+    """The kernel's (after_m, after_id, use_after) for a page cursor or none."""
+    return (float(after[0]), int(after[1]), True) if after else (0.0, 0, False)
+
+
 @dataclass(frozen=True, slots=True)
 class NearbyPage:
     """One page of a radius query, nearest first; ``total`` counts all matches in the radius."""
@@ -87,10 +92,7 @@ class NearbyMixin:
         """
         bits, prefix, kind = self._mask_layout(radius_m, limit, mask)
         positions, metres, total, has_more, last_id, last_m = nearby_page(
-            self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
-            self._xyz, self._ids, self._order, bits, prefix, kind,
-            float(lon), float(lat), float(radius_m), int(limit),
-            float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None)
+            *self._grid, bits, prefix, kind, float(lon), float(lat), float(radius_m), int(limit), *_cursor(after))
         return NearbyPage(positions, metres, total, has_more, last_id, last_m)
 
     def nearby_rendered(
@@ -115,11 +117,8 @@ class NearbyMixin:
         if len(heads) != len(self._ids) or len(bodies) != len(self._ids) or len(opens) != len(self._ids):
             raise ValueError("parts and opens must have one entry per indexed point")
         features, total, has_more, last_id, last_m = nearby_features(
-            self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
-            self._xyz, self._ids, self._order, bits, prefix, kind,
-            float(lon), float(lat), src, float(radius_m), int(limit),
-            float(after[0]) if after else 0.0, int(after[1]) if after else 0, after is not None,
-            heads.data, heads.offsets, bodies.data, bodies.offsets, opens)
+            *self._grid, bits, prefix, kind, float(lon), float(lat), src, float(radius_m), int(limit),
+            *_cursor(after), heads.data, heads.offsets, bodies.data, bodies.offsets, opens)
         return RenderedNearbyPage(features, total, has_more, last_id, last_m)
 
     def _mask_layout(self: SpatialIndex, radius_m: float, limit: int,
