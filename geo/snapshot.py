@@ -181,15 +181,7 @@ class MapSnapshot:
     def nearby_filter(self, *, categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
                       open_at: datetime | None, tz: tzinfo) -> PreparedMask | None:
         """:meth:`filter_mask` laid out for the spatial index's radius queries (cached too)."""
-        # Requests name the same few filters over and over: remember each spelling's normalised key.
-        minute = int(open_at.timestamp() // 60) if open_at is not None else None
-        spelled = (tuple(categories) if categories else (), tuple(statuses), q or "", minute, tz)
-        key = self._spellings.get(spelled, _UNSEEN)
-        if key is _UNSEEN:
-            key = self._filter_key(categories, statuses, q, open_at, tz)
-            if len(self._spellings) >= 4 * _MASK_CACHE:
-                self._spellings.clear()
-            self._spellings[spelled] = key
+        key = self._filter_key(categories, statuses, q, open_at, tz)
         if key is None:
             return None
         found = self._prepared.get(key)
@@ -200,9 +192,23 @@ class MapSnapshot:
                 self._prepared.popitem(last=False)
         return found
 
-    @staticmethod
-    def _filter_key(categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
+    def _filter_key(self, categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
                     open_at: datetime | None, tz: tzinfo) -> tuple[Any, ...] | None:
+        """The normalised cache key of a filter (None: it keeps every POI)."""
+        # Requests name the same few filters over and over: remember each spelling's normalised key.
+        minute = int(open_at.timestamp() // 60) if open_at is not None else None
+        spelled = (tuple(categories) if categories else (), tuple(statuses), q or "", minute, tz)
+        key = self._spellings.get(spelled, _UNSEEN)
+        if key is _UNSEEN:
+            key = self._normalised_key(categories, statuses, q, open_at, tz)
+            if len(self._spellings) >= 4 * _MASK_CACHE:
+                self._spellings.clear()
+            self._spellings[spelled] = key
+        return key
+
+    @staticmethod
+    def _normalised_key(categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
+                        open_at: datetime | None, tz: tzinfo) -> tuple[Any, ...] | None:
         text = normalize_query(q) if q else ""
         minute = None
         if open_at is not None:
