@@ -1,22 +1,12 @@
 """The in-memory spatial index against brute force with an independent haversine."""
 
-import math
-
 import numpy as np
 import pytest
 
 from geo.spatial_index import SpatialIndex, codes_mask, combine_masks
+from tests.support.geodesy import haversine
 
-R = 6371008.8
 FUTIAN = (114.0550, 22.5410)
-
-
-def haversine(lon1, lat1, lons, lats):
-    # Written out here, independently of geo.coords.
-    p1, p2 = math.radians(lat1), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons) - math.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * R * np.arcsin(np.sqrt(a))
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,11 @@ the data, with filters of every layout, paged by cursors) and compare every answ
 independent haversine scan.
 """
 
-import math
-
 import numpy as np
 import pytest
 
 from geo.spatial_index import SpatialIndex
-
-R = 6371008.8
-
-
-def haversine(lon1, lat1, lons, lats):
-    p1, p2 = math.radians(lat1), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons) - math.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * R * np.arcsin(np.sqrt(a))
+from tests.support.geodesy import haversine
 
 
 @pytest.fixture(scope="module")
