@@ -68,13 +68,21 @@ _PROVINCES = frozenset(
 )
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2^(17-i) mod 11
 _ID_CHECK = "10X98765432"  # indexed by the weighted sum mod 11
-_ID_FORM = re.compile(r"\d{17}[\dX]")
+# ASCII digits only: ``\d`` matches the digits of every script (٤, ४, ৪, ๔), which int() reads too, so
+# one number could be spelled many ways and hashed as many people.
+_ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def _clean(raw: object, error: type[PiiFormatError]) -> str:
+    """NFKC, trimmed, upper case: the one spelling that is validated, stored and hashed.
+
+    NFKC folds compatibility forms into ASCII: full-width digits and letters typed on phone
+    keyboards (０-９, Ｘ), and mathematical, circled or superscript digits (𝟎, ①, ¹). Digits of
+    other scripts (Arabic-Indic, Devanagari, Bengali, Thai...) stay what they are, and every
+    validator then accepts ASCII only.
+    """
     if not isinstance(raw, str):
         raise error("type")
-    # NFKC turns full-width digits and letters typed on phone keyboards into ASCII.
     return unicodedata.normalize("NFKC", raw).strip().upper()
 
 
@@ -144,7 +152,7 @@ def normalize_credit_code(s: str) -> str:
 
 # --- mobile numbers ---------------------------------------------------------------------------
 
-_PHONE_FORM = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+_PHONE_FORM = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")  # ASCII digits only, as for 身份证
 
 
 def normalize_phone(s: str) -> str:
