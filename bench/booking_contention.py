@@ -132,7 +132,7 @@ def http_client(base: str, clients: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base, limits=limits, timeout=60)
 
 
-async def run_server(base: str, work: list[tuple[int, int]], clients: int, service_id: int) -> tuple[Run, str]:
+async def run_server(base: str, work: list[tuple[int, int]], clients: int, service_id: int) -> tuple[Run, list[str]]:
     result = Run("server (2 workers, HTTP)")
     async with http_client(base, clients) as http:
         logins = [await http.post("/api/v1/auth/dev", json={"openid": f"bench-{i}"}) for i in range(clients)]
@@ -149,7 +149,7 @@ async def run_server(base: str, work: list[tuple[int, int]], clients: int, servi
                 result.record(started, response.json()["error"]["code"] if response.status_code < 500 else "error")
 
         result.seconds = await drive(work, clients, one)
-    return result, tokens[0]["Authorization"].split()[1]
+    return result, [token["Authorization"].split()[1] for token in tokens]
 
 
 async def run_floor(base: str, requests: int, clients: int) -> Run:
@@ -168,7 +168,7 @@ async def run_floor(base: str, requests: int, clients: int) -> Run:
 # wrk (a C load generator) shows what the server itself sustains, beyond what one httpx process can send.
 WRK_SCRIPT = """
 local hot, cold, share = {%(hot)s}, {%(cold)s}, %(share)f
-local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(token)s"}
+local tokens = {%(tokens)s}  -- the httpx run's accounts, each request from the next one in turn
 local weights, threads, counter = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}, {}, 0
 codes = {}
 function setup(thread) thread:set("base", #threads * 200000); table.insert(threads, thread) end
@@ -183,6 +183,8 @@ function request()
   local pool = math.random() < share and hot or cold
   local body = string.format('{"slot_id": %%d, "service_id": %(service)d, "name": "王芳", "id_number": "%%s", '
     .. '"phone": "13600136000"}', pool[math.random(#pool)], id_number(base + counter))
+  local headers = {["Content-Type"] = "application/json",
+                   ["Authorization"] = "Bearer " .. tokens[(base + counter) %% #tokens + 1]}
   return wrk.format("POST", "/api/v1/bookings", headers, body)
 end
 function response(status) codes[status] = (codes[status] or 0) + 1 end
@@ -194,10 +196,12 @@ end
 """
 
 
-async def run_wrk(base: str, layout: dict[str, list[int]], args: argparse.Namespace, token: str) -> Run:
-    """The same workload from wrk for `--seconds`, on its own slots; statuses and latency from its script."""
+async def run_wrk(base: str, layout: dict[str, list[int]], args: argparse.Namespace, tokens: list[str]) -> Run:
+    """The same workload from wrk for `--seconds`, on its own slots and from the httpx run's accounts (one
+    account for everything would be the one scalper the per-account rules serialise and refuse)."""
     script = WRK_SCRIPT % {"hot": ", ".join(map(str, layout["wrk_hot"])), "cold": ", ".join(map(str, layout["wrk_cold"])),
-                           "share": args.hot_share, "token": token, "service": layout["wrk_service"][0]}
+                           "share": args.hot_share, "tokens": ", ".join(f'"{t}"' for t in tokens),
+                           "service": layout["wrk_service"][0]}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8") as handle:
         handle.write(script)
         handle.flush()
@@ -248,8 +252,8 @@ async def measure(args: argparse.Namespace, env: dict[str, str], database_url: s
         await wait_ready(base, server)
         floor = await run_floor(base, args.requests, args.clients)
         work = plan(args.requests, args.hot_share, layout["server_hot"], layout["server_cold"], first=0)
-        served, token = await run_server(base, work, args.clients, layout["server_service"][0])
-        driven = [await run_wrk(base, layout, args, token)] if shutil.which("wrk") else []
+        served, tokens = await run_server(base, work, args.clients, layout["server_service"][0])
+        driven = [await run_wrk(base, layout, args, tokens)] if shutil.which("wrk") else []
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
