@@ -3,7 +3,7 @@
 The rules live in concept modules, gathered here:
 - `appointments.calendar`: working days, 调休, the fallback for years without official data;
 - `appointments.schedule`: weekly schedules, slot generation, idempotent regeneration;
-- `appointments.rules`: booking window, quotas, cancellation, check-in, no-show block;
+- `appointments.rules`: booking window, quotas, anti-scalping, cancellation, check-in, no-show block;
 - `appointments.tokens`: booking codes, ticket numbers, signed check-in tokens.
 """
 
@@ -25,16 +25,19 @@ from appointments.rules import (
     CheckinStatus,
     HallRules,
     QuotaBreach,
+    ScalpingBreach,
     block_until,
     booking_window,
     can_cancel,
     checkin_deadline,
     checkin_opens,
     checkin_status,
+    history_days,
     is_within_window,
     month_bounds,
     parse_rules,
     quota_breach,
+    scalping_breach,
     week_bounds,
 )
 from appointments.schedule import (
@@ -80,6 +83,7 @@ __all__ = [
     "Period",
     "QuotaBreach",
     "RegenerationPlan",
+    "ScalpingBreach",
     "SlotSpec",
     "SlotStatus",
     "TicketKind",
@@ -94,6 +98,7 @@ __all__ = [
     "checkin_status",
     "format_ticket",
     "generate_slots",
+    "history_days",
     "is_within_window",
     "library_entries",
     "month_bounds",
@@ -107,6 +112,7 @@ __all__ = [
     "plan_regeneration",
     "quota_breach",
     "read_checkin",
+    "scalping_breach",
     "sign_checkin",
     "verify_checkin",
     "week_bounds",

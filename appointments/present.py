@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from appointments.model import parse_rules
 from appointments.tables import Booking, Hall, ServiceItem, Slot, Ticket
 from server import config, pii
 
@@ -13,7 +14,7 @@ CONTEXTS = {"name": "booking.name", "id_number": "booking.id_number", "phone": "
 def hall(row: Hall) -> dict[str, Any]:
     """A hall as residents and admins see it."""
     return {"id": row.id, "name": row.name, "address": row.address, "phone": row.phone, "poi_id": row.poi_id,
-            "timezone": row.timezone, "windows": row.windows, "rules": dict(row.rules or {}),
+            "timezone": row.timezone, "windows": row.windows, "rules": parse_rules(row.rules or {}).to_dict(),
             "is_active": row.is_active}
 
 

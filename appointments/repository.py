@@ -19,7 +19,16 @@ from tortoise.expressions import F
 from tortoise.models import Model
 
 from appointments import errors
-from appointments.tables import Booking, BookingPerson, Hall, ServiceItem, Slot, TicketCounter
+from appointments.tables import (
+    Booking,
+    BookingAccount,
+    BookingPerson,
+    Hall,
+    ServiceItem,
+    SharedIdRefusal,
+    Slot,
+    TicketCounter,
+)
 from server import storage
 
 M = TypeVar("M", bound=Model)
@@ -114,12 +123,53 @@ async def booking_or_404(booking_id: int, *, using_db: BaseDBAsyncClient | None 
     return booking
 
 
-async def lock_person(conn: BaseDBAsyncClient, id_hash: str) -> None:
-    """Serialise one person's bookings: create their row if needed and hold its lock until commit."""
-    # An upsert that always updates takes the row lock in one round trip, even for a new person.
-    await sql(conn, f"INSERT INTO {BookingPerson._meta.db_table} (id_hash, attempts) VALUES ($1, 0) "
-                    f"ON CONFLICT (id_hash) DO UPDATE SET attempts = "
-                    f"{BookingPerson._meta.db_table}.attempts + 1", [id_hash])
+_LOCK_ACCOUNT = (f"INSERT INTO {BookingAccount._meta.db_table} (account_id, attempts) VALUES ($1, 0) "
+                 f"ON CONFLICT (account_id) DO UPDATE SET attempts = {BookingAccount._meta.db_table}.attempts + 1")
+_LOCK_PERSON = (f"INSERT INTO {BookingPerson._meta.db_table} (id_hash, attempts) VALUES ($1, 0) "
+                f"ON CONFLICT (id_hash) DO UPDATE SET attempts = {BookingPerson._meta.db_table}.attempts + 1")
+# One round trip on PostgreSQL: the person's upsert reads its row from the account's RETURNING, so
+# the account's row is always locked first (a fixed order: two bookings never wait on each other).
+_LOCK_BOTH = (f"WITH account AS ({_LOCK_ACCOUNT} RETURNING account_id) "
+              f"INSERT INTO {BookingPerson._meta.db_table} (id_hash, attempts) SELECT $2::varchar, 0 FROM account "
+              f"ON CONFLICT (id_hash) DO UPDATE SET attempts = {BookingPerson._meta.db_table}.attempts + 1")
+
+
+async def drop_person_locks(conn: BaseDBAsyncClient, id_hashes: Sequence[str]) -> None:
+    """Delete the lock rows of these people when no booking holds their hash any more.
+
+    Safe beside a booking in flight: the DELETE waits for its row lock, and a later booking for
+    the person creates the row again with its upsert.
+    """
+    if id_hashes:
+        persons, bookings = BookingPerson._meta.db_table, Booking._meta.db_table
+        marks = ", ".join(f"${n}" for n in range(1, len(id_hashes) + 1))
+        await sql(conn, f"DELETE FROM {persons} WHERE id_hash IN ({marks}) AND NOT EXISTS "
+                        f"(SELECT 1 FROM {bookings} b WHERE b.id_hash = {persons}.id_hash)", list(id_hashes))
+
+
+async def upsert_refusal(*, hall_id: int, id_hash: str, month: dt.date, account_id: int, id_masked: str,
+                         now: dt.datetime) -> None:
+    """Record one more too_many_accounts refusal of the person for the account (a race-free upsert)."""
+    table = SharedIdRefusal._meta.db_table
+    await sql(storage.db(), f"INSERT INTO {table} (hall_id, id_hash, month, account_id, id_masked, attempts, first_at, "
+                            "last_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) "
+                            "ON CONFLICT (hall_id, id_hash, month, account_id) "
+                            f"DO UPDATE SET attempts = {table}.attempts + 1, last_at = excluded.last_at",
+              [hall_id, id_hash, month, account_id, id_masked, now])
+
+
+async def lock_booker(conn: BaseDBAsyncClient, *, account_id: int, id_hash: str) -> None:
+    """Serialise the bookings of one account and of one person: hold both rows' locks until commit.
+
+    The person's row serialises the per-身份证 rules (quotas, the block, accounts per 身份证),
+    the account's row the per-account ones (people per account, bookings per hall and day).
+    An upsert that always updates takes the row lock in one statement, even for a new row.
+    """
+    if conn.capabilities.dialect == "sqlite":  # no data-modifying WITH; SQLite serialises transactions anyway
+        await sql(conn, _LOCK_ACCOUNT, [account_id])
+        await sql(conn, _LOCK_PERSON, [id_hash])
+        return
+    await sql(conn, _LOCK_BOTH, [account_id, id_hash])
 
 
 _TAKE_SEAT = (f"UPDATE {Slot._meta.db_table} SET booked = booked + 1 "
@@ -179,9 +229,11 @@ async def next_ticket_number(conn: BaseDBAsyncClient, *, hall_id: int, day: dt.d
 
 @dataclass(frozen=True)
 class PastBooking:
-    """What the per-person rules need to know about one of that person's bookings."""
+    """What the booking rules need to know about one booking of the person or of the account."""
 
     id: int
+    account_id: int
+    id_hash: str | None
     hall_id: int
     day: dt.date
     status: str
@@ -189,21 +241,31 @@ class PastBooking:
     checkin_deadline: dt.datetime
 
 
+_HISTORY_COLUMNS = "id, account_id, id_hash, hall_id, day, status, slot_start, checkin_deadline"
+
+
 @functools.cache
 def _history(hashes: int) -> str:
     marks = ", ".join(f"${n}" for n in range(1, hashes + 1))
-    return (f"SELECT id, hall_id, day, status, slot_start, checkin_deadline FROM {Booking._meta.db_table} "
-            f"WHERE id_hash IN ({marks}) AND day >= ${hashes + 1}")
+    table = Booking._meta.db_table
+    # Two index scans, (id_hash, day) and (account_id, ...); a booking in both comes back twice.
+    return (f"SELECT {_HISTORY_COLUMNS} FROM {table} WHERE id_hash IN ({marks}) AND day >= ${hashes + 1} "
+            f"UNION ALL SELECT {_HISTORY_COLUMNS} FROM {table} WHERE account_id = ${hashes + 2} AND day >= ${hashes + 3}")
 
 
-async def person_history(conn: BaseDBAsyncClient, *, id_hashes: Sequence[str], since: dt.date) -> list[PastBooking]:
-    """A person's bookings on or after `since` (one query serves the quotas and the no-show block).
+async def booking_history(conn: BaseDBAsyncClient, *, id_hashes: Sequence[str], since: dt.date, account_id: int,
+                          account_since: dt.date) -> list[PastBooking]:
+    """The person's bookings on or after `since` and the account's on or after `account_since`, in one query.
 
     ``id_hashes``: the person's lookup hash under every PII key in use (one, except while
     ``bianmin rotate-pii-key`` has not finished re-hashing older bookings).
     """
     fields = Booking._meta.fields_map
-    return [PastBooking(id=row["id"], hall_id=row["hall_id"], day=fields["day"].to_python_value(row["day"]),
-                        status=row["status"], slot_start=fields["slot_start"].to_python_value(row["slot_start"]),
-                        checkin_deadline=fields["checkin_deadline"].to_python_value(row["checkin_deadline"]))
-            for row in await sql(conn, _history(len(id_hashes)), [*id_hashes, since])]
+    day, start, deadline = fields["day"], fields["slot_start"], fields["checkin_deadline"]
+    rows = await sql(conn, _history(len(id_hashes)), [*id_hashes, since, account_id, account_since])
+    unique = {row["id"]: row for row in rows}.values()
+    return [PastBooking(id=row["id"], account_id=row["account_id"], id_hash=row["id_hash"], hall_id=row["hall_id"],
+                        day=day.to_python_value(row["day"]), status=row["status"],
+                        slot_start=start.to_python_value(row["slot_start"]),
+                        checkin_deadline=deadline.to_python_value(row["checkin_deadline"]))
+            for row in unique]

@@ -1,9 +1,9 @@
-"""A hall's booking rules: window, quotas, cancellation, check-in and the no-show block."""
+"""A hall's booking rules: window, quotas, anti-scalping, cancellation, check-in and the no-show block."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
@@ -11,6 +11,8 @@ from appointments.calendar import InvalidSetting, WorkingCalendar
 
 CheckinStatus = Literal["too_early", "ok", "too_late"]
 QuotaBreach = Literal["per_day", "per_week", "per_month"]
+ScalpingBreach = Literal["max_accounts_per_person_month", "max_account_bookings_per_day",
+                         "max_persons_per_account_month"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class HallRules:
     no_show_limit: int = 2
     no_show_window_days: int = 90
     block_days: int = 90
+    # Anti-scalping (黄牛): one account books for a household, not for a market.
+    max_persons_per_account_month: int = 5  # distinct 身份证 one account books for, per calendar month
+    max_account_bookings_per_day: int = 2  # active bookings per account per hall per day
+    max_accounts_per_person_month: int = 3  # accounts one 身份证 is booked from, per calendar month
 
     def to_dict(self) -> dict[str, int]:
         """The JSON form admins read and PATCH."""
@@ -47,6 +53,10 @@ _BOUNDS: dict[str, tuple[int, int]] = {
     "no_show_limit": (1, 20),
     "no_show_window_days": (1, 366),
     "block_days": (1, 366),
+    # Wide enough for a community worker booking for the elderly of a neighbourhood (and for the bench).
+    "max_persons_per_account_month": (1, 1000),
+    "max_account_bookings_per_day": (1, 200),
+    "max_accounts_per_person_month": (1, 100),
 }
 
 
@@ -121,6 +131,45 @@ def quota_breach(
     if sum(1 for day in counted if month_first <= day <= month_last) >= rules.max_per_month:
         return "per_month"
     return None
+
+
+def scalping_breach(
+    *,
+    slot_date: dt.date,
+    person: Hashable,
+    account: Hashable,
+    account_hall_dates: Iterable[dt.date],
+    account_people: Iterable[tuple[dt.date, Hashable]],
+    person_accounts: Iterable[tuple[dt.date, Hashable]],
+    rules: HallRules,
+) -> ScalpingBreach | None:
+    """Which anti-scalping rule a booking of `person` from `account` on `slot_date` would break.
+
+    `account_hall_dates`: the account's active bookings at this hall; `account_people`: (day,
+    person) of every booking the account made (cancelled too: a household is who one books for);
+    `person_accounts`: (day, account) of every booking made for the person. Months are the slot's
+    calendar month, as for the quotas.
+    """
+    first, last = month_bounds(slot_date)
+    accounts = {other for day, other in person_accounts if first <= day <= last} | {account}
+    if len(accounts) > rules.max_accounts_per_person_month:
+        return "max_accounts_per_person_month"
+    if sum(1 for day in account_hall_dates if day == slot_date) >= rules.max_account_bookings_per_day:
+        return "max_account_bookings_per_day"
+    people = {other for day, other in account_people if first <= day <= last} | {person}
+    if len(people) > rules.max_persons_per_account_month:
+        return "max_persons_per_account_month"
+    return None
+
+
+def history_days(rules: HallRules) -> int:
+    """How many days back the per-person and per-account rules read a booking.
+
+    Two no-shows within `no_show_window_days` block for `block_days` after the latest, so the
+    earlier one matters until `no_show_window_days + block_days` after it; the quotas and the
+    anti-scalping rules read at most a calendar month back.
+    """
+    return max(rules.no_show_window_days + rules.block_days, 31)
 
 
 def can_cancel(*, now: dt.datetime, slot_start: dt.datetime, rules: HallRules) -> bool:

@@ -170,6 +170,25 @@ class DaySheetRow(BaseModel):
     checked_in_at: dt.datetime | None
 
 
+class SharedIdsQuery(BaseModel):
+    month: str | None = Field(default=None, pattern=r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$",
+                              description="YYYY-MM; the hall's current month when omitted")
+
+    @property
+    def first_day(self) -> dt.date | None:
+        """The month's first day, or None for the current month."""
+        return dt.date(int(self.month[:4]), int(self.month[5:]), 1) if self.month else None
+
+
+class SharedIdOut(BaseModel):
+    id_number: str = Field(description="masked, e.g. 4403**********123X")
+    month: str = Field(description="YYYY-MM")
+    accounts: int = Field(description="accounts that booked it or were refused it this month, at any hall")
+    refused_attempts: int = Field(description="bookings refused with too_many_accounts, at any hall")
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+
+
 class CheckinIn(Strict):
     token: str | None = Field(default=None, max_length=512, description="the text of the booking's QR code")
     code: str | None = Field(default=None, max_length=32, description="or the booking code, typed")

@@ -1,9 +1,10 @@
 """Booking a seat (预约): validation, quotas, the no-show block, the seat, and idempotent retries.
 
 Under concurrency on PostgreSQL: the seat is one conditional UPDATE (booked < capacity, open)
-in the same transaction as the booking INSERT; a person's quotas are checked while holding
-the lock on their booking_persons row; an Idempotency-Key is unique per account, so a retry
-that races the original finds the original's booking after the lock (or after the conflict).
+in the same transaction as the booking INSERT; the rules are checked while holding the locks on
+the account's booking_accounts row and the person's booking_persons row (in that order); an
+Idempotency-Key is unique per account, so a retry that races the original finds the original's
+booking after the lock (or after the conflict).
 """
 
 from __future__ import annotations
@@ -16,11 +17,19 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from appointments import errors, full_slots, notices, present, repository, service_calendar
+from appointments import (
+    errors,
+    full_slots,
+    notices,
+    present,
+    repository,
+    service_calendar,
+    service_shared_ids,
+)
 from appointments.model import booking_window, checkin_deadline, new_booking_code
 from appointments.present import CONTEXTS
 from appointments.service_halls import rules_of, today_at, zone_of
-from appointments.service_quotas import check_person
+from appointments.service_quotas import check_booking
 from appointments.tables import Booking, Hall, Slot
 from server import clock, pii, storage
 
@@ -75,6 +84,10 @@ async def book(*, account_id: int, slot_id: int, service_id: int, person: Person
             if replay:
                 return replay
             continue
+        except errors.TooManyAccounts:
+            await service_shared_ids.record_refusal(hall_id=slot.hall_id, person=person.id_number, id_hash=id_hashes[0],
+                                                    account_id=account_id, day=slot.day)
+            raise
         return await _view(booking, slot, id_hashes=id_hashes)
     raise IntegrityError("could not allocate a unique booking code")
 
@@ -128,14 +141,14 @@ async def _book_in_transaction(slot: Slot, *, person: Person, id_hashes: list[st
     hall, rules, now = slot.hall, rules_of(slot.hall), clock.now()
     id_hash = id_hashes[0]
     async with storage.transaction() as conn:
-        await repository.lock_person(conn, id_hash)
+        await repository.lock_booker(conn, account_id=account_id, id_hash=id_hash)
         if idempotency_key:
             earlier = await Booking.filter(account_id=account_id, idempotency_key=idempotency_key)\
                 .using_db(conn).first()
             if earlier is not None:
                 return earlier  # the original committed while we waited for the person's lock
-        await check_person(conn, id_hashes=id_hashes, hall_id=hall.id, day=slot.day, rules=rules, now=now,
-                           zone=zone_of(hall))
+        await check_booking(conn, id_hashes=id_hashes, account_id=account_id, hall_id=hall.id, day=slot.day,
+                            rules=rules, now=now, zone=zone_of(hall))
         values = dict(code=new_booking_code(), account_id=account_id, hall_id=hall.id, service_id=slot.service_id,
                       slot_id=slot.id, day=slot.day, slot_start=slot.start_at,
                       checkin_deadline=checkin_deadline(slot.start_at, rules), status="booked",

@@ -9,7 +9,7 @@ from appointments import errors, full_slots, notices, present, repository
 from appointments.model import can_cancel, checkin_deadline
 from appointments.service_booking import check_window, take_seat_or_fail
 from appointments.service_halls import rules_of, zone_of
-from appointments.service_quotas import check_person
+from appointments.service_quotas import check_booking
 from appointments.tables import BOOKING_STATUSES, Booking, Ticket
 from server import clock, storage
 from server.auth import CurrentUser
@@ -93,9 +93,10 @@ async def reschedule(booking_id: int, *, user_id: int, slot_id: int) -> dict[str
     rules, old_slot_id = rules_of(booking.hall), booking.slot_id
     async with storage.transaction() as conn:
         if booking.id_hash:
-            await repository.lock_person(conn, booking.id_hash)
-            await check_person(conn, id_hashes=[booking.id_hash], hall_id=booking.hall_id, day=slot.day,
-                               rules=rules, now=clock.now(), zone=zone_of(booking.hall), moving=booking.id)
+            await repository.lock_booker(conn, account_id=booking.account_id, id_hash=booking.id_hash)
+            await check_booking(conn, id_hashes=[booking.id_hash], account_id=booking.account_id,
+                                hall_id=booking.hall_id, day=slot.day, rules=rules, now=clock.now(),
+                                zone=zone_of(booking.hall), moving=booking.id)
         await repository.lock_slots(conn, [old_slot_id, slot.id])
         await take_seat_or_fail(conn, slot.id)
         moved = await Booking.filter(id=booking.id, status="booked", slot_id=old_slot_id).using_db(conn).update(

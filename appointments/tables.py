@@ -144,6 +144,9 @@ class Booking(Model):
     cancelled_at = fields.DatetimeField(null=True)
     cancelled_by = fields.CharField(max_length=12, null=True)  # resident | hall | system
     cancel_reason = fields.CharField(max_length=200, null=True)
+    # Set when the account was deleted: the person's data is gone, the keyed hash stays (with the
+    # booking's facts) only as long as the booking rules look back, then a daily job clears it.
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "bookings"
@@ -159,6 +162,39 @@ class BookingPerson(Model):
 
     class Meta:
         table = "booking_persons"
+
+
+class BookingAccount(Model):
+    """One row per booking account: locked (before the person's row) while its anti-scalping rules are checked."""
+
+    account_id = fields.IntField(primary_key=True, generated=False)  # the user id; no cross-domain foreign key
+    attempts = fields.IntField(default=0)
+
+    class Meta:
+        table = "booking_accounts"
+
+
+class SharedIdRefusal(Model):
+    """A booking refused because its 身份证 was already booked from too many accounts that month.
+
+    One row per hall, person (keyed hash), month and refused account: what hall staff review
+    (too_many_accounts). Kept as long as the booking rules look back, like the bookings' hashes.
+    """
+
+    id = fields.IntField(primary_key=True)
+    hall = fields.ForeignKeyField("appointments.Hall", related_name="shared_id_refusals", on_delete=fields.CASCADE)
+    id_hash = fields.CharField(max_length=64)
+    month = fields.DateField()  # its first day
+    account_id = fields.IntField()
+    id_masked = fields.CharField(max_length=18)  # 4403**********123X: what staff see, never the number
+    attempts = fields.IntField(default=1)
+    first_at = fields.DatetimeField()
+    last_at = fields.DatetimeField()
+
+    class Meta:
+        table = "booking_shared_id_refusals"
+        unique_together = (("hall", "id_hash", "month", "account_id"),)
+        indexes = (("hall_id", "month"), ("id_hash", "month"))
 
 
 class TicketCounter(Model):

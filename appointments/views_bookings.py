@@ -24,8 +24,9 @@ bp = Blueprint("appointments_bookings", url_prefix="/api/v1")
 TAGS = ["bookings"]
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 BOOKING_ERRORS = [errors.SlotFull, errors.SlotClosed, errors.OutsideBookingWindow, errors.DuplicateBooking,
-                  errors.QuotaExceeded, errors.BookingBlocked, errors.InvalidIdNumber, errors.InvalidPhone,
-                  errors.SlotNotFound, errors.ServiceMismatch, errors.IdempotencyKeyReused]
+                  errors.QuotaExceeded, errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons,
+                  errors.BookingBlocked, errors.InvalidIdNumber, errors.InvalidPhone, errors.SlotNotFound,
+                  errors.ServiceMismatch, errors.IdempotencyKeyReused]
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -73,7 +74,7 @@ async def cancel(request: Request, booking_id: int, *, body: CancelIn, user: aut
           response=BookingOut, auth_roles=ANY_USER,
           raises=[errors.BookingNotFound, errors.BookingNotActive, errors.CancellationClosed, errors.SlotFull,
                   errors.SlotClosed, errors.OutsideBookingWindow, errors.DuplicateBooking, errors.QuotaExceeded,
-                  errors.ServiceMismatch])
+                  errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons, errors.ServiceMismatch])
 async def reschedule(request: Request, booking_id: int, *, body: RescheduleIn, user: auth.CurrentUser):
     return await service_changes.reschedule(booking_id, user_id=user.id, slot_id=body.slot_id)
 

@@ -9,6 +9,7 @@ from appointments import (
     service_closing,
     service_ratings,
     service_reports,
+    service_shared_ids,
     service_slots,
 )
 from appointments.schemas import RatingOut
@@ -23,6 +24,8 @@ from appointments.schemas_staff import (
     RatingsQuery,
     ScheduleIn,
     ScheduleOut,
+    SharedIdOut,
+    SharedIdsQuery,
     SlotOut,
     SlotPatch,
     StatsOut,
@@ -121,3 +124,11 @@ async def follow_up(request: Request, rating_id: int, *, body: FollowUpIn, user:
 async def stats(request: Request, hall_id: int, *, query: StatsQuery, user: auth.CurrentUser):
     await in_scope(request, hall_id)
     return await service_reports.stats(hall_id, first=query.from_, last=query.to)
+
+
+@bp.get("/halls/<hall_id:int>/shared-ids")
+@endpoint("身份证 refused because too many accounts booked them this month (黄牛), masked, latest first",
+          tags=TAGS, query=SharedIdsQuery, response=list[SharedIdOut], auth_roles=STAFF, raises=SCOPE)
+async def shared_ids(request: Request, hall_id: int, *, query: SharedIdsQuery, user: auth.CurrentUser):
+    await in_scope(request, hall_id)
+    return await service_shared_ids.shared_ids(hall_id, month=query.first_day)

@@ -49,7 +49,10 @@ def postgres(db):
 
 
 async def test_500_concurrent_requests_for_10_seats_give_exactly_10_bookings(client, postgres):
-    world = await make_hall(schedule=schedule(capacity=10))
+    # 20 people per account on one day: the anti-scalping rules would refuse most (see
+    # test_appointments_scalping_api.py); here only the seats are under test.
+    world = await make_hall(schedule=schedule(capacity=10),
+                            rules={"max_account_bookings_per_day": 200, "max_persons_per_account_month": 1000})
     slot_id = await slot_at(world, local(3, 10, 9))
     accounts = [await client.login_dev() for _ in range(25)]
     responses = await asyncio.gather(*(

@@ -48,6 +48,9 @@ def test_defaults_are_the_issue_rules():
         "no_show_limit": 2,
         "no_show_window_days": 90,
         "block_days": 90,
+        "max_persons_per_account_month": 5,
+        "max_account_bookings_per_day": 2,
+        "max_accounts_per_person_month": 3,
     }
 
 
