@@ -37,7 +37,9 @@ async def _erase(user_id: int, conn: BaseDBAsyncClient) -> None:
     now = clock.now()
     # First the account's lock row (it will never book again), then slots: a booking's order.
     await BookingAccount.filter(account_id=user_id).using_db(conn).delete()
-    pending = await Booking.filter(account_id=user_id, status="booked").using_db(conn)
+    # Only bookings still ahead: one past its check-in deadline is a no-show (the worker marks it),
+    # and cancelling it would lift the no-show block.
+    pending = await Booking.filter(account_id=user_id, status="booked", checkin_deadline__gte=now).using_db(conn)
     await repository.lock_slots(conn, [b.slot_id for b in pending])
     for booking in pending:
         changed = await Booking.filter(id=booking.id, status="booked").using_db(conn).update(

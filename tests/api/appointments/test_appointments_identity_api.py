@@ -58,3 +58,19 @@ async def test_a_phone_in_devanagari_digits_is_422_naming_the_field(client, worl
                                            phone=phone))
     status, code, details = error_of(response)
     assert (status, code, details["fields"][0]["field"]) == (422, "invalid_phone", "phone")
+
+
+async def test_deleting_the_account_and_logging_in_again_does_not_lift_a_block(client, world):
+    number = make_id_number(seq=53)
+    me = await client.login_dev("twice-missed")
+    for day in (10, 11):
+        made = await client.post("/api/v1/bookings", headers=me,
+                                 json=body(world, await slot_at(world, local(3, day, 9)), number))
+        assert made.status_code == 201
+    freeze(local(3, 11, 9, 30))  # both check-in deadlines have passed: two no-shows
+    assert (await client.delete("/api/v1/me", headers=me)).status_code == 200
+    again = await client.login_dev("twice-missed")
+    response = await client.post("/api/v1/bookings", headers=again,
+                                 json=body(world, await slot_at(world, local(3, 12, 9)), number))
+    status, code, details = error_of(response)
+    assert (status, code, details) == (403, "booking_blocked", {"until": "2026-06-09T09:00:00+08:00"})
