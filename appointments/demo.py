@@ -122,10 +122,10 @@ async def _bookings_today(hall: Hall) -> int:
     if service is None:
         return 0
     slots = await _slots_near_now(hall, service)
-    resident = await _demo_resident()
     today = today_at(hall)
     for index, (name, birth, phone) in enumerate(DEMO_PEOPLE):
         person = service_booking.parse_person(name=name, id_number=_id_number(birth, today, index), phone=phone)
+        resident = await _demo_resident(today, index)
         await service_booking.book(account_id=resident.id, slot_id=slots[index % len(slots)].id,
                                    service_id=service.id, person=person, enforce_window=False,
                                    idempotency_key=f"demo-{today.isoformat()}-{index}")
@@ -150,9 +150,11 @@ async def _slots_near_now(hall: Hall, service: ServiceItem) -> list[Slot]:
     return [slot]
 
 
-async def _demo_resident() -> User:
+async def _demo_resident(today: dt.date, index: int) -> User:
+    """The demo account of one demo person on one day: each books once, far inside the anti-scalping limits
+    (the demo 身份证 change every day, so one account re-seeded daily would soon book for more than a household)."""
     now = clock.now()
-    user, _ = await User.get_or_create(openid="dev-demo-resident", defaults={
+    user, _ = await User.get_or_create(openid=f"dev-demo-resident-{today:%Y%m%d}-{index}", defaults={
         "role": "resident", "nickname": "演示居民", "created_at": now, "updated_at": now})
     return user
 
