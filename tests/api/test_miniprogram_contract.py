@@ -75,7 +75,10 @@ def _id_numbers() -> list[str]:
     # GB 11643's check character by its definition: (12 - Σ a_i·2^(17-i) mod 11) mod 11, 10 as X.
     weights = [2 ** (17 - i) % 11 for i in range(17)]
     values = ["11010519491231002X", "11010519491231002x", "440303202302301234", "99030319800101123X",
-              "4403031980010112", "１１０１０５１９４９１２３１００２Ｘ", "44030318991231123X"]
+              "4403031980010112", "１１０１０５１９４９１２３１００２Ｘ", "44030318991231123X",
+              # Digits of other scripts are refused by both; mathematical digits fold to ASCII under NFKC.
+              "\u066440303199001011237", "4403031990010112\u0969\u096d", "".join(chr(0x1D7CE + int(c)) for c in
+                                                                                 "440303199001011237")]
     for seed in range(40):
         born = f"19{50 + seed % 50:02d}{1 + seed % 12:02d}{1 + seed % 28:02d}"
         first = f"4403{seed % 10}{seed * 7 % 10}{born}{seed:03d}"
@@ -103,7 +106,8 @@ def test_the_id_number_check_agrees_with_the_server():
 
 def test_the_phone_check_agrees_with_the_server():
     phones = ["13800138000", "+86 138-0013-8000", "12800138000", "1380013800", "008619912345678",
-              "0755-25666345", "１３８００１３８０００", "86 199 1234 5678", "+8613800138000x"]
+              "0755-25666345", "１３８００１３８０００", "86 199 1234 5678", "+8613800138000x",
+              "1380013800\u096e", "\u0661\u0663800138000", "138001380\u0e50\u0e50"]
     _assert_agree("checkPhone", pii.normalize_phone, phones)
 
 

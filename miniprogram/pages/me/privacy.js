@@ -41,7 +41,7 @@ Page({
     return new Promise(resolve => {
       wx.showModal({
         title: '注销账号',
-        content: '注销后，你的订阅、收藏、阅读记录、手机号和预约中的个人信息将被删除，且无法恢复。确定注销吗？',
+        content: '注销后，你的订阅、收藏、阅读记录、手机号和预约中的个人信息将被删除，且无法恢复（预约规则所需的身份证摘要按隐私说明保留至期满）。确定注销吗？',
         confirmText: '确定注销',
         confirmColor: '#e54d42',
         success: res => resolve(res.confirm ? this.deleteAccount() : null),
