@@ -66,34 +66,31 @@ class QuotaExceeded(Conflict):
     message = "该证件预约次数已达上限"
 
 
-class TooManyBookings(Conflict):
-    """Anti-scalping: the account's active bookings at this hall on that day (details: rule, limit, date)."""
+class AccountRuleBreached(Conflict):
+    """Anti-scalping (黄牛): `details` name the rule and its limit, and until when it holds (or the day)."""
 
+    template = "{limit}"
+
+    def __init__(self, *, rule: str, limit: int, **when: str) -> None:
+        super().__init__(self.template.format(limit=limit), rule=rule, limit=limit, **when)
+
+
+class TooManyBookings(AccountRuleBreached):
     code = "too_many_bookings"
     message = "本账号当天在该大厅的有效预约已达上限"
-
-    def __init__(self, *, rule: str, limit: int, date: str) -> None:
-        super().__init__(f"本账号当天在该大厅已有{limit}个有效预约，不能再预约", rule=rule, limit=limit, date=date)
+    template = "本账号当天在该大厅已有{limit}个有效预约，不能再预约"
 
 
-class TooManyPersons(Conflict):
-    """Anti-scalping: distinct 身份证 the account booked for this month (details: rule, limit, until)."""
-
+class TooManyPersons(AccountRuleBreached):
     code = "too_many_persons"
     message = "本账号本月预约的证件数已达上限"
-
-    def __init__(self, *, rule: str, limit: int, until: str) -> None:
-        super().__init__(f"本账号本月已为{limit}位不同证件的办事人预约，达到上限", rule=rule, limit=limit, until=until)
+    template = "本账号本月已为{limit}位不同证件的办事人预约，达到上限"
 
 
-class TooManyAccounts(Conflict):
-    """Anti-scalping: accounts the 身份证 was booked from this month (details: rule, limit, until)."""
-
+class TooManyAccounts(AccountRuleBreached):
     code = "too_many_accounts"
     message = "该证件本月已在多个账号预约，不能再从其他账号预约"
-
-    def __init__(self, *, rule: str, limit: int, until: str) -> None:
-        super().__init__(f"该证件本月已从{limit}个账号预约，不能再从其他账号预约", rule=rule, limit=limit, until=until)
+    template = "该证件本月已从{limit}个账号预约，不能再从其他账号预约"
 
 
 class BookingBlocked(Forbidden):
