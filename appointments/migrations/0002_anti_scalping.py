@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='BookingAccount',
             fields=[
-                ('account_id', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('account_id', fields.IntField(primary_key=True, generated=False, unique=True, db_index=True)),
                 ('attempts', fields.IntField(default=0)),
             ],
             options={'table': 'booking_accounts', 'app': 'appointments', 'pk_attr': 'account_id', 'table_description': "One row per booking account: locked (before the person's row) while its anti-scalping rules are checked."},
