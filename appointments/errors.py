@@ -56,6 +56,11 @@ class OutsideBookingWindow(Conflict):
     message = "该日期不在可预约范围内"
 
 
+class SlotStarted(Conflict):
+    code = "slot_started"
+    message = "该时段已开始，不能再预约"
+
+
 class DuplicateBooking(Conflict):
     code = "duplicate_booking"
     message = "该证件当天在本大厅已有预约"

@@ -55,7 +55,8 @@ class SlotAvailability(BaseModel):
     capacity: int
     remaining: int
     bookable: bool
-    reason: Literal["slot_full", "slot_closed", "outside_booking_window"] | None
+    reason: Literal["slot_full", "slot_closed", "outside_booking_window", "slot_started"] | None = Field(
+        description="why it is not bookable: the code booking it would answer")
 
 
 class DayAvailability(BaseModel):

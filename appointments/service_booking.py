@@ -119,12 +119,14 @@ async def _view(booking: Booking, slot: Slot, *, id_hashes: list[str]) -> dict[s
 
 
 async def check_window(hall: Hall, day: dt.date, *, start: dt.datetime) -> None:
-    """409 outside_booking_window unless a slot on `day` starting at `start` is bookable now."""
+    """409 outside_booking_window unless `day` is in the window; 409 slot_started once `start` has passed."""
     today = today_at(hall)
     calendar = await service_calendar.working_calendar(today, today + dt.timedelta(days=60))
     first, last = booking_window(today=today, calendar=calendar, rules=rules_of(hall))
-    if not first <= day <= last or start <= clock.now():
+    if not first <= day <= last:
         raise errors.OutsideBookingWindow(details={"first": first.isoformat(), "last": last.isoformat()})
+    if start <= clock.now():  # same-day booking (book_from_days=0): today's earlier slots
+        raise errors.SlotStarted(details={"start": start.astimezone(zone_of(hall)).isoformat()})
 
 
 async def _replay(account_id: int, key: str, *, id_hashes: list[str], service_id: int) -> dict[str, Any] | None:

@@ -88,13 +88,11 @@ async def check_in(*, user: CurrentUser, token: str | None, code: str | None) ->
     if booking.status in ("checked_in", "serving", "completed"):
         ticket = await Ticket.get_or_none(booking_id=booking.id)
         raise errors.AlreadyCheckedIn(details={"ticket": ticket.label if ticket else None})
+    if booking.status != "cancelled":
+        # The window before the status: late is too_late whether or not the no-show job has run yet.
+        _check_window(booking)
     if booking.status != "booked":
         raise errors.BookingNotActive(details={"status": booking.status})
-    status = checkin_status(now=clock.now(), slot_start=booking.slot_start, rules=rules_of(booking.hall))
-    if status == "too_early":
-        raise errors.TooEarly(details={"opens_at": _opens(booking).isoformat()})
-    if status == "too_late":
-        raise errors.TooLate(details={"deadline": booking.checkin_deadline.isoformat()})
     async with storage.transaction() as conn:
         changed = await Booking.filter(id=booking.id, status="booked").using_db(conn).update(
             status="checked_in", checked_in_at=clock.now(), updated_at=clock.now())
@@ -105,6 +103,14 @@ async def check_in(*, user: CurrentUser, token: str | None, code: str | None) ->
         await notices.withdrawn(booking.id, conn=conn)
     booking = await repository.booking_or_404(booking.id)
     return {"ticket": present.ticket(ticket), "booking": present.booking(booking, ticket_row=ticket)}
+
+
+def _check_window(booking: Booking) -> None:
+    status = checkin_status(now=clock.now(), slot_start=booking.slot_start, rules=rules_of(booking.hall))
+    if status == "too_early":
+        raise errors.TooEarly(details={"opens_at": _opens(booking).isoformat()})
+    if status == "too_late":
+        raise errors.TooLate(details={"deadline": booking.checkin_deadline.isoformat()})
 
 
 def _opens(booking: Booking) -> dt.datetime:

@@ -163,20 +163,31 @@ async def availability(*, hall_id: int, service_id: int, first: dt.date | None,
                                      location="query")
     calendar = await service_calendar.working_calendar(first, last)
     slots = await Slot.filter(service_id=service.id, day__gte=first, day__lte=last).order_by("start_at")
-    days = []
+    days, now = [], clock.now()
     for offset in range((last - first).days + 1):
         day = first + dt.timedelta(days=offset)
         in_window = window_first <= day <= window_last
         days.append({"date": day, "working_day": calendar.is_working_day(day),
                      "calendar_confirmed": calendar.is_confirmed(day),
-                     "slots": [_slot_view(s, in_window) for s in slots if s.day == day]})
+                     "slots": [_slot_view(s, in_window=in_window, now=now) for s in slots if s.day == day]})
     return {"hall_id": hall_view["id"], "service_id": service.id,
             "window": {"first": window_first, "last": window_last}, "days": days}
 
 
-def _slot_view(row: Slot, in_window: bool) -> dict[str, Any]:
-    remaining = max(0, row.capacity - row.booked)
-    reason = ("slot_closed" if row.status != "open" else "outside_booking_window" if not in_window
-              else "slot_full" if remaining == 0 else None)
+def _slot_view(row: Slot, *, in_window: bool, now: dt.datetime) -> dict[str, Any]:
+    reason = _refusal(row, in_window=in_window, now=now)
     return {"id": row.id, "start": row.start_at, "end": row.end_at, "capacity": row.capacity,
-            "remaining": remaining, "bookable": reason is None, "reason": reason}
+            "remaining": max(0, row.capacity - row.booked), "bookable": reason is None, "reason": reason}
+
+
+def _refusal(row: Slot, *, in_window: bool, now: dt.datetime) -> str | None:
+    """Why booking the slot now would be refused (the booking error's code), or None."""
+    if row.status != "open":
+        return "slot_closed"
+    if not in_window:
+        return "outside_booking_window"
+    if row.start_at <= now:  # same-day booking: a slot that has begun is over for booking
+        return "slot_started"
+    if row.booked >= row.capacity:
+        return "slot_full"
+    return None

@@ -23,10 +23,10 @@ from server.errors import ValidationFailed
 bp = Blueprint("appointments_bookings", url_prefix="/api/v1")
 TAGS = ["bookings"]
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-BOOKING_ERRORS = [errors.SlotFull, errors.SlotClosed, errors.OutsideBookingWindow, errors.DuplicateBooking,
-                  errors.QuotaExceeded, errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons,
-                  errors.BookingBlocked, errors.InvalidIdNumber, errors.InvalidPhone, errors.SlotNotFound,
-                  errors.ServiceMismatch, errors.IdempotencyKeyReused]
+BOOKING_ERRORS = [errors.SlotFull, errors.SlotClosed, errors.OutsideBookingWindow, errors.SlotStarted,
+                  errors.DuplicateBooking, errors.QuotaExceeded, errors.TooManyAccounts, errors.TooManyBookings,
+                  errors.TooManyPersons, errors.BookingBlocked, errors.InvalidIdNumber, errors.InvalidPhone,
+                  errors.SlotNotFound, errors.ServiceMismatch, errors.IdempotencyKeyReused]
 
 
 def _idempotency_key(request: Request) -> str | None:
@@ -73,8 +73,9 @@ async def cancel(request: Request, booking_id: int, *, body: CancelIn, user: aut
 @endpoint("Move my booking to another slot of the same service (atomic)", tags=TAGS, body=RescheduleIn,
           response=BookingOut, auth_roles=ANY_USER,
           raises=[errors.BookingNotFound, errors.BookingNotActive, errors.CancellationClosed, errors.SlotFull,
-                  errors.SlotClosed, errors.OutsideBookingWindow, errors.DuplicateBooking, errors.QuotaExceeded,
-                  errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons, errors.ServiceMismatch])
+                  errors.SlotClosed, errors.OutsideBookingWindow, errors.SlotStarted, errors.DuplicateBooking,
+                  errors.QuotaExceeded, errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons,
+                  errors.ServiceMismatch])
 async def reschedule(request: Request, booking_id: int, *, body: RescheduleIn, user: auth.CurrentUser):
     return await service_changes.reschedule(booking_id, user_id=user.id, slot_id=body.slot_id)
 

@@ -95,6 +95,20 @@ async def test_every_booking_error_code_over_http(client, world):
     assert (await post(body(world, 999999, seq=4)))[:2] == (404, "slot_not_found")
 
 
+async def test_same_day_booking_refuses_a_slot_that_has_begun_with_its_own_code(client, db):
+    freeze(MONDAY_10)
+    world = await make_hall(rules={"book_from_days": 0})
+    shown = await client.get(f"/api/v1/halls/{world.hall_id}/availability",
+                             params={"service_id": world.service_id, "from": "2026-03-09", "to": "2026-03-09"})
+    first = shown.json()["days"][0]["slots"][0]
+    assert (first["start"], first["bookable"], first["reason"]) == ("2026-03-09T01:00:00Z", False, "slot_started")
+    me = await client.login_dev()
+    refused = await client.post("/api/v1/bookings", json=body(world, first["id"]), headers=me)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "slot_started"
+    assert refused.json()["error"]["details"] == {"start": "2026-03-09T09:00:00+08:00"}
+
+
 async def test_a_blocked_person_is_told_until_when(client, world):
     me = await client.login_dev()
     for day in (10, 11):

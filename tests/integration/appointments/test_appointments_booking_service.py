@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from appointments import errors, full_slots, service_booking, service_changes, service_halls
+from appointments import errors, full_slots, service_booking, service_changes, service_halls, service_slots
 from appointments.tables import Booking, Slot
 from server import pii
 from tests.integration.appointments.booking_support import (
+    CST,
     MONDAY_10,
     book,
     freeze,
@@ -108,6 +109,24 @@ async def test_today_and_beyond_five_working_days_are_outside_the_window(world):
     with pytest.raises(errors.OutsideBookingWindow):
         await book(world, local(3, 17, 9), person())
     assert (await book(world, local(3, 16, 9), person()))["status"] == "booked"
+
+
+async def test_same_day_booking_neither_offers_nor_takes_a_slot_that_has_begun(db):
+    freeze(MONDAY_10)  # Monday 10:00; the hall books from today (book_from_days=0)
+    world = await make_hall(rules={"book_from_days": 0})
+    today = dt.date(2026, 3, 9)
+    shown = await service_slots.availability(hall_id=world.hall_id, service_id=world.service_id, first=today,
+                                             last=today)
+    assert shown["window"]["first"] == today
+    offered = {s["start"].astimezone(CST).hour: (s["bookable"], s["reason"]) for s in shown["days"][0]["slots"]}
+    assert offered == {9: (False, "slot_started"), 10: (False, "slot_started"), 11: (True, None),
+                       14: (True, None), 15: (True, None), 16: (True, None)}
+    with pytest.raises(errors.SlotStarted) as started:
+        await book(world, local(3, 9, 9), person())
+    assert started.value.details == {"start": "2026-03-09T09:00:00+08:00"}
+    with pytest.raises(errors.SlotStarted):
+        await book(world, local(3, 9, 10), person())  # starting this very minute
+    assert (await book(world, local(3, 9, 11), person()))["status"] == "booked"
 
 
 async def test_one_booking_per_person_per_hall_per_day_even_from_another_account(world):

@@ -47,6 +47,21 @@ async def test_check_in_window_is_30_minutes_before_to_15_after(world):
         await service_checkin.check_in(user=clerk(world), token=None, code=booking["code"])
 
 
+async def test_a_late_check_in_is_too_late_before_and_after_the_no_show_job(world):
+    booking = await book(world, local(3, 11, 10), person())
+    cancelled = await book(world, local(3, 11, 9), person())
+    await Booking.filter(id=cancelled["id"]).update(status="cancelled")
+    freeze(local(3, 11, 10, 16))
+    with pytest.raises(errors.TooLate):
+        await service_checkin.check_in(user=clerk(world), token=None, code=booking["code"])
+    assert await service_tickets.mark_no_shows() == 1
+    with pytest.raises(errors.TooLate) as late:
+        await service_checkin.check_in(user=clerk(world), token=None, code=booking["code"])
+    assert late.value.details == {"deadline": "2026-03-11T02:15:00+00:00"}
+    with pytest.raises(errors.BookingNotActive):  # a cancelled booking was never a no-show
+        await service_checkin.check_in(user=clerk(world), token=None, code=cancelled["code"])
+
+
 async def test_tickets_are_numbered_per_hall_and_day_and_walk_ins_apart(world):
     first = await book(world, local(3, 11, 10), person())
     second = await book(world, local(3, 11, 10), person())
