@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from appointments.model import parse_rules
-from appointments.tables import Booking, Hall, ServiceItem, Slot, Ticket
+from appointments.tables import Booking, Hall, Rating, ServiceItem, Slot, Ticket
 from server import config, pii
 
 CONTEXTS = {"name": "booking.name", "id_number": "booking.id_number", "phone": "booking.phone"}
@@ -58,7 +58,14 @@ def qr_url(booking_id: int) -> str:
     return f"{config.current().public_base_url}/api/v1/bookings/{booking_id}/qr.png"
 
 
-def booking(row: Booking, *, ticket_row: Ticket | None = None) -> dict[str, Any]:
+def rating(row: Rating | None) -> dict[str, Any] | None:
+    """The 好差评 a booking was given, as its booking shows it (None until rated)."""
+    if row is None:
+        return None
+    return {"id": row.id, "score": row.score, "comment": row.comment, "created_at": row.created_at}
+
+
+def booking(row: Booking, *, ticket_row: Ticket | None = None, rating_row: Rating | None = None) -> dict[str, Any]:
     """A booking with its hall, service, slot and masked person (hall, service, slot prefetched)."""
     return {
         "id": row.id, "code": row.code, "status": row.status,
@@ -69,6 +76,7 @@ def booking(row: Booking, *, ticket_row: Ticket | None = None) -> dict[str, Any]
         "checkin_qr": qr_url(row.id),
         "checkin_deadline": row.checkin_deadline,
         "ticket": ticket(ticket_row),
+        "rating": rating(rating_row),
         "created_at": row.created_at,
         "cancelled_at": row.cancelled_at, "cancelled_by": row.cancelled_by, "cancel_reason": row.cancel_reason,
         "checked_in_at": row.checked_in_at, "completed_at": row.completed_at,

@@ -158,6 +158,13 @@ class TicketOut(BaseModel):
     called_at: dt.datetime | None
 
 
+class BookingRating(BaseModel):
+    id: int
+    score: int = Field(description="1 非常不满意 … 5 非常满意")
+    comment: str
+    created_at: dt.datetime
+
+
 class BookingOut(BaseModel):
     id: int
     code: str = Field(description="8-character booking code a clerk can type")
@@ -169,6 +176,7 @@ class BookingOut(BaseModel):
     checkin_qr: str = Field(description="URL of the check-in QR code (PNG, owner only)")
     checkin_deadline: dt.datetime
     ticket: TicketOut | None
+    rating: BookingRating | None = Field(description="the 好差评 given, once rated (a booking is rated once)")
     created_at: dt.datetime
     cancelled_at: dt.datetime | None
     cancelled_by: Literal["resident", "hall", "system"] | None

@@ -10,7 +10,7 @@ from appointments.model import can_cancel, checkin_deadline
 from appointments.service_booking import check_window, take_seat_or_fail
 from appointments.service_halls import rules_of, zone_of
 from appointments.service_quotas import check_booking
-from appointments.tables import BOOKING_STATUSES, Booking, Ticket
+from appointments.tables import BOOKING_STATUSES, Booking, Rating, Ticket
 from server import clock, storage
 from server.auth import CurrentUser
 
@@ -21,13 +21,15 @@ async def list_mine(user_id: int, *, statuses: list[str] | None = None) -> list[
     if statuses:
         query = query.filter(status__in=[s for s in statuses if s in BOOKING_STATUSES])
     rows = await query.select_related("hall", "service", "slot").order_by("-slot_start", "-id").limit(200)
-    return await with_tickets(rows)
+    return await shown(rows)
 
 
-async def with_tickets(rows: list[Booking]) -> list[dict[str, Any]]:
-    """Booking views with their queue tickets, in one extra query."""
-    tickets = {t.booking_id: t for t in await Ticket.filter(booking_id__in=[r.id for r in rows])}
-    return [present.booking(row, ticket_row=tickets.get(row.id)) for row in rows]
+async def shown(rows: list[Booking]) -> list[dict[str, Any]]:
+    """Booking views with their queue tickets and ratings, in two extra queries."""
+    ids = [r.id for r in rows]
+    tickets = {t.booking_id: t for t in await Ticket.filter(booking_id__in=ids)}
+    ratings = {r.booking_id: r for r in await Rating.filter(booking_id__in=ids)}
+    return [present.booking(row, ticket_row=tickets.get(row.id), rating_row=ratings.get(row.id)) for row in rows]
 
 
 async def visible_booking(booking_id: int, user: CurrentUser) -> Booking:
@@ -41,7 +43,7 @@ async def visible_booking(booking_id: int, user: CurrentUser) -> Booking:
 async def get_booking(booking_id: int, user: CurrentUser) -> dict[str, Any]:
     """GET /bookings/{id}: for its owner or the hall's staff."""
     booking = await visible_booking(booking_id, user)
-    return (await with_tickets([booking]))[0]
+    return (await shown([booking]))[0]
 
 
 async def own_booking(booking_id: int, user_id: int) -> Booking:

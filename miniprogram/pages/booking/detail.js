@@ -42,7 +42,8 @@ Page({
     const booking = await api.request(E.booking, { path: { booking_id: this.bookingId } }).catch(() => null)
     if (!booking) return
     this.raw = booking
-    this.setData({ booking: view(booking) })
+    // A booking is rated once: one already rated shows the thanks, not the form again.
+    this.setData({ booking: view(booking), rated: Boolean(booking.rating) })
     // The QR code carries a signed check-in token and is only issued while the booking is active.
     if (booking.status === 'booked') {
       const qr = await api.download(E.bookingQr, { path: { booking_id: this.bookingId } }).catch(() => '')

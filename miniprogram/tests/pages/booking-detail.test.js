@@ -74,6 +74,14 @@ test('after completion the resident rates the service once', async () => {
   expect(page.data.rated).toBe(true)
 })
 
+test('a booking rated earlier shows the thanks and never offers the form again', async () => {
+  const wx = setup(S.booking({ status: 'completed', completed_at: '2026-12-01T02:10:00Z',
+    rating: { id: 1, score: 4, comment: '', created_at: '2026-12-01T03:00:00Z' } }))
+  const page = await open(wx)
+  expect(page.data.booking.rateable).toBe(true)
+  expect(page.data.rated).toBe(true)
+})
+
 test('the live queue shows who is served and how many are ahead, refreshing while shown', async () => {
   jest.useFakeTimers()
   const wx = createWx()

@@ -193,8 +193,14 @@ async def test_rating_over_http(client, world):
     await client.post(f"/api/v1/staff/tickets/{ticket['id']}/complete", headers=clerk)
     bad = await client.post(f"/api/v1/bookings/{made['id']}/rating", json={"score": 6}, headers=me)
     assert bad.status_code == 422
+    unrated = (await client.get(f"/api/v1/bookings/{made['id']}", headers=me)).json()
+    assert (unrated["status"], unrated["rating"]) == ("completed", None)
     rated = await client.post(f"/api/v1/bookings/{made['id']}/rating", json={"score": 1, "comment": "态度差"}, headers=me)
     assert rated.status_code == 201 and rated.json()["dissatisfied"] is True
+    shown = (await client.get(f"/api/v1/bookings/{made['id']}", headers=me)).json()["rating"]
+    assert shown == {"id": rated.json()["id"], "score": 1, "comment": "态度差", "created_at": shown["created_at"]}
+    listed = (await client.get("/api/v1/bookings", headers=me)).json()
+    assert [(b["id"], b["rating"]["score"]) for b in listed] == [(made["id"], 1)]
     twice = await client.post(f"/api/v1/bookings/{made['id']}/rating", json={"score": 5}, headers=me)
     assert (twice.status_code, twice.json()["error"]["code"]) == (409, "already_rated")
 
