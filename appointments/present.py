@@ -44,12 +44,13 @@ def person(row: Booking) -> dict[str, str | None]:
             "phone": pii.mask_phone(phone) if phone else None}
 
 
-def ticket(row: Ticket | None) -> dict[str, Any] | None:
-    """A queue ticket: its label (A001), status and the window calling it."""
+def ticket(row: Ticket | None, *, service: ServiceItem | None) -> dict[str, Any] | None:
+    """A queue ticket: its label (A001), its service item (None for a walk-in without one), status, window."""
     if row is None:
         return None
     return {"id": row.id, "label": row.label, "kind": row.kind, "status": row.status, "window": row.window,
-            "hall_id": row.hall_id, "booking_id": row.booking_id, "date": row.day, "created_at": row.created_at,
+            "hall_id": row.hall_id, "service": {"id": service.id, "name": service.name} if service else None,
+            "booking_id": row.booking_id, "date": row.day, "created_at": row.created_at,
             "called_at": row.called_at}
 
 
@@ -75,7 +76,7 @@ def booking(row: Booking, *, ticket_row: Ticket | None = None, rating_row: Ratin
         "person": person(row),
         "checkin_qr": qr_url(row.id),
         "checkin_deadline": row.checkin_deadline,
-        "ticket": ticket(ticket_row),
+        "ticket": ticket(ticket_row, service=row.service),
         "rating": rating(rating_row),
         "created_at": row.created_at,
         "cancelled_at": row.cancelled_at, "cancelled_by": row.cancelled_by, "cancel_reason": row.cancel_reason,

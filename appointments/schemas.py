@@ -152,6 +152,7 @@ class TicketOut(BaseModel):
     status: Literal["waiting", "serving", "completed", "no_show"]
     window: str | None
     hall_id: int
+    service: Ref | None = Field(description="the service item (事项); null for a walk-in given none")
     booking_id: int | None
     date: dt.date
     created_at: dt.datetime

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, model_validator
 
 from appointments.schemas import Aliased, BookingOut, PersonOut, Ref, TicketOut
 from server.schemas import Strict
@@ -154,7 +154,7 @@ class ClosureOut(Aliased):
 
 
 class DaySheetQuery(BaseModel):
-    date: dt.date
+    date: dt.date | None = Field(default=None, description="default: today at the hall")
     format: Literal["json", "csv"] = "json"
 
 
@@ -162,11 +162,13 @@ class DaySheetRow(BaseModel):
     id: int
     code: str
     status: str
+    date: dt.date
     time: str = Field(description="local HH:MM-HH:MM")
     start: dt.datetime
     service: Ref
     person: PersonOut
     ticket: str | None
+    window: str | None = Field(description="the window that called the ticket")
     checked_in_at: dt.datetime | None
 
 
@@ -209,8 +211,18 @@ class WalkinIn(Strict):
     service_id: int | None = Field(default=None, ge=1)
 
 
+def _window_text(value: object) -> object:
+    """Window 12 given as a number is window "12"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 1:
+            raise ValueError("窗口号须为正整数或窗口名称")
+        return str(value)
+    return value
+
+
 class CallIn(Strict):
-    window: str = Field(min_length=1, max_length=16, description="the window calling, e.g. 12")
+    window: Annotated[str, BeforeValidator(_window_text, json_schema_input_type=str | int)] = Field(
+        min_length=1, max_length=16, description='the window calling: a number (12) or a name ("12", "综合窗口")')
 
 
 class TicketsQuery(BaseModel):
@@ -224,7 +236,10 @@ class RatingsQuery(BaseModel):
 
 class FollowUpIn(Strict):
     follow_up_status: Literal["pending", "contacted", "resolved", "not_needed"]
-    note: str | None = Field(default=None, max_length=1000)
+    # The name ratings answer with; "note", the earlier name, is still read until the next release.
+    follow_up_note: str | None = Field(default=None, max_length=1000,
+                                       validation_alias=AliasChoices("follow_up_note", "note"),
+                                       description="what the hall did (回访记录); kept when omitted")
 
 
 class StatsQuery(Aliased):

@@ -102,7 +102,8 @@ async def check_in(*, user: CurrentUser, token: str | None, code: str | None) ->
                                     service_id=booking.service_id, booking_id=booking.id)
         await notices.withdrawn(booking.id, conn=conn)
     booking = await repository.booking_or_404(booking.id)
-    return {"ticket": present.ticket(ticket), "booking": present.booking(booking, ticket_row=ticket)}
+    return {"ticket": present.ticket(ticket, service=booking.service),
+            "booking": present.booking(booking, ticket_row=ticket)}
 
 
 def _check_window(booking: Booking) -> None:
@@ -129,9 +130,8 @@ async def issue_ticket(conn: BaseDBAsyncClient, *, hall_id: int, day: dt.date, k
 async def walk_in(hall_id: int, *, service_id: int | None) -> dict[str, Any]:
     """POST /staff/halls/{id}/walkins: a W ticket for someone without a booking."""
     hall = await repository.hall_or_404(hall_id)
-    if service_id is not None:
-        await repository.service_or_404(service_id, hall_id=hall.id)
+    service = await repository.service_or_404(service_id, hall_id=hall.id) if service_id is not None else None
     async with storage.transaction() as conn:
         ticket = await issue_ticket(conn, hall_id=hall.id, day=today_at(hall), kind="walk_in",
                                     service_id=service_id, booking_id=None)
-    return present.ticket(ticket)  # type: ignore[return-value]
+    return present.ticket(ticket, service=service)  # type: ignore[return-value]

@@ -6,49 +6,63 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from appointments import errors, present, repository
-from appointments.service_halls import zone_of
-from appointments.tables import Booking, Rating, Ticket
+from appointments.service_halls import today_at, zone_of
+from appointments.tables import Booking, Hall, Rating, Ticket
 
 MAX_STATS_DAYS = 92
 STATUS_NAMES = {"booked": "已预约", "cancelled": "已取消", "checked_in": "已签到", "serving": "办理中",
                 "completed": "已办结", "no_show": "爽约"}
-CSV_HEADER = ("时段", "事项", "姓名", "身份证号", "手机号", "预约码", "状态", "票号")
+CSV_HEADER = ("日期", "大厅", "时段", "事项", "姓名", "身份证号", "手机号", "预约码", "状态", "签到时间", "票号", "窗口")
 # A cell starting with one of these is a formula to Excel; a leading quote keeps it text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-async def day_sheet(hall_id: int, day: dt.date) -> list[dict[str, Any]]:
-    """GET /staff/halls/{id}/bookings?date=: the day's bookings by time, people masked."""
+@dataclass(frozen=True)
+class DaySheet:
+    """One hall's bookings of one day, by time, people masked."""
+
+    day: dt.date
+    hall: Hall
+    rows: list[dict[str, Any]]
+
+    def csv(self) -> bytes:
+        """The sheet as UTF-8 CSV with a BOM, so Excel on Chinese Windows opens it correctly."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(CSV_HEADER)
+        for row in self.rows:
+            writer.writerow([_cell(value) for value in self._cells(row)])
+        return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+    def _cells(self, row: dict[str, Any]) -> tuple[str, ...]:
+        person, checked_in = row["person"], row["checked_in_at"]
+        return (row["date"].isoformat(), self.hall.name, row["time"], row["service"]["name"], person["name"] or "",
+                person["id_number"] or "", person["phone"] or "", row["code"],
+                STATUS_NAMES.get(row["status"], row["status"]),
+                f"{checked_in.astimezone(zone_of(self.hall)):%H:%M}" if checked_in else "", row["ticket"] or "",
+                row["window"] or "")
+
+
+async def day_sheet(hall_id: int, day: dt.date | None) -> DaySheet:
+    """GET /staff/halls/{id}/bookings?date=: the day's bookings by time (today at the hall by default)."""
     hall = await repository.hall_or_404(hall_id)
+    day = day or today_at(hall)
     rows = await (Booking.filter(hall_id=hall.id, day=day).select_related("service", "slot")
                   .order_by("slot_start", "id"))
     tickets = {t.booking_id: t for t in await Ticket.filter(booking_id__in=[r.id for r in rows])}
-    zone = zone_of(hall)
-    return [
-        {"id": row.id, "code": row.code, "status": row.status,
-         "time": f"{row.slot.start_at.astimezone(zone):%H:%M}-{row.slot.end_at.astimezone(zone):%H:%M}",
-         "start": row.slot.start_at, "service": {"id": row.service.id, "name": row.service.name},
-         "person": present.person(row), "ticket": tickets[row.id].label if row.id in tickets else None,
-         "checked_in_at": row.checked_in_at}
-        for row in rows
-    ]
+    return DaySheet(day=day, hall=hall, rows=[_row(row, tickets.get(row.id), zone_of(hall)) for row in rows])
 
 
-def day_sheet_csv(rows: list[dict[str, Any]]) -> bytes:
-    """The day sheet as UTF-8 CSV with a BOM, so Excel on Chinese Windows opens it correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        person = row["person"]
-        writer.writerow([_cell(value) for value in (
-            row["time"], row["service"]["name"], person["name"] or "", person["id_number"] or "",
-            person["phone"] or "", row["code"], STATUS_NAMES.get(row["status"], row["status"]),
-            row["ticket"] or "")])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+def _row(row: Booking, ticket: Ticket | None, zone: dt.tzinfo) -> dict[str, Any]:
+    return {"id": row.id, "code": row.code, "status": row.status, "date": row.day,
+            "time": f"{row.slot.start_at.astimezone(zone):%H:%M}-{row.slot.end_at.astimezone(zone):%H:%M}",
+            "start": row.slot.start_at, "service": {"id": row.service.id, "name": row.service.name},
+            "person": present.person(row), "ticket": ticket.label if ticket else None,
+            "window": ticket.window if ticket else None, "checked_in_at": row.checked_in_at}
 
 
 def _cell(value: str) -> str:

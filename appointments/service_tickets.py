@@ -40,7 +40,8 @@ async def move_ticket(ticket_id: int, action: str, *, user: CurrentUser, window:
             raise errors.TicketStateConflict(details={"status": ticket.status, "action": action})
         if ticket.booking_id is not None:
             await _follow(conn, ticket.booking_id, action)
-    return present.ticket(await Ticket.get(id=ticket.id))  # type: ignore[return-value]
+    moved_ticket = await Ticket.filter(id=ticket.id).select_related("service").get()
+    return present.ticket(moved_ticket, service=moved_ticket.service)  # type: ignore[return-value]
 
 
 async def _follow(conn: Any, booking_id: int, action: str) -> None:
@@ -97,4 +98,5 @@ async def hall_tickets(hall_id: int, *, status: str | None) -> list[dict[str, An
     query = Ticket.filter(hall_id=hall.id, day=today_at(hall))
     if status:
         query = query.filter(status=status)
-    return [present.ticket(t) for t in await query.order_by("id")]  # type: ignore[misc]
+    rows = await query.select_related("service").order_by("id")
+    return [present.ticket(t, service=t.service) for t in rows]  # type: ignore[misc]

@@ -89,15 +89,15 @@ async def add_closure(request: Request, hall_id: int, *, body: ClosureIn, user: 
 
 
 @bp.get("/halls/<hall_id:int>/bookings")
-@endpoint("The day sheet: JSON, or ?format=csv (UTF-8 with BOM for Excel); personal data masked", tags=TAGS,
-          query=DaySheetQuery, response=list[DaySheetRow], auth_roles=STAFF, raises=SCOPE)
+@endpoint("The day sheet (today unless ?date=): JSON, or ?format=csv (UTF-8 with BOM for Excel); people masked",
+          tags=TAGS, query=DaySheetQuery, response=list[DaySheetRow], auth_roles=STAFF, raises=SCOPE)
 async def day_sheet(request: Request, hall_id: int, *, query: DaySheetQuery, user: auth.CurrentUser):
     await in_scope(request, hall_id)
-    rows = await service_reports.day_sheet(hall_id, query.date)
+    sheet = await service_reports.day_sheet(hall_id, query.date)
     if query.format == "json":
-        return rows
-    filename = f"bookings-{hall_id}-{query.date.isoformat()}.csv"
-    return HTTPResponse(service_reports.day_sheet_csv(rows), content_type="text/csv; charset=utf-8",
+        return sheet.rows
+    filename = f"bookings-{hall_id}-{sheet.day.isoformat()}.csv"
+    return HTTPResponse(sheet.csv(), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                  "Cache-Control": "no-store"})
 
@@ -115,7 +115,8 @@ async def ratings(request: Request, hall_id: int, *, query: RatingsQuery, user: 
 @endpoint("Record the follow-up (回访) of a rating", tags=TAGS, body=FollowUpIn, response=RatingOut,
           auth_roles=STAFF, raises=[errors.RatingNotFound, errors.HallForbidden])
 async def follow_up(request: Request, rating_id: int, *, body: FollowUpIn, user: auth.CurrentUser):
-    return await service_ratings.follow_up(rating_id, user=user, status=body.follow_up_status, note=body.note)
+    return await service_ratings.follow_up(rating_id, user=user, status=body.follow_up_status,
+                                           note=body.follow_up_note)
 
 
 @bp.get("/halls/<hall_id:int>/stats")

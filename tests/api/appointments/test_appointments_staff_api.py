@@ -74,9 +74,32 @@ async def test_the_day_sheet_as_json_and_as_excel_ready_csv_is_masked(client, ha
     text = exported.content.decode("utf-8-sig")
     assert who.id_number not in text and "13987654321" not in text and "司马光" not in text
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["时段", "事项", "姓名", "身份证号", "手机号", "预约码", "状态", "票号"]
-    assert rows[1] == ["09:00-10:00", "社保卡补办", "司马*", who.id_number[:4] + "**********" + who.id_number[-4:],
-                       "139****4321", booking["code"], "已预约", ""]
+    assert rows[0] == ["日期", "大厅", "时段", "事项", "姓名", "身份证号", "手机号", "预约码", "状态", "签到时间", "票号",
+                       "窗口"]
+    assert rows[1] == ["2026-03-10", "罗湖区行政服务大厅", "09:00-10:00", "社保卡补办", "司马*",
+                       who.id_number[:4] + "**********" + who.id_number[-4:], "139****4321", booking["code"], "已预约",
+                       "", "", ""]
+
+
+async def test_the_day_sheet_defaults_to_today_and_says_when_and_where_each_person_was_seen(client, halls):
+    world, _ = halls
+    seen = await book(world, local(3, 10, 9), person())
+    await book(world, local(3, 10, 10), person())
+    await book(world, local(3, 11, 9), person())
+    freeze(local(3, 10, 8, 47))
+    clerk = await client.login_staff(halls=[world.hall_id])
+    ticket = (await client.post("/api/v1/staff/checkin", json={"code": seen["code"]}, headers=clerk)).json()["ticket"]
+    await client.post(f"/api/v1/staff/tickets/{ticket['id']}/call", json={"window": 12}, headers=clerk)
+    url = f"/api/v1/staff/halls/{world.hall_id}/bookings"
+    today = (await client.get(url, headers=clerk)).json()
+    assert [(r["date"], r["time"], r["ticket"], r["window"]) for r in today] == [
+        ("2026-03-10", "09:00-10:00", "A001", "12"), ("2026-03-10", "10:00-11:00", None, None)]
+    exported = await client.get(url, params={"format": "csv"}, headers=clerk)
+    assert 'filename="bookings-%d-2026-03-10.csv"' % world.hall_id in exported.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r[0], r[1], r[2], r[8], r[9], r[10], r[11]) for r in rows[1:]] == [
+        ("2026-03-10", "罗湖区行政服务大厅", "09:00-10:00", "办理中", "08:47", "A001", "12"),
+        ("2026-03-10", "罗湖区行政服务大厅", "10:00-11:00", "已预约", "", "", "")]
 
 
 async def test_schedules_generation_slots_and_closures(client, halls):
@@ -138,6 +161,28 @@ async def test_desk_walk_ins_calls_queue_ratings_and_stats(client, halls):
     assert too_long.status_code == 422
 
 
+async def test_a_window_is_a_number_or_a_name_and_every_ticket_names_its_service(client, halls):
+    world, _ = halls
+    booking = await book(world, local(3, 10, 9), person())
+    freeze(local(3, 10, 8, 40))
+    clerk = await client.login_staff(halls=[world.hall_id])
+    checked = (await client.post("/api/v1/staff/checkin", json={"code": booking["code"]}, headers=clerk)).json()
+    service = {"id": world.service_id, "name": "社保卡补办"}
+    assert checked["ticket"]["service"] == checked["booking"]["ticket"]["service"] == service
+    walk = (await client.post(f"/api/v1/staff/halls/{world.hall_id}/walkins", json={}, headers=clerk)).json()
+    assert walk["service"] is None
+    call = f"/api/v1/staff/tickets/{checked['ticket']['id']}/call"
+    by_number = await client.post(call, json={"window": 12}, headers=clerk)
+    assert (by_number.status_code, by_number.json()["window"], by_number.json()["service"]) == (200, "12", service)
+    by_name = await client.post(call, json={"window": "综合窗口"}, headers=clerk)
+    assert by_name.json()["window"] == "综合窗口"
+    for bad in (0, -3, True, 1.5, "", "x" * 17):
+        refused = await client.post(call, json={"window": bad}, headers=clerk)
+        assert (refused.status_code, refused.json()["error"]["details"]["fields"][0]["field"]) == (422, "window"), bad
+    listed = (await client.get(f"/api/v1/staff/halls/{world.hall_id}/tickets", headers=clerk)).json()
+    assert [(t["label"], t["service"]) for t in listed] == [("A001", service), ("W001", None)]
+
+
 async def test_dissatisfied_ratings_and_their_follow_up(client, halls):
     from appointments import service_ratings
     from appointments.tables import Booking
@@ -156,9 +201,18 @@ async def test_dissatisfied_ratings_and_their_follow_up(client, halls):
                            headers=clerk)
     assert [r["booking_id"] for r in bad.json()] == [unhappy["id"]]
     rating_id = bad.json()[0]["id"]
-    followed = await client.patch(f"/api/v1/staff/ratings/{rating_id}",
-                                  json={"follow_up_status": "resolved", "note": "已电话回访并致歉"}, headers=clerk)
-    assert (followed.json()["follow_up_status"], followed.json()["follow_up_note"]) == ("resolved", "已电话回访并致歉")
+    url = f"/api/v1/staff/ratings/{rating_id}"
+    followed = await client.patch(url, json={"follow_up_status": "contacted", "follow_up_note": "已电话回访"},
+                                  headers=clerk)
+    assert (followed.json()["follow_up_status"], followed.json()["follow_up_note"]) == ("contacted", "已电话回访")
+    # The name the answer uses is the name to send; "note", its earlier name, is still read for now.
+    earlier = await client.patch(url, json={"follow_up_status": "resolved", "note": "已致歉"}, headers=clerk)
+    assert (earlier.json()["follow_up_status"], earlier.json()["follow_up_note"]) == ("resolved", "已致歉")
+    kept = await client.patch(url, json={"follow_up_status": "resolved"}, headers=clerk)
+    assert kept.json()["follow_up_note"] == "已致歉"
+    both = await client.patch(url, json={"follow_up_status": "resolved", "note": "a", "follow_up_note": "b"},
+                              headers=clerk)
+    assert both.status_code == 422
     other = await client.login_staff(halls=[world.hall_id + 1])
     assert (await client.patch(f"/api/v1/staff/ratings/{rating_id}", json={"follow_up_status": "pending"},
                                headers=other)).status_code == 403
