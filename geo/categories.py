@@ -94,6 +94,10 @@ class CategoryTree:
         self._get(code)
         return self._ids[code]
 
+    def at(self, category_id: int) -> Category:
+        """The node with a small integer id (the inverse of :meth:`id_of`)."""
+        return self.categories[category_id]
+
     def descendants(self, code: str) -> frozenset[str]:
         """The code itself and every code below it."""
         self._get(code)
@@ -140,3 +144,15 @@ class CategoryTree:
 
 
 DEFAULT_TREE = CategoryTree(SEED_CATEGORIES)
+
+# What a resident asking for "the nearest 医疗" means: a doctor (a hospital, a community health
+# centre or a clinic). A pharmacy is what they ask for by name (health.pharmacy).
+_NEAREST_MEANS: Mapping[str, tuple[str, ...]] = {
+    "health": ("health.hospital", "health.community", "health.clinic"),
+}
+
+
+def nearest_scope(code: str) -> tuple[str, ...]:
+    """The codes a "nearest <code>" answer looks in: a top category as residents mean it, else the node."""
+    DEFAULT_TREE.descendants(code)  # UnknownCategoryError for a code not in the tree
+    return _NEAREST_MEANS.get(code, (code,))

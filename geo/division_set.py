@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,10 @@ class DivisionShape:
         """``{code, name, level}`` as the API shows it."""
         return {"code": self.code, "name": self.name, "level": self.level}
 
+    def rank(self) -> tuple[int, str]:
+        """Sort key: districts, then streets, then communities, each by code."""
+        return (_rank(self.level), self.code)
+
 
 class DivisionSet:
     """Immutable set of divisions with a spatial index; smallest divisions first in every answer."""
@@ -34,6 +39,7 @@ class DivisionSet:
         """Index the outlines once (they are prepared for fast point-in-polygon tests)."""
         self._shapes = tuple(shapes)
         self._by_code = {shape.code: shape for shape in self._shapes}
+        self._children = Counter(shape.parent_code for shape in self._shapes if shape.parent_code)
         geometries = [shape.geometry for shape in self._shapes]
         for geometry in geometries:
             shapely.prepare(geometry)
@@ -45,6 +51,16 @@ class DivisionSet:
     def get(self, code: str) -> DivisionShape | None:
         """A division by code."""
         return self._by_code.get(code)
+
+    def children(self, code: str) -> int:
+        """How many divisions name ``code`` as their parent."""
+        return self._children[code]
+
+    def listed(self, *, level: str | None = None, parent: str | None = None) -> list[DivisionShape]:
+        """Every division, or those of one level, or one parent's children: districts first, then by code."""
+        found = [shape for shape in self._shapes
+                 if (level is None or shape.level == level) and (parent is None or shape.parent_code == parent)]
+        return sorted(found, key=DivisionShape.rank)
 
     def containing(self, lon: float, lat: float) -> list[DivisionShape]:
         """Divisions covering the point (edges included): community, then street, then district."""

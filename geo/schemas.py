@@ -15,10 +15,11 @@ from geo import cursor as cursors
 from geo.categories import DEFAULT_TREE
 from geo.clusters import MAX_ZOOM
 from geo.errors import invalid_field
-from geo.model import POI_STATUSES, PoiStatus
+from geo.model import POI_STATUSES, DivisionLevel, PoiStatus
 from server.schemas import Coord
 
 MAX_RADIUS_M = 20_000
+DEFAULT_RADIUS_M = 3_000
 MAX_LIMIT = 200
 MAX_COVERAGE_RADIUS_M = 5_000
 Bbox = tuple[float, float, float, float]
@@ -67,8 +68,8 @@ class _Query(BaseModel):
 class PoiListQuery(_Query):
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    radius: float | None = Field(None, gt=0, le=MAX_RADIUS_M, allow_inf_nan=False,
-                                 description="metres (with lat/lon), at most 20000")
+    radius: float = Field(DEFAULT_RADIUS_M, gt=0, le=MAX_RADIUS_M, allow_inf_nan=False,
+                          description="metres around lat/lon (only with them), at most 20000")
     bbox: str | None = Field(None, description="minLon,minLat,maxLon,maxLat (instead of lat/lon)")
     category: list[str] | None = Field(None, description="category codes (a node includes its descendants); a,b")
     q: str | None = Field(None, max_length=64, description="Chinese substring of name or address, or pinyin initials")
@@ -93,9 +94,7 @@ class PoiListQuery(_Query):
             raise invalid_field(missing, "lat 与 lon 须同时给出", location="query", code="missing")
         if self.lat is not None and self.bbox is not None:
             raise invalid_field("bbox", "bbox 不能与 lat/lon 同时使用", location="query", code="conflict")
-        if self.lat is not None and self.radius is None:
-            raise invalid_field("radius", "按距离查询须给出 radius（米）", location="query", code="missing")
-        if self.radius is not None and self.lat is None:
+        if "radius" in self.model_fields_set and self.lat is None:
             raise invalid_field("radius", "radius 须与 lat/lon 一同使用", location="query", code="conflict")
         self._parse_cursor()  # checked here (422); read again by ``after``, no private state kept
         return self
@@ -158,6 +157,22 @@ class PointQuery(_Query):
     @property
     def point(self) -> tuple[float, float]:
         return (self.lon, self.lat)
+
+
+class LocateQuery(PointQuery):
+    category: list[str] | None = Field(
+        None, max_length=20, description="categories to find the nearest of (default: every top category); a top "
+                                         "category means what residents mean (health: hospitals, community health "
+                                         "centres and clinics; ask health.pharmacy for pharmacies)")
+
+    _split = field_validator("category", mode="before")(split_commas)
+    _known = field_validator("category")(check_categories)
+
+
+class DivisionQuery(BaseModel):
+    level: DivisionLevel | None = Field(None, description="district, street or community")
+    parent: str | None = Field(None, min_length=1, max_length=32,
+                               description="the parent's code: its children (a picker walks down from a district)")
 
 
 class CoverageQuery(_Query):

@@ -105,12 +105,23 @@ class NearestPoi(BaseModel):
     id: int
     name: str
     distance_m: int
+    category: str = Field(description="its own sub-category, e.g. health.clinic")
+    category_name: str
 
 
 class LocateResult(BaseModel):
     coord: str
     divisions: list[DivisionSummary] = Field(description="community, street, district containing the point")
-    nearest: dict[str, NearestPoi | None] = Field(description="per top category, the nearest POI in service")
+    nearest: dict[str, NearestPoi | None] = Field(
+        description="per category asked (default: every top category), the nearest open POI, or null")
+
+
+class DivisionOut(BaseModel):
+    code: str
+    name: str
+    level: Literal["district", "street", "community"]
+    parent_code: str | None
+    children: int = Field(description="how many divisions have this one as parent")
 
 
 class CoverageResult(BaseModel):

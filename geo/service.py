@@ -1,7 +1,8 @@
 """The service map's entry points for the rest of the system.
 
 Other domains call :func:`get_poi`, :func:`find_pois` and :func:`link_hall` (appointments links
-its halls to their POIs). The registry calls :func:`load_reference` (the category tree) and
+its halls to their POIs), :func:`list_divisions` and :func:`division_names` (feeds offers and names
+places). The registry calls :func:`load_reference` (the category tree) and
 :func:`startup` (builds this worker's in-memory index).
 """
 
@@ -15,7 +16,7 @@ import orjson
 
 from geo import index, render, repository
 from geo.categories import DEFAULT_TREE, SEED_CATEGORIES
-from geo.errors import PoiNotFound
+from geo.errors import DivisionNotFound, PoiNotFound
 from geo.present import poi_dict, poi_properties
 from geo.schemas import STATUS_DEFAULT
 
@@ -75,6 +76,16 @@ async def data_version() -> str:
     """This worker's view of the data version (for ETags of streamed answers)."""
     snap = await index.current()
     return f"{snap.version or 0}-{snap.fingerprint}"
+
+
+async def list_divisions(*, level: str | None = None, parent: str | None = None) -> list[dict[str, Any]]:
+    """The map's divisions ``{code, name, level, parent_code, children}``: all, one level's, or one parent's
+    children (a tree a picker walks down); 404 division_not_found for an unknown parent."""
+    divisions = (await index.current()).divisions
+    if parent is not None and divisions.get(parent) is None:
+        raise DivisionNotFound(details={"division": parent})
+    return [{**shape.summary(), "parent_code": shape.parent_code, "children": divisions.children(shape.code)}
+            for shape in divisions.listed(level=level, parent=parent)]
 
 
 async def division_names(codes: Iterable[str]) -> dict[str, str]:

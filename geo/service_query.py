@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from geo import coords, cursor, index, render, repository
-from geo.categories import DEFAULT_TREE, CategoryNode
+from geo.categories import DEFAULT_TREE, CategoryNode, nearest_scope
 from geo.cursor import Cursor
 from geo.errors import PoiNotFound
 from geo.present import poi_feature
@@ -48,7 +48,6 @@ async def list_pois(query: PoiListQuery) -> Versioned:
 def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | None, opens: np.ndarray) -> bytes:
     """The collection of one page by distance, with the total in the radius and the next cursor."""
     after = query.after
-    assert query.radius is not None
     after_key = (after.distance_m or 0.0, after.last_id) if after else None
     heads = snap.heads.get(query.coord)
     if heads is not None:  # WGS-84 and GCJ-02: found and rendered in one compiled call
@@ -115,22 +114,30 @@ async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:
                        divisions=snap.divisions.containing(row.lon, row.lat))
 
 
-async def locate(point: tuple[float, float], *, coord: str) -> dict[str, object]:
-    """The divisions containing a point and, per top category, the nearest POI in service."""
+async def locate(point: tuple[float, float], *, coord: str, categories: list[str] | None = None) -> dict[str, object]:
+    """The divisions containing a point and the nearest open POI per category (top ones as residents mean them)."""
     lon, lat = coords.convert(point, coord, "wgs84")
     snap = await index.current()
     in_service = snap.status_mask(["open"])
-    found: dict[str, tuple[int, float]] = {}
-    for root in DEFAULT_TREE.roots():
-        mask = snap.category_mask([root]) & in_service
-        for radius in LOCATE_RADII_M:
-            page = snap.spatial.nearby(lon, lat, radius, mask=mask, limit=1)
-            if len(page.positions):
-                found[root] = (int(snap.ids[page.positions[0]]), float(page.distances_m[0]))
-                break
-    names = await repository.names_of(poi_id for poi_id, _ in found.values())
-    nearest: dict[str, dict[str, object] | None] = dict.fromkeys(DEFAULT_TREE.roots())
-    for root, (poi_id, metres) in found.items():
-        nearest[root] = {"id": poi_id, "name": names.get(poi_id, ""), "distance_m": round(metres)}
+    asked = categories or DEFAULT_TREE.roots()
+    found = {code: _nearest(snap, lon, lat, mask=snap.category_mask(nearest_scope(code)) & in_service)
+             for code in asked}
+    names = await repository.names_of(int(snap.ids[hit[0]]) for hit in found.values() if hit)
     return {"coord": coord, "divisions": [d.summary() for d in snap.divisions.containing(lon, lat)],
-            "nearest": nearest}
+            "nearest": {code: _nearest_view(snap, hit, names) if hit else None for code, hit in found.items()}}
+
+
+def _nearest_view(snap: MapSnapshot, hit: tuple[int, float], names: dict[int, str]) -> dict[str, object]:
+    position, metres = hit
+    poi_id, category = int(snap.ids[position]), DEFAULT_TREE.at(int(snap.categories[position]))
+    return {"id": poi_id, "name": names.get(poi_id, ""), "distance_m": round(metres), "category": category.code,
+            "category_name": category.name}
+
+
+def _nearest(snap: MapSnapshot, lon: float, lat: float, *, mask: np.ndarray) -> tuple[int, float] | None:
+    """The position and distance of the nearest point of ``mask``, searched in growing radii."""
+    for radius in LOCATE_RADII_M:
+        page = snap.spatial.nearby(lon, lat, radius, mask=mask, limit=1)
+        if len(page.positions):
+            return int(page.positions[0]), float(page.distances_m[0])
+    return None

@@ -6,11 +6,12 @@ from sanic import Blueprint, HTTPResponse, Request
 
 from geo import service, service_coverage, service_query
 from geo.errors import DivisionNotFound, PoiNotFound
-from geo.schemas import ClusterQuery, CoordQuery, CoverageQuery, PoiListQuery, PointQuery
+from geo.schemas import ClusterQuery, CoordQuery, CoverageQuery, DivisionQuery, LocateQuery, PoiListQuery
 from geo.schemas_out import (
     CategoryCount,
     ClusterCollection,
     CoverageResult,
+    DivisionOut,
     LocateResult,
     PoiCollection,
     PoiDetail,
@@ -31,9 +32,9 @@ async def categories(request: Request):
 @bp.get("/map/pois")
 @endpoint("Service points near a point (by distance), in a bbox, or anywhere (by id)", tags=TAGS,
           query=PoiListQuery, response=PoiCollection, etag=True, check_response=False,
-          description="lat+lon+radius (metres, at most 20000) sorts by distance and adds distance_m; bbox lists "
-                      "by id. Filters: category (descendants included), q, open_now, status. coord applies to "
-                      "the input and every output coordinate. Pages with next_cursor.")
+          description="lat+lon (radius: metres, default 3000, at most 20000) sorts by distance and adds "
+                      "distance_m; bbox lists by id. Filters: category (descendants included), q, open_now, status. "
+                      "coord applies to the input and every output coordinate. Pages with next_cursor.")
 async def list_pois(request: Request, *, query: PoiListQuery):
     return await service_query.list_pois(query)
 
@@ -54,9 +55,18 @@ async def clusters(request: Request, *, query: ClusterQuery):
 
 @bp.get("/map/locate")
 @endpoint("Who serves me: the divisions containing a point and the nearest service point per category",
-          tags=TAGS, query=PointQuery, response=LocateResult)
-async def locate(request: Request, *, query: PointQuery):
-    return await service_query.locate(query.point, coord=query.coord)
+          tags=TAGS, query=LocateQuery, response=LocateResult)
+async def locate(request: Request, *, query: LocateQuery):
+    return await service_query.locate(query.point, coord=query.coord, categories=query.category)
+
+
+@bp.get("/map/divisions")
+@endpoint("Administrative divisions: codes, names, levels and parents (a tree a picker can walk)", tags=TAGS,
+          query=DivisionQuery, response=list[DivisionOut], raises=[DivisionNotFound], etag=True,
+          description="Without parameters every division (districts, then streets, then communities); level= one "
+                      "level; parent= the children of one division. children says whether to walk further down.")
+async def divisions(request: Request, *, query: DivisionQuery):
+    return await service.list_divisions(level=query.level, parent=query.parent)
 
 
 @bp.get("/map/coverage")

@@ -51,8 +51,43 @@ async def test_locate_names_the_divisions_and_the_nearest_poi_in_service_per_cat
     assert nearest["health"]["id"] == ids[0] and nearest["health"]["name"] == "诊所"
     assert abs(nearest["health"]["distance_m"] - haversine(here, clinic)) <= 0.5
     assert nearest["hall"]["id"] == ids[2] and abs(nearest["hall"]["distance_m"] - haversine(here, hall)) <= 0.5
+    assert (nearest["hall"]["category"], nearest["hall"]["category_name"]) == ("hall.street", "街道便民服务中心")
     elsewhere = (await client.get("/api/v1/map/locate", params={"lon": 113.0, "lat": 23.5})).json()
     assert elsewhere["divisions"] == []
+
+
+async def test_the_nearest_health_service_is_a_doctor_and_a_pharmacy_only_when_asked(client):
+    here = offset(ORIGIN, 100, 100)
+    pharmacy, centre, clinic = offset(here, 20, 0), offset(here, 600, 0), offset(here, 900, 0)
+    ids = await add_pois(feature("大药房", pharmacy, "health.pharmacy"),
+                         feature("社区健康服务中心", centre, "health.community"),
+                         feature("门诊部", clinic, "health.clinic"))
+    located = (await client.get("/api/v1/map/locate", params={"lon": here[0], "lat": here[1]})).json()
+    health = located["nearest"]["health"]
+    assert (health["id"], health["category"], health["category_name"]) == (ids[1], "health.community", "社区健康服务中心")
+    asked = await client.get("/api/v1/map/locate", params={"lon": here[0], "lat": here[1],
+                                                           "category": "health.pharmacy,health.clinic,education"})
+    nearest = asked.json()["nearest"]
+    assert list(nearest) == ["health.pharmacy", "health.clinic", "education"]
+    assert (nearest["health.pharmacy"]["id"], nearest["health.pharmacy"]["category_name"]) == (ids[0], "药店")
+    assert nearest["health.clinic"]["id"] == ids[2] and nearest["education"] is None
+
+
+async def test_divisions_are_listed_as_a_tree_a_picker_walks_down(client):
+    await load_divisions()
+    everything = (await client.get("/api/v1/map/divisions")).json()
+    assert [(d["code"], d["name"], d["level"], d["parent_code"], d["children"]) for d in everything] == [
+        ("440303", "罗湖区", "district", None, 2),
+        ("440303002", "黄贝街道", "street", "440303", 0),
+        ("440303003", "东门街道", "street", "440303", 1),
+        ("440303003001", "湖贝社区", "community", "440303003", 0)]
+    streets = (await client.get("/api/v1/map/divisions", params={"parent": "440303"})).json()
+    assert [d["name"] for d in streets] == ["黄贝街道", "东门街道"]
+    communities = (await client.get("/api/v1/map/divisions", params={"level": "community"})).json()
+    assert [d["code"] for d in communities] == ["440303003001"]
+    assert (await client.get("/api/v1/map/divisions", params={"parent": "440303002"})).json() == []
+    unknown = await client.get("/api/v1/map/divisions", params={"parent": "999"})
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "division_not_found")
 
 
 async def coverage(client, **params):

@@ -48,6 +48,16 @@ async def test_radius_is_inclusive_and_a_metre_further_is_out(client):
     assert [f["id"] for f in wider["features"]] == ids
 
 
+async def test_a_nearby_query_without_radius_searches_3000_metres_as_the_schema_says(client):
+    ids = await add_pois(feature("近", north_of(ORIGIN, 2999.0)), feature("远", north_of(ORIGIN, 3001.0)))
+    response = await client.get(URL, params={"lon": ORIGIN[0], "lat": ORIGIN[1]})
+    assert response.status_code == 200, response.text
+    assert [f["id"] for f in response.json()["features"]] == [ids[0]]
+    documented = (await client.get("/openapi.json")).json()["paths"]["/api/v1/map/pois"]["get"]["parameters"]
+    radius = next(p for p in documented if p["name"] == "radius")
+    assert radius["required"] is False and radius["schema"]["default"] == 3000
+
+
 async def test_pages_follow_each_other_without_gaps_even_on_equal_distances(client):
     # Two points at each spot are exactly equally far: ties are broken by id, also across a page edge.
     points = [offset(ORIGIN, 100.0 * (k + 1), 50.0 * k) for k in range(6) for _ in range(2)]
