@@ -11,6 +11,7 @@ from server.schemas import (
     DevLogin,
     LoginResult,
     Me,
+    MeQuery,
     MeUpdate,
     PhoneBind,
     StaffLogin,
@@ -56,20 +57,19 @@ async def logout(request: Request, *, user: auth.CurrentUser):
 
 
 @bp.get("/me")
-@endpoint("Who am I", tags=TAGS, response=Me, auth_roles=ANY_USER)
-async def me(request: Request, *, user: auth.CurrentUser):
-    return await accounts.get_me(user.id)
+@endpoint("Who am I (home in ?coord=, WGS-84 by default)", tags=TAGS, query=MeQuery, response=Me,
+          auth_roles=ANY_USER)
+async def me(request: Request, *, query: MeQuery, user: auth.CurrentUser):
+    return await accounts.get_me(user.id, coord=query.coord)
 
 
 @bp.patch("/me")
-@endpoint("Change my nickname or home location", tags=TAGS, body=MeUpdate, response=Me, auth_roles=ANY_USER)
+@endpoint("Change my nickname or home location (home given and answered in coord)", tags=TAGS, body=MeUpdate,
+          response=Me, auth_roles=ANY_USER)
 async def update_me(request: Request, *, body: MeUpdate, user: auth.CurrentUser):
-    home = None
-    if body.home is not None:
-        from geo import coords
-
-        home = coords.convert((body.home.lon, body.home.lat), body.coord, "wgs84")
-    return await accounts.update_me(user.id, nickname=body.nickname, home=home, clear_home=body.clear_home)
+    home = (body.home.lon, body.home.lat) if body.home is not None else None
+    return await accounts.update_me(user.id, nickname=body.nickname, home=home, coord=body.coord,
+                                    clear_home=body.clear_home)
 
 
 @bp.delete("/me")

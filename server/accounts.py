@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +30,7 @@ log = logging.getLogger("bianmin.accounts")
 
 # OWASP's minimum argon2id profile: about 20 ms a hash, off the event loop.
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+Point = tuple[float, float]  # (lon, lat)
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 15 * 60
 STAFF_ROLES = ("staff", "editor", "admin")
@@ -48,12 +51,29 @@ class DevLoginDisabled(errors.NotFound):
     pass
 
 
-def user_view(user: User) -> dict[str, Any]:
-    """What /api/v1/me shows: the phone masked, nothing else personal."""
+@functools.cache
+def _coords() -> Callable[[Point, str, str], Point]:
+    """The coordinate converter the map domain provides (infrastructure imports no domain)."""
+    for _domain, convert in registry.each("coords"):
+        return convert  # type: ignore[no-any-return]
+    raise RuntimeError("no domain registers a coordinate converter (registry field coords)")
+
+
+def convert_point(point: Point, src: str, dst: str) -> Point:
+    """``point`` from one coordinate system (wgs84, gcj02, bd09) to another."""
+    return point if src == dst else _coords()(point, src, dst)
+
+
+def user_view(user: User, *, coord: str = "wgs84") -> dict[str, Any]:
+    """What /api/v1/me shows: the phone masked, nothing else personal; home in ``coord``."""
     phone = pii.vault().decrypt(user.phone_enc, context="user.phone") if user.phone_enc else None
-    home = {"lon": user.home_lon, "lat": user.home_lat} if user.home_lon is not None else None
+    home = None
+    if user.home_lon is not None and user.home_lat is not None:
+        lon, lat = convert_point((user.home_lon, user.home_lat), "wgs84", coord)
+        home = {"lon": lon, "lat": lat}
     return {"id": user.id, "role": user.role, "nickname": user.nickname,
-            "phone": pii.mask_phone(phone) if phone else None, "home": home, "halls": list(user.halls or [])}
+            "phone": pii.mask_phone(phone) if phone else None, "home": home, "coord": coord,
+            "halls": list(user.halls or [])}
 
 
 async def _login(user: User) -> dict[str, Any]:
@@ -137,23 +157,24 @@ async def bind_phone(user_id: int, code: str) -> dict[str, Any]:
     return user_view(user)
 
 
-async def get_me(user_id: int) -> dict[str, Any]:
-    return user_view(await User.get(id=user_id))
+async def get_me(user_id: int, *, coord: str = "wgs84") -> dict[str, Any]:
+    """GET /me: who am I, home in ``coord``."""
+    return user_view(await User.get(id=user_id), coord=coord)
 
 
-async def update_me(user_id: int, *, nickname: str | None, home: tuple[float, float] | None,
+async def update_me(user_id: int, *, nickname: str | None, home: Point | None, coord: str = "wgs84",
                     clear_home: bool = False) -> dict[str, Any]:
-    """Change one's nickname or home location (WGS-84 lon, lat)."""
+    """PATCH /me: change one's nickname or home location (given and answered in ``coord``, kept in WGS-84)."""
     user = await User.get(id=user_id)
     if nickname is not None:
         user.nickname = nickname
     if clear_home:
         user.home_lon = user.home_lat = None
     elif home is not None:
-        user.home_lon, user.home_lat = home
+        user.home_lon, user.home_lat = convert_point(home, coord, "wgs84")
     user.updated_at = clock.now()
     await user.save(update_fields=["nickname", "home_lon", "home_lat", "updated_at"])
-    return user_view(user)
+    return user_view(user, coord=coord)
 
 
 async def logout(token: str) -> None:

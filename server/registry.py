@@ -28,6 +28,8 @@ class Domain:
                                         # `bianmin rotate-pii-key` (see server/pii_rotation.py)
     forget: str | tuple[str, ...] | None = None  # "module:func": drops this process's copies of stored
                                                  # data (tests call it after emptying the database)
+    coords: str | None = None           # "module:func": convert((lon, lat), src, dst) between wgs84, gcj02 and
+                                        # bd09, for the accounts' home location (one domain provides it)
 
 
 DOMAINS: tuple[Domain, ...] = (
@@ -52,6 +54,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="geo.cli:register",
         startup="geo.service:startup",
         forget="geo.index:forget",
+        coords="geo.coords:convert",
     ),
     Domain(
         label="appointments",

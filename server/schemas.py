@@ -42,8 +42,13 @@ class Me(BaseModel):
     role: str
     nickname: str
     phone: str | None = Field(description="masked, e.g. 138****5678")
-    home: LonLat | None
+    home: LonLat | None = Field(description="in the coord system asked for (WGS-84 unless ?coord= or coord says)")
+    coord: Coord = Field("wgs84", description="coordinate system of home")
     halls: list[int]
+
+
+class MeQuery(BaseModel):
+    coord: Coord = Field("wgs84", description="coordinate system to answer home in")
 
 
 class LoginResult(BaseModel):
@@ -73,7 +78,7 @@ class PhoneBind(Strict):
 class MeUpdate(Strict):
     nickname: str | None = Field(default=None, min_length=1, max_length=32)
     home: LonLat | None = None
-    coord: Coord = Field(default="wgs84", description="coordinate system of home")
+    coord: Coord = Field(default="wgs84", description="coordinate system of home, in the request and the answer")
     clear_home: bool = False
 
 

@@ -19,7 +19,7 @@ async def test_wechat_login_creates_a_resident_and_hides_the_session_key(client,
     body = response.json()
     assert set(body) == {"token", "expires_at", "user"}
     assert body["user"] == {"id": body["user"]["id"], "role": "resident", "nickname": "", "phone": None,
-                            "home": None, "halls": []}
+                            "home": None, "coord": "wgs84", "halls": []}
     stored = await User.get(openid="oWx_resident_1")
     assert stored.unionid == "uUnion1"
     session_key = wx.state.login_codes[code]["session_key"]
@@ -141,13 +141,22 @@ async def test_me_update_and_logout(client):
     assert after.status_code == 401 and after.json()["error"]["code"] == "unauthorized"
 
 
-async def test_home_in_gcj02_is_stored_as_wgs84(client):
+async def test_home_is_kept_in_wgs84_and_answered_in_the_system_asked_for(client):
     headers = await client.login_dev()
+    gcj = {"lon": 114.136, "lat": 22.545}
     # GCJ-02 of a point in Shenzhen lies a few hundred metres from its WGS-84 position.
-    response = await client.patch("/api/v1/me", headers=headers,
-                                  json={"home": {"lon": 114.136, "lat": 22.545}, "coord": "gcj02"})
-    home = response.json()["home"]
-    assert 114.125 < home["lon"] < 114.1355 and 22.54 < home["lat"] < 22.548
+    response = await client.patch("/api/v1/me", headers=headers, json={"home": gcj, "coord": "gcj02"})
+    assert response.json()["coord"] == "gcj02"
+    assert response.json()["home"] == pytest.approx(gcj, abs=1e-6)  # the inverse is iterative: < 0.5 m
+    wgs = (await client.get("/api/v1/me", headers=headers)).json()
+    assert wgs["coord"] == "wgs84"
+    assert 114.125 < wgs["home"]["lon"] < 114.1355 and 22.54 < wgs["home"]["lat"] < 22.548
+    again = (await client.get("/api/v1/me", params={"coord": "gcj02"}, headers=headers)).json()
+    assert again["home"] == pytest.approx(gcj, abs=1e-6)
+    baidu = (await client.get("/api/v1/me", params={"coord": "bd09"}, headers=headers)).json()["home"]
+    assert baidu["lon"] - gcj["lon"] > 0.005 and baidu["lat"] - gcj["lat"] > 0.005  # BD-09 lies further NE
+    bad = await client.get("/api/v1/me", params={"coord": "utm"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == "coord"
 
 
 async def test_missing_or_bad_token_is_401(client):
