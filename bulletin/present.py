@@ -17,8 +17,13 @@ def choice(vocabulary: Vocabulary, code: str | None) -> dict[str, str] | None:
 
 
 def agency(row: Agency) -> dict[str, Any]:
-    """An issuing agency."""
+    """An issuing agency as documents name it."""
     return {"code": row.code, "name": row.name}
+
+
+def agency_choice(row: Agency) -> dict[str, str]:
+    """An issuing agency as a vocabulary entry: {"value", "label"}, the shape of every vocabulary."""
+    return {"value": row.code, "label": row.name}
 
 
 def public_url(document_id: int) -> str:

@@ -34,8 +34,8 @@ async def agencies_by_id() -> dict[int, Agency]:
 
 
 async def agency_by_code(code: str, *, using_db: BaseDBAsyncClient | None = None) -> Agency:
-    """The agency with this code, or 422 unknown_agency."""
-    agency = await Agency.filter(code=code).using_db(using_db).first()
+    """The agency with this code (or this name, as topics take labels), or 422 unknown_agency."""
+    agency = await Agency.filter(Q(code=code) | Q(name=code)).using_db(using_db).first()
     if agency is None:
         raise errors.UnknownAgency(details={"fields": [{"field": "agency", "in": "body",
                                                          "code": "unknown_agency", "message": code}]})

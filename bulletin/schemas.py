@@ -52,7 +52,7 @@ CsvList = BeforeValidator(_split_commas)
 
 class SearchQuery(BaseModel):
     q: str = Field(default="", max_length=200, description="words, a phrase or a 文号 in any bracket style")
-    agency: Annotated[list[str], CsvList] = Field(default_factory=list, description="agency codes")
+    agency: Annotated[list[str], CsvList] = Field(default_factory=list, description="agency codes or names")
     topic: Annotated[list[TopicCode], CsvList] = Field(default_factory=list)
     doc_type: Annotated[list[DocTypeCode], CsvList] = Field(default_factory=list)
     disclosure: Annotated[list[DisclosureCode], CsvList] = Field(default_factory=list)
@@ -90,7 +90,7 @@ class DocumentFields(Strict):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     doc_number: str | None = Field(default=None, max_length=64, description="文号, any bracket style")
     index_number: str | None = Field(default=None, max_length=64, description="索引号 (opaque)")
-    agency: str | None = Field(default=None, max_length=32, description="agency code")
+    agency: str | None = Field(default=None, max_length=64, description="agency code or name")
     topic: TopicCode | None = None
     doc_type: DocTypeCode | None = None
     disclosure: DisclosureCode | None = Field(default=None, description="五公开 category")
@@ -125,7 +125,7 @@ class DocumentFields(Strict):
 
 class DocumentCreate(DocumentFields):
     title: str = Field(min_length=1, max_length=300)
-    agency: str = Field(min_length=1, max_length=32, description="agency code")
+    agency: str = Field(min_length=1, max_length=64, description="agency code or name")
     kind: Kind = "document"
     body: str = Field(default="", max_length=500_000)
     body_format: BodyFormat = "markdown"

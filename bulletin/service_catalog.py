@@ -17,18 +17,23 @@ from server import clock
 UNSECTIONED = "其他"
 
 
-async def list_agencies() -> list[dict[str, Any]]:
-    """GET /agencies: every issuing agency, in the district's order."""
-    return [present.agency(a) for a in (await agencies_by_id()).values()]
+async def list_agencies() -> list[dict[str, str]]:
+    """GET /agencies: every issuing agency as {value: code, label: name}, in the district's order."""
+    return [present.agency_choice(a) for a in (await agencies_by_id()).values()]
 
 
-async def create_agency(*, code: str, name: str) -> dict[str, Any]:
+async def agency_spellings() -> dict[str, str]:
+    """Every way to name an agency (its code or its name) to its code: filters accept both, as for topics."""
+    return {spelling: a.code for a in (await agencies_by_id()).values() for spelling in (a.code, a.name)}
+
+
+async def create_agency(*, code: str, name: str) -> dict[str, str]:
     """POST /agencies: a new issuing agency (code and name unique)."""
     try:
         agency = await Agency.create(code=code, name=name, created_at=clock.now())
     except IntegrityError:
         raise errors.AgencyExists(details={"code": code, "name": name}) from None
-    return present.agency(agency)
+    return present.agency_choice(agency)
 
 
 def list_topics() -> list[dict[str, str]]:

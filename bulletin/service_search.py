@@ -32,7 +32,7 @@ SNIPPET_CHARS = 120
 
 @dataclass(frozen=True)
 class SearchParams:
-    """A search request after parsing: the query, the filters (codes), the page."""
+    """A search request after parsing: the query, the filters (codes; agencies by code or name), the page."""
 
     q: str = ""
     agency: tuple[str, ...] = ()
@@ -110,13 +110,18 @@ def _expression(terms: tuple[Term, ...]) -> str:
     return to_pg_tsquery(terms) if storage.dialect() == "postgres" else to_fts5_match(terms)
 
 
-def _filters(params: SearchParams, agencies: dict[int, Agency]) -> Filters:
-    by_code = {a.code: a.id for a in agencies.values()}
-    unknown = [code for code in params.agency if code not in by_code]
+def _agency_ids(values: tuple[str, ...], agencies: dict[int, Agency]) -> tuple[int, ...]:
+    """The agencies named by code or by name (as topics and types are), or 422 unknown_agency."""
+    by_spelling = {spelling: a.id for a in agencies.values() for spelling in (a.code, a.name)}
+    unknown = [value for value in values if value not in by_spelling]
     if unknown:
         raise errors.UnknownAgency(details={"fields": [{"field": "agency", "in": "query",
                                                          "code": "unknown_agency", "message": ",".join(unknown)}]})
-    return Filters(agency=tuple(by_code[c] for c in params.agency), topic=params.topic,
+    return tuple(by_spelling[value] for value in values)
+
+
+def _filters(params: SearchParams, agencies: dict[int, Agency]) -> Filters:
+    return Filters(agency=_agency_ids(params.agency, agencies), topic=params.topic,
                    doc_type=params.doc_type, disclosure=params.disclosure, year=params.year,
                    validity=params.validity, kind=params.kind, published_from=params.published_from,
                    published_to=params.published_to)
@@ -175,7 +180,7 @@ def _snippet(document: Document, needles: tuple[str, ...]) -> str:
 def _facets(counts: dict[str, dict[str, int]], params: SearchParams,
             agencies: dict[int, Agency]) -> dict[str, list[dict[str, Any]]]:
     by_id = {str(a.id): a for a in agencies.values()}
-    selected = {"agency": [str(a.id) for a in agencies.values() if a.code in params.agency],
+    selected = {"agency": [str(agency_id) for agency_id in _agency_ids(params.agency, agencies)],
                 "topic": list(params.topic), "doc_type": list(params.doc_type),
                 "disclosure": list(params.disclosure), "year": [str(y) for y in params.year]}
     facets: dict[str, list[dict[str, Any]]] = {}

@@ -16,7 +16,6 @@ from bulletin import (
 from bulletin.filetypes import content_disposition
 from bulletin.schemas import IssuesQuery, SearchQuery, SuggestQuery
 from bulletin.schemas_out import (
-    AgencyOut,
     Choice,
     DocumentAnswer,
     IssueContents,
@@ -90,7 +89,7 @@ async def get_issue(request: Request, issue_id: int):
 
 
 @bp.get("/gazette/agencies")
-@endpoint("Issuing agencies (发布机构)", tags=TAGS, response=list[AgencyOut], etag=True)
+@endpoint("Issuing agencies (发布机构): codes with Chinese names", tags=TAGS, response=list[Choice], etag=True)
 async def list_agencies(request: Request):
     return await service_catalog.list_agencies()
 

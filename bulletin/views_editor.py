@@ -15,7 +15,7 @@ from bulletin.schemas import (
     IssueCreate,
     Withdraw,
 )
-from bulletin.schemas_out import AgencyOut, AttachmentOut, EditableDocument, EditorPage, IssueOut
+from bulletin.schemas_out import AttachmentOut, Choice, EditableDocument, EditorPage, IssueOut
 from server import auth
 from server.api import endpoint
 
@@ -27,7 +27,7 @@ EDITOR = "editor"
 
 
 @bp.post("/gazette/agencies")
-@endpoint("Add an issuing agency", tags=TAGS, body=AgencyCreate, response=AgencyOut, status=201,
+@endpoint("Add an issuing agency", tags=TAGS, body=AgencyCreate, response=Choice, status=201,
           auth_roles=EDITOR, raises=[errors.AgencyExists])
 async def create_agency(request: Request, *, body: AgencyCreate, user: auth.CurrentUser):
     return await service_catalog.create_agency(code=body.code, name=body.name)

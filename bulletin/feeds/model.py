@@ -90,7 +90,7 @@ def canonical_keyword(raw: str) -> str:
     return keyword
 
 
-def _canonical_values(name: str, values: Iterable[str], agencies: Collection[str] | None) -> tuple[str, ...]:
+def _canonical_values(name: str, values: Iterable[str], agencies: Mapping[str, str] | None) -> tuple[str, ...]:
     found: set[str] = set()
     for raw in values:
         value = str(raw).strip()
@@ -99,8 +99,10 @@ def _canonical_values(name: str, values: Iterable[str], agencies: Collection[str
             if code is None:
                 raise CriteriaError(name, f"unknown_{TERM[name]}", f"未知的{_LABEL[name]}：{value}", value)
             value = code
-        elif name == "agencies" and agencies is not None and value not in agencies:
-            raise CriteriaError(name, "unknown_agency", f"未知的发布机构：{value}", value)
+        elif name == "agencies" and agencies is not None:
+            if value not in agencies:
+                raise CriteriaError(name, "unknown_agency", f"未知的发布机构：{value}", value)
+            value = agencies[value]
         elif name == "divisions":
             code = divisions.canonical_division(value)
             if code is None:
@@ -119,8 +121,12 @@ _LABEL = {"topics": "主题分类", "doc_types": "文件类型", "disclosures": 
 
 
 def canonical_criteria(raw: Mapping[str, Iterable[str] | None], *,
-                       agencies: Collection[str] | None = None) -> Criteria:
-    """Criteria from user input: labels to codes, sorted, deduplicated; CriteriaError names the field."""
+                       agencies: Mapping[str, str] | None = None) -> Criteria:
+    """Criteria from user input: labels to codes, sorted, deduplicated; CriteriaError names the field.
+
+    ``agencies`` maps every accepted spelling of an agency (its code and its name) to its code;
+    None accepts any agency code unchecked.
+    """
     unknown = sorted(set(raw) - set(CRITERIA))
     if unknown:
         raise CriteriaError(unknown[0], "unknown_criterion", f"不支持的订阅条件：{unknown[0]}")

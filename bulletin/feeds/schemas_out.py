@@ -13,6 +13,11 @@ class Option(BaseModel):
     label: str
 
 
+class DivisionOption(Option):
+    level: Literal["district", "street", "community"]
+    parent: str | None = Field(description="the value of the division containing it (a picker's tree)")
+
+
 class Limits(BaseModel):
     subscriptions: int
     values_per_criterion: int
@@ -26,7 +31,9 @@ class OptionsOut(BaseModel):
     disclosures: list[Option]
     industries: list[Option]
     sizes: list[Option]
-    divisions: list[Option] = Field(description="free: 区划代码 (the map's /api/v1/map/locate names one's own)")
+    divisions: list[DivisionOption] = Field(
+        description="the map's divisions (区划代码), districts, then streets, then communities; other codes are "
+                    "accepted too")
     keywords: list[Option] = Field(description="free text")
     frequencies: list[Option]
     limits: Limits

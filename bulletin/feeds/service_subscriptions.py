@@ -49,7 +49,7 @@ class Owner:
 
 async def agency_names() -> dict[str, str]:
     """{agency code: name} from the gazette."""
-    return {a["code"]: a["name"] for a in await service_catalog.list_agencies()}
+    return {a["value"]: a["label"] for a in await service_catalog.list_agencies()}
 
 
 async def options() -> dict[str, Any]:
@@ -58,7 +58,9 @@ async def options() -> dict[str, Any]:
     return {
         **{name: vocabulary.options() for name, vocabulary in VOCABULARIES.items()},
         "agencies": [{"value": code, "label": name} for code, name in names.items()],
-        "divisions": [], "keywords": [], "frequencies": FREQUENCIES.options(),
+        "divisions": [{"value": d["code"], "label": d["name"], "level": d["level"], "parent": d["parent_code"]}
+                      for d in await geo_service.list_divisions()],
+        "keywords": [], "frequencies": FREQUENCIES.options(),
         "limits": {"subscriptions": MAX_SUBSCRIPTIONS, "values_per_criterion": MAX_VALUES,
                    "keyword_chars": MAX_KEYWORD_CHARS},
     }
@@ -67,7 +69,7 @@ async def options() -> dict[str, Any]:
 async def canonical(raw: Mapping[str, Any]) -> Criteria:
     """Canonical criteria, or 422 naming the field (criteria.topics, ...)."""
     try:
-        return canonical_criteria(raw, agencies=set(await agency_names()))
+        return canonical_criteria(raw, agencies=await service_catalog.agency_spellings())
     except CriteriaError as exc:
         field = {"field": f"criteria.{exc.field}", "in": "body", "code": exc.code, "message": exc.message}
         if exc.value is not None:

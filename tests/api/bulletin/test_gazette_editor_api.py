@@ -51,6 +51,11 @@ async def test_hostile_html_and_markdown_are_sanitised(client, editor):
     assert "alert" not in str(nodes) and "javascript" not in str(nodes)
 
 
+async def test_an_agency_is_named_by_its_code_or_its_name(client, editor):
+    named = await _create(client, editor, agency="罗湖区教育局")
+    assert named["agency"] == "lhjyj"
+
+
 async def test_bad_input_is_422_naming_the_field(client, editor):
     cases = [
         ({"agency": "nosuch"}, "unknown_agency"),
@@ -153,14 +158,16 @@ async def test_related_service_items_and_pois_must_exist(client, editor):
 async def test_agencies_topics_issues_and_the_editor_listing(client, editor):
     made = await client.post("/api/v1/gazette/agencies", json={"code": "lhtyj", "name": "罗湖区退役军人事务局"},
                              headers=editor)
-    assert made.status_code == 201
+    assert made.status_code == 201 and made.json() == {"value": "lhtyj", "label": "罗湖区退役军人事务局"}
     duplicate = await client.post("/api/v1/gazette/agencies", json={"code": "lhtyj", "name": "另一个名字"},
                                   headers=editor)
     assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "agency_exists"
     agencies = (await client.get("/api/v1/gazette/agencies")).json()
-    assert {"code": "lhtyj", "name": "罗湖区退役军人事务局"} in agencies
     topics = (await client.get("/api/v1/gazette/topics")).json()
+    # Every vocabulary has one shape, so a picker is written once.
+    assert {"value": "lhtyj", "label": "罗湖区退役军人事务局"} in agencies
     assert {"value": "education", "label": "教育"} in topics
+    assert {tuple(sorted(entry)) for entry in agencies + topics} == {("label", "value")}
     issue = {"year": 2024, "number": 5, "total_number": 185, "title": "2024年第5期", "published_on": "2024-12-20"}
     assert (await client.post("/api/v1/gazette/issues", json=issue, headers=editor)).status_code == 201
     clash = await client.post("/api/v1/gazette/issues", json={**issue, "total_number": 186}, headers=editor)

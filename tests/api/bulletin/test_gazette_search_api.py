@@ -19,6 +19,9 @@ async def test_filters_take_repeated_or_comma_separated_values(client):
     assert repeated.json()["items"] == commas.json()["items"]
     by_label = await client.get("/api/v1/gazette/documents", params={"topic": "教育"})  # a Chinese label works too
     assert [i["title"] for i in by_label.json()["items"]] == ["教育局文件"]
+    agency_label = await client.get("/api/v1/gazette/documents", params={"agency": "罗湖区教育局,lhwjj"})
+    assert agency_label.status_code == 200, agency_label.text
+    assert [i["title"] for i in agency_label.json()["items"]] == ["教育局文件", "卫健局文件"]
     dated = await client.get("/api/v1/gazette/documents",
                              params={"published_from": "2023-01-01", "published_to": "2023-12-31"})
     assert [i["title"] for i in dated.json()["items"]] == ["卫健局文件"]

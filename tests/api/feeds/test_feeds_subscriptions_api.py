@@ -27,6 +27,26 @@ async def test_options_list_every_choice_with_chinese_labels(client):
     assert options["limits"]["subscriptions"] == 20
 
 
+async def test_options_offer_the_maps_divisions_so_one_can_follow_another_place(client):
+    await import_divisions([
+        division("440303", "罗湖区", "district", square(ORIGIN, 3000)),
+        division("440303003", "东门街道", "street", square(ORIGIN, 1000), parent="440303"),
+        division("440303003001", "湖贝社区", "community", square(ORIGIN, 500), parent="440303003"),
+    ])
+    options = (await client.get("/api/v1/subscriptions/options")).json()
+    assert options["divisions"] == [
+        {"value": "440303", "label": "罗湖区", "level": "district", "parent": None},
+        {"value": "440303003", "label": "东门街道", "level": "street", "parent": "440303"},
+        {"value": "440303003001", "label": "湖贝社区", "level": "community", "parent": "440303003"}]
+    me = await client.login_dev()
+    by_name = await client.post("/api/v1/subscriptions", headers=me, json={
+        "criteria": {"agencies": ["罗湖区教育局"]}, "frequency": "feed"})  # a name, as topics take labels
+    assert by_name.json()["criteria"]["agencies"] == ["lhjyj"]
+    followed = await client.post("/api/v1/subscriptions", headers=me, json={
+        "criteria": {"divisions": [options["divisions"][2]["value"]]}, "frequency": "feed"})
+    assert followed.json()["description"] == "区域：湖贝社区"
+
+
 async def test_create_list_change_and_delete(client):
     me = await client.login_dev()
     created = await client.post("/api/v1/subscriptions", headers=me, json={

@@ -55,7 +55,7 @@ def test_different_criteria_have_different_keys():
 ])
 def test_bad_criteria_name_the_field(raw, field, code):
     with pytest.raises(CriteriaError) as caught:
-        canonical_criteria(raw, agencies={"lhjyj"})
+        canonical_criteria(raw, agencies={"lhjyj": "lhjyj", "罗湖区教育局": "lhjyj"})
     assert (caught.value.field, caught.value.code) == (field, code)
     assert caught.value.message  # Chinese text for the user
 
