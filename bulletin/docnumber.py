@@ -30,7 +30,11 @@ _DOC_NUMBER_RE = re.compile(
 
 
 def normalize_doc_number(value: str) -> str:
-    """The normal form of a 文号: 〔〕 brackets, no spaces, ASCII digits, ending in 号."""
+    """The normal form of a 文号: 〔〕 brackets, no spaces, ASCII digits, ending in 号.
+
+    It is also the standard form of GB/T 9704 (六角括号, no 第 before the number), so documents store
+    and show it; search looks every spelling up by it.
+    """
     text = _SPACE_RE.sub("", value).translate(_BRACKETS).translate(_FULLWIDTH_DIGITS)
     text = text.replace(f"{CANONICAL_CLOSE}第", CANONICAL_CLOSE)
     if text and text[-1].isdigit() and _DOC_NUMBER_RE.fullmatch(text + "号"):

@@ -45,6 +45,8 @@ async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[
             raise errors.StatusConflict("已撤回的文件不能修改", status=document.status)
         await apply_fields(document, changes, conn=conn)
         document.updated_at = clock.now()
+        if document.status == "published":
+            document.corrected_at = document.updated_at  # a correction (勘误): feed readers see it updated
         await save(document, conn=conn)
         await repository.replace_tags(document.id, tags_in(changes), conn=conn)
         if document.status == "published":
@@ -66,7 +68,9 @@ async def apply_fields(document: Document, fields: Mapping[str, Any], *, conn: B
     if fields.get("issue_id") is not None:
         await repository.issue_or_422(fields["issue_id"], using_db=conn)
     if "doc_number" in fields:
-        document.doc_number_norm = normalize_doc_number(document.doc_number) if document.doc_number else None
+        # Stored and shown in the standard form (GB/T 9704: 罗教〔2026〕21号), however it was typed.
+        document.doc_number = normalize_doc_number(document.doc_number or "") or None
+        document.doc_number_norm = document.doc_number
     if "body" in fields or "body_format" in fields:
         document.body_html = body_to_html(document.body or "", body_format=document.body_format)
         document.body_text = repository.body_text_of(document.body_html)

@@ -65,6 +65,8 @@ async def import_document(fields: Mapping[str, Any], *, publish: bool, notify: b
         if before == _snapshot(document) and not tags_changed and not publish_now:
             return "unchanged"
         document.updated_at = now
+        if document.status == "published":
+            document.corrected_at = now  # the archive corrects a published document
         await save(document, conn=conn)
         await repository.replace_tags(document.id, tags, conn=conn)
         if publish_now:

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import io
 import logging
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from urllib.parse import urlsplit
 
 import qrcode
@@ -75,11 +75,23 @@ def _document_id_uri(document: Document) -> str:
         return present.public_url(document.id)  # an IP address or localhost: the stable URL will do
 
 
-def _published_at(document: Document) -> datetime:
-    if document.published_at is not None:
-        return document.published_at
-    assert document.published_on is not None
-    return datetime.combine(document.published_on, time(0), tzinfo=UTC)
+def _published(document: Document) -> datetime:
+    """When the document was published: its 发布日期 (at the moment it went out, when that was that day).
+
+    An archive imported today keeps its own dates: a feed reader must not show it all as new.
+    """
+    tz = config.current().tz
+    moment, day = document.published_at, document.published_on
+    if moment is not None and (day is None or moment.astimezone(tz).date() == day):
+        return moment
+    assert day is not None  # publishing sets a 发布日期 when the document had none
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _updated(document: Document) -> datetime:
+    """Its last correction after publication, else its publication."""
+    published = _published(document)
+    return max(document.corrected_at, published) if document.corrected_at else published
 
 
 async def atom_feed() -> bytes:
@@ -89,7 +101,7 @@ async def atom_feed() -> bytes:
     base = config.current().public_base_url
     entries = [
         AtomEntry(id=_document_id_uri(d), title=d.title, link=present.public_url(d.id),
-                  updated=max(d.updated_at, _published_at(d)), published=_published_at(d),
+                  updated=_updated(d), published=_published(d),
                   summary=d.summary or d.body_text[:200], author=agencies[d.agency_id].name)
         for d in documents
     ]

@@ -73,6 +73,7 @@ class Document(Model):
     services = fields.JSONField(default=list)  # appointments service item ids
     pois = fields.JSONField(default=list)  # geo POI ids
     published_at = fields.DatetimeField(null=True)
+    corrected_at = fields.DatetimeField(null=True)  # the last correction after publication (勘误)
     withdrawn_at = fields.DatetimeField(null=True)
     withdrawn_reason = fields.CharField(max_length=500, null=True)
     created_by = fields.IntField(null=True)

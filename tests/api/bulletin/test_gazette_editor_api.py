@@ -122,6 +122,23 @@ async def test_editing_a_published_document_updates_search(client, editor):
     assert (await client.get("/api/v1/gazette/documents", params={"q": "燃气"})).json()["total"] == 1
 
 
+async def test_a_doc_number_is_stored_and_shown_in_the_standard_form_and_found_in_any_style(client, editor):
+    document = await _create(client, editor, doc_number=" 罗教[2026]第21号")
+    assert document["doc_number"] == "罗教〔2026〕21号"
+    await client.post(f"/api/v1/gazette/documents/{document['id']}/publish", headers=editor)
+    shown = (await client.get(f"/api/v1/gazette/documents/{document['id']}")).json()
+    assert shown["doc_number"] == "罗教〔2026〕21号"
+    for typed in ("罗教[2026]21号", "罗教（2026）21", "罗教〔2026〕21号"):
+        found = (await client.get("/api/v1/gazette/documents", params={"q": typed})).json()["items"]
+        assert [(i["id"], i["doc_number"]) for i in found] == [(document["id"], "罗教〔2026〕21号")], typed
+    corrected = await client.patch(f"/api/v1/gazette/documents/{document['id']}", json={"doc_number": "罗教【2026】22号"},
+                                   headers=editor)
+    assert corrected.json()["doc_number"] == "罗教〔2026〕22号"
+    cleared = await client.patch(f"/api/v1/gazette/documents/{document['id']}", json={"doc_number": None},
+                                 headers=editor)
+    assert cleared.json()["doc_number"] is None
+
+
 async def test_interpretations_link_only_interpretations(client, editor):
     policy = await published("关于稳岗补贴的通知")
     other = await published("关于就业见习的通知")

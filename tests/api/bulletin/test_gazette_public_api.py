@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import PIL.Image
 import zxingcpp
 
 from bulletin import service_catalog, service_editing
+from server import clock
 from tests.integration.bulletin.gazette_support import draft, published
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -108,6 +109,19 @@ async def test_the_atom_feed_is_valid_atom_with_the_newest_published_documents(c
         assert entry.find(f"{ATOM}id").text.startswith("tag:bianmin.example.gov.cn,")
         assert datetime.fromisoformat(entry.find(f"{ATOM}updated").text).tzinfo is not None
     assert len({e.find(f"{ATOM}id").text for e in entries}) == 2
+
+
+async def test_atom_entries_are_dated_by_their_publication_and_last_correction_not_by_the_import(client):
+    clock.freeze(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))  # 10:00 in Shenzhen, importing the 2024 archive
+    archived = await published("往年的通知", published_on=date(2024, 3, 1))
+    fresh = await published("今天的通知", published_on=None)  # published now: dated today at this moment
+    clock.freeze(datetime(2026, 12, 7, 6, 30, tzinfo=UTC))
+    await service_editing.update_document(archived, {"summary": "更正：补贴标准为每月200元"})  # 勘误
+    await service_editing.set_related(fresh, services=[])  # linking is no correction
+    entries = {e.find(f"{ATOM}title").text: (e.find(f"{ATOM}published").text, e.find(f"{ATOM}updated").text)
+               for e in ET.fromstring((await client.get("/gazette/feed.xml")).content).findall(f"{ATOM}entry")}
+    assert entries == {"往年的通知": ("2024-03-01T00:00:00+08:00", "2026-12-07T06:30:00+00:00"),
+                       "今天的通知": ("2026-12-07T02:00:00+00:00", "2026-12-07T02:00:00+00:00")}
 
 
 async def test_qr_code_decodes_to_the_reading_page(client):

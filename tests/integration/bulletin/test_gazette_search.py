@@ -43,7 +43,7 @@ async def test_a_doc_number_in_any_bracket_style_finds_its_document_first(db, ty
     await published("关于另一件事的通知", doc_number="深罗府办〔2024〕13号", body="12号文件")
     result = await _search(typed)
     assert [i["id"] for i in result["items"]] == [own, citing]
-    assert result["items"][0]["doc_number"] == "深罗府办[2024]12号"
+    assert result["items"][0]["doc_number"] == "深罗府办〔2024〕12号"  # typed [2024], stored as GB/T 9704 writes it
 
 
 async def test_title_matches_rank_above_summary_and_body_matches_then_newest_first(db):
