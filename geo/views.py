@@ -6,7 +6,14 @@ from sanic import Blueprint, HTTPResponse, Request
 
 from geo import service, service_coverage, service_query
 from geo.errors import DivisionNotFound, PoiNotFound
-from geo.schemas import ClusterQuery, CoordQuery, CoverageQuery, DivisionQuery, LocateQuery, PoiListQuery
+from geo.schemas import (
+    ClusterQuery,
+    CoordQuery,
+    CoverageQuery,
+    DivisionQuery,
+    LocateQuery,
+    PoiListQuery,
+)
 from geo.schemas_out import (
     CategoryCount,
     ClusterCollection,

@@ -95,7 +95,7 @@ async def test_the_day_sheet_defaults_to_today_and_says_when_and_where_each_pers
     assert [(r["date"], r["time"], r["ticket"], r["window"]) for r in today] == [
         ("2026-03-10", "09:00-10:00", "A001", "12"), ("2026-03-10", "10:00-11:00", None, None)]
     exported = await client.get(url, params={"format": "csv"}, headers=clerk)
-    assert 'filename="bookings-%d-2026-03-10.csv"' % world.hall_id in exported.headers["content-disposition"]
+    assert f'filename="bookings-{world.hall_id}-2026-03-10.csv"' in exported.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [(r[0], r[1], r[2], r[8], r[9], r[10], r[11]) for r in rows[1:]] == [
         ("2026-03-10", "罗湖区行政服务大厅", "09:00-10:00", "办理中", "08:47", "A001", "12"),

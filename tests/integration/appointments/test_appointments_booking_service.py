@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from appointments import errors, full_slots, service_booking, service_changes, service_halls, service_slots
+from appointments import (
+    errors,
+    full_slots,
+    service_booking,
+    service_changes,
+    service_halls,
+    service_slots,
+)
 from appointments.tables import Booking, Slot
 from server import pii
 from tests.integration.appointments.booking_support import (
