@@ -222,7 +222,8 @@ def _window_text(value: object) -> object:
 
 class CallIn(Strict):
     window: Annotated[str, BeforeValidator(_window_text, json_schema_input_type=str | int)] = Field(
-        min_length=1, max_length=16, description='the window calling: a number (12) or a name ("12", "综合窗口")')
+        min_length=1, max_length=16,
+        description='the window calling: a number (12) or a name of at most 16 characters ("12", "综合窗口")')
 
 
 class TicketsQuery(BaseModel):
