@@ -158,11 +158,16 @@ class DaySheetQuery(BaseModel):
     format: Literal["json", "csv"] = "json"
 
 
+class SheetHall(Ref):
+    timezone: str
+
+
 class DaySheetRow(BaseModel):
     id: int
     code: str
     status: str
     date: dt.date
+    hall: SheetHall
     time: str = Field(description="local HH:MM-HH:MM")
     start: dt.datetime
     service: Ref

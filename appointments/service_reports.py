@@ -6,8 +6,8 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from appointments import errors, present, repository
 from appointments.service_halls import today_at, zone_of
@@ -21,48 +21,52 @@ CSV_HEADER = ("日期", "大厅", "时段", "事项", "姓名", "身份证号", 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class DaySheet:
-    """One hall's bookings of one day, by time, people masked."""
-
-    day: dt.date
-    hall: Hall
-    rows: list[dict[str, Any]]
-
-    def csv(self) -> bytes:
-        """The sheet as UTF-8 CSV with a BOM, so Excel on Chinese Windows opens it correctly."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(CSV_HEADER)
-        for row in self.rows:
-            writer.writerow([_cell(value) for value in self._cells(row)])
-        return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-    def _cells(self, row: dict[str, Any]) -> tuple[str, ...]:
-        person, checked_in = row["person"], row["checked_in_at"]
-        return (row["date"].isoformat(), self.hall.name, row["time"], row["service"]["name"], person["name"] or "",
-                person["id_number"] or "", person["phone"] or "", row["code"],
-                STATUS_NAMES.get(row["status"], row["status"]),
-                f"{checked_in.astimezone(zone_of(self.hall)):%H:%M}" if checked_in else "", row["ticket"] or "",
-                row["window"] or "")
-
-
-async def day_sheet(hall_id: int, day: dt.date | None) -> DaySheet:
+async def day_sheet(hall_id: int, day: dt.date | None = None) -> list[dict[str, Any]]:
     """GET /staff/halls/{id}/bookings?date=: the day's bookings by time (today at the hall by default)."""
     hall = await repository.hall_or_404(hall_id)
+    return await _rows(hall, day or today_at(hall))
+
+
+async def day_sheet_file(hall_id: int, day: dt.date | None = None) -> tuple[str, bytes]:
+    """?format=csv: the day sheet's file name and its CSV (today at the hall by default)."""
+    hall = await repository.hall_or_404(hall_id)
     day = day or today_at(hall)
+    return f"bookings-{hall.id}-{day.isoformat()}.csv", day_sheet_csv(await _rows(hall, day))
+
+
+async def _rows(hall: Hall, day: dt.date) -> list[dict[str, Any]]:
     rows = await (Booking.filter(hall_id=hall.id, day=day).select_related("service", "slot")
                   .order_by("slot_start", "id"))
     tickets = {t.booking_id: t for t in await Ticket.filter(booking_id__in=[r.id for r in rows])}
-    return DaySheet(day=day, hall=hall, rows=[_row(row, tickets.get(row.id), zone_of(hall)) for row in rows])
+    return [_row(row, tickets.get(row.id), hall) for row in rows]
 
 
-def _row(row: Booking, ticket: Ticket | None, zone: dt.tzinfo) -> dict[str, Any]:
+def _row(row: Booking, ticket: Ticket | None, hall: Hall) -> dict[str, Any]:
+    zone = zone_of(hall)
     return {"id": row.id, "code": row.code, "status": row.status, "date": row.day,
+            "hall": {"id": hall.id, "name": hall.name, "timezone": hall.timezone},
             "time": f"{row.slot.start_at.astimezone(zone):%H:%M}-{row.slot.end_at.astimezone(zone):%H:%M}",
             "start": row.slot.start_at, "service": {"id": row.service.id, "name": row.service.name},
             "person": present.person(row), "ticket": ticket.label if ticket else None,
             "window": ticket.window if ticket else None, "checked_in_at": row.checked_in_at}
+
+
+def day_sheet_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The day sheet as UTF-8 CSV with a BOM, so Excel on Chinese Windows opens it correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow([_cell(value) for value in _csv_cells(row)])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def _csv_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    person, checked_in = row["person"], row["checked_in_at"]
+    local_check_in = f"{checked_in.astimezone(ZoneInfo(row['hall']['timezone'])):%H:%M}" if checked_in else ""
+    return (row["date"].isoformat(), row["hall"]["name"], row["time"], row["service"]["name"], person["name"] or "",
+            person["id_number"] or "", person["phone"] or "", row["code"], STATUS_NAMES.get(row["status"], row["status"]),
+            local_check_in, row["ticket"] or "", row["window"] or "")
 
 
 def _cell(value: str) -> str:

@@ -93,11 +93,10 @@ async def add_closure(request: Request, hall_id: int, *, body: ClosureIn, user: 
           tags=TAGS, query=DaySheetQuery, response=list[DaySheetRow], auth_roles=STAFF, raises=SCOPE)
 async def day_sheet(request: Request, hall_id: int, *, query: DaySheetQuery, user: auth.CurrentUser):
     await in_scope(request, hall_id)
-    sheet = await service_reports.day_sheet(hall_id, query.date)
     if query.format == "json":
-        return sheet.rows
-    filename = f"bookings-{hall_id}-{sheet.day.isoformat()}.csv"
-    return HTTPResponse(sheet.csv(), content_type="text/csv; charset=utf-8",
+        return await service_reports.day_sheet(hall_id, query.date)
+    filename, body = await service_reports.day_sheet_file(hall_id, query.date)
+    return HTTPResponse(body, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                  "Cache-Control": "no-store"})
 

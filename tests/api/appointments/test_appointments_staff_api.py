@@ -94,6 +94,7 @@ async def test_the_day_sheet_defaults_to_today_and_says_when_and_where_each_pers
     today = (await client.get(url, headers=clerk)).json()
     assert [(r["date"], r["time"], r["ticket"], r["window"]) for r in today] == [
         ("2026-03-10", "09:00-10:00", "A001", "12"), ("2026-03-10", "10:00-11:00", None, None)]
+    assert today[0]["hall"] == {"id": world.hall_id, "name": "罗湖区行政服务大厅", "timezone": "Asia/Shanghai"}
     exported = await client.get(url, params={"format": "csv"}, headers=clerk)
     assert f'filename="bookings-{world.hall_id}-2026-03-10.csv"' in exported.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
