@@ -17,8 +17,13 @@ from server import clock
 UNSECTIONED = "其他"
 
 
-async def list_agencies() -> list[dict[str, str]]:
-    """GET /agencies: every issuing agency as {value: code, label: name}, in the district's order."""
+async def list_agencies() -> list[dict[str, Any]]:
+    """Every issuing agency ({code, name}), in the district's order."""
+    return [present.agency(a) for a in (await agencies_by_id()).values()]
+
+
+async def agency_options() -> list[dict[str, str]]:
+    """GET /agencies: the agencies as a vocabulary, {value: code, label: name}, like every other one."""
     return [present.agency_choice(a) for a in (await agencies_by_id()).values()]
 
 

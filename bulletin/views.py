@@ -91,7 +91,7 @@ async def get_issue(request: Request, issue_id: int):
 @bp.get("/gazette/agencies")
 @endpoint("Issuing agencies (发布机构): codes with Chinese names", tags=TAGS, response=list[Choice], etag=True)
 async def list_agencies(request: Request):
-    return await service_catalog.list_agencies()
+    return await service_catalog.agency_options()
 
 
 @bp.get("/gazette/topics")

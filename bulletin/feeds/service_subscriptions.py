@@ -49,15 +49,14 @@ class Owner:
 
 async def agency_names() -> dict[str, str]:
     """{agency code: name} from the gazette."""
-    return {a["value"]: a["label"] for a in await service_catalog.list_agencies()}
+    return {a["code"]: a["name"] for a in await service_catalog.list_agencies()}
 
 
 async def options() -> dict[str, Any]:
     """GET /subscriptions/options: the choices of each criterion with Chinese labels."""
-    names = await agency_names()
     return {
         **{name: vocabulary.options() for name, vocabulary in VOCABULARIES.items()},
-        "agencies": [{"value": code, "label": name} for code, name in names.items()],
+        "agencies": await service_catalog.agency_options(),
         "divisions": [{"value": d["code"], "label": d["name"], "level": d["level"], "parent": d["parent_code"]}
                       for d in await geo_service.list_divisions()],
         "keywords": [], "frequencies": FREQUENCIES.options(),
