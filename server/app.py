@@ -14,7 +14,7 @@ from sanic import exceptions as sanic_errors
 from sanic_ext import Extend
 from sanic_ext.extensions.http.extension import HTTPExtension
 
-from server import config, errors, logs, registry, storage, wechat
+from server import config, errors, logs, registry, storage, validation, wechat
 from server.api import body_limit, json_response
 from server.config import Settings
 
@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None, *, own_storage: bool = True, na
     Extend(app, built_in_extensions=False, extensions=[HTTPExtension],
            config={"oas": False, "cors": False, "http_auto_trace": False})
     app.ctx.settings = settings
+    # Path ids wider than an id column match no route (404) instead of failing in the database.
+    app.router.register_pattern("int", validation.path_int, r"^-?\d+$")
     for _domain, blueprint in registry.each("blueprints"):
         app.blueprint(blueprint)
     _install_middleware(app)
