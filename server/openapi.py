@@ -137,14 +137,18 @@ def _operation(spec: EndpointSpec | None, path: str, components: Components) -> 
     raised = list(spec.errors) + ([errors.ValidationFailed] if spec.query or spec.body else [])
     if spec.body is not None:
         raised += [errors.MalformedJSON, errors.UnsupportedMediaType]
+    if PARAM.search(path):  # an id no row has, or one wider than an id column (no route matches)
+        raised += [errors.NotFound]
     if spec.roles is not None:
         op["security"] = [{"bearer": []}]
         raised += [errors.Unauthorized] + ([errors.Forbidden] if spec.roles != ("user",) else [])
     for err in raised:
         error_codes.setdefault(err.status, []).append(err.code)
     for status, codes in sorted(error_codes.items()):
-        responses[str(status)] = {"description": ", ".join(sorted(set(codes))),
-                                  "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
+        content: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
+        if status == 404 and spec.content_type == "text/html":
+            content["text/html"] = {"schema": {"type": "string"}}  # a page for people; JSON when no route matched
+        responses[str(status)] = {"description": ", ".join(sorted(set(codes))), "content": content}
     op["responses"] = responses
     return op
 

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.api.feeds.test_feeds_enterprise_api import registration
+from tests.integration.appointments.booking_support import make_hall
 from tests.support.ids import make_credit_code
 
 HUGE = "99999999999999999999"  # above 2^63
@@ -129,3 +130,30 @@ async def test_the_api_document_states_the_integer_bounds_the_edge_enforces(clie
     assert query["hall_id"]["maximum"] == 2**31 - 1
     posted = document["paths"]["/api/v1/notices"]["post"]["responses"]
     assert {"400", "415", "422"} <= set(posted)
+
+
+async def test_an_explicit_null_for_a_required_field_is_a_422_not_a_500(client):
+    """Found by the fuzzer: PATCH {"name": null} wrote NULL into a NOT NULL column."""
+    world = await make_hall("黄贝街道便民服务中心")
+    admin = await client.login_staff(role="admin")
+    for url, body in ((f"/api/v1/admin/halls/{world.hall_id}", {"name": None, "poi_id": None}),
+                      (f"/api/v1/admin/services/{world.service_id}", {"name": None}),
+                      (f"/api/v1/admin/services/{world.service_id}", {"is_active": None})):
+        response = await client.patch(url, headers=admin, json=body)
+        codes = field_codes(response)
+        assert set(codes.values()) == {"value_error"} and "poi_id" not in codes, url
+    unlinked = await client.patch(f"/api/v1/admin/halls/{world.hall_id}", headers=admin, json={"poi_id": None})
+    assert unlinked.status_code == 200 and unlinked.json()["name"] == "黄贝街道便民服务中心"
+
+
+async def test_the_rules_own_messages_are_chinese_too(client):
+    admin = await client.login_staff(role="admin")
+    staff = await client.login_staff(role="staff")
+    year = await client.get("/api/v1/admin/calendar/1999", headers=admin)
+    assert field_codes(year) == {"year": "invalid"}
+    assert refused(year)["details"]["fields"][0]["message"] == "须在 2000 到 2100 年之间"
+    both = await client.post("/api/v1/staff/checkin", headers=staff, json={"token": "t", "code": "c"})
+    assert field_codes(both) == {"body": "value_error"}
+    world = await make_hall()
+    rule = await client.patch(f"/api/v1/admin/halls/{world.hall_id}", headers=admin, json={"rules": {"nosuch": 1}})
+    assert refused(rule)["details"]["fields"][0]["message"] == "未知的规则"
