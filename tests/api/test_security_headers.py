@@ -49,7 +49,7 @@ async def test_the_docs_page_allows_only_its_own_scripts(client):
     page = await client.get("/docs")
     assert_page_headers(page)
     csp = policy(page)
-    inline = re.findall(r"<script>(.*?)</script>", page.text, re.S)
+    inline = re.findall(r"<script>(.*?)</script>", page.text, re.DOTALL)
     assert len(inline) == 1
     digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
     assert csp["script-src"] == f"'self' 'sha256-{digest}'"
