@@ -1,8 +1,9 @@
 """The ``@endpoint`` decorator: parse at the edge, render one way, describe for OpenAPI.
 
 A view declares its query, body and response models; the decorator parses the query string
-and JSON body with pydantic (422 with per-field details, 400 for a body that is not JSON),
-checks the caller's role, calls the handler, and validates and renders what it returns.
+and JSON body with pydantic (422 with per-field details, also for what storage cannot hold: see
+server/validation.py; 400 for a body that is not JSON, 415 for one not declared JSON), checks
+the caller's role, calls the handler, and validates and renders what it returns.
 The same declaration feeds ``/openapi.json``.
 """
 
