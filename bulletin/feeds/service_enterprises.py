@@ -19,7 +19,7 @@ from typing import Any
 from bulletin.feeds import errors
 from bulletin.feeds.divisions import canonical_division
 from bulletin.feeds.model import INDUSTRIES, SIZES
-from bulletin.feeds.tables import Enterprise, Membership
+from bulletin.feeds.tables import Account, Enterprise, Membership
 from server import clock, pii, pii_rotation, storage
 from server.auth import CurrentUser
 from server.errors import ValidationFailed
@@ -86,14 +86,15 @@ async def register(user_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
         code = pii.normalize_credit_code(fields["credit_code"])
     except pii.PiiFormatError as exc:
         raise personal_data_error(exc, "credit_code") from None
-    if await Enterprise.filter(active_code=code).exists() or await live_pending(owner_id=user_id).filter(
-            credit_code=code).exists():
-        raise errors.CreditCodeTaken(details={"credit_code": pii.mask_credit_code(code)})
-    await _check_pending_quota(user_id)
     values = {"name": fields["name"], "credit_code": code, "industry": fields["industry"],
               "size": fields["size"], "district": _district(fields["district"]), **_contact(fields["contact"])}
     now = clock.now()
     async with storage.transaction() as conn:
+        await _one_registration_at_a_time(conn, user_id)
+        if await Enterprise.filter(active_code=code).using_db(conn).exists() or await live_pending(
+                owner_id=user_id, credit_code=code).using_db(conn).exists():
+            raise errors.CreditCodeTaken(details={"credit_code": pii.mask_credit_code(code)})
+        await _check_pending_quota(conn, user_id)
         enterprise = await Enterprise.create(**values, owner_id=user_id, status="pending", created_at=now,
                                              updated_at=now, expires_at=now + PENDING_FOR, using_db=conn)
         membership = await Membership.create(enterprise_id=enterprise.id, user_id=user_id, role="owner",
@@ -106,8 +107,15 @@ def live_pending(**filters: Any) -> Any:
     return Enterprise.filter(status="pending", expires_at__gt=clock.now(), **filters)
 
 
-async def _check_pending_quota(user_id: int) -> None:
-    if await live_pending(owner_id=user_id).count() >= MAX_PENDING:
+async def _one_registration_at_a_time(conn: Any, user_id: int) -> None:
+    """Lock the account's feeds row, so parallel registrations cannot all pass the quota (PostgreSQL;
+    SQLite runs one write transaction at a time anyway)."""
+    await Account.bulk_create([Account(user_id=user_id)], ignore_conflicts=True, using_db=conn)
+    await Account.filter(user_id=user_id).select_for_update().using_db(conn).first()
+
+
+async def _check_pending_quota(conn: Any, user_id: int) -> None:
+    if await live_pending(owner_id=user_id).using_db(conn).count() >= MAX_PENDING:
         raise errors.TooManyPendingRegistrations(details={"max_pending": MAX_PENDING})
 
 
@@ -157,10 +165,12 @@ async def update_enterprise(enterprise_id: int, user: CurrentUser, changes: Mapp
             values.update(pending_changes=proposed, changes_requested_at=now if proposed else None)
     else:
         values.update(profile)
-        if status in ("rejected", "expired"):
-            await _check_pending_quota(enterprise.owner_id or user.id)
+    async with storage.transaction() as conn:
+        if status in ("rejected", "expired"):  # submitted again: counts as a new pending registration
+            await _one_registration_at_a_time(conn, enterprise.owner_id or user.id)
+            await _check_pending_quota(conn, enterprise.owner_id or user.id)
             values.update(status="pending", reject_reason=None, expires_at=now + PENDING_FOR)
-    await Enterprise.filter(id=enterprise.id).update(**values, updated_at=now)
+        await Enterprise.filter(id=enterprise.id).using_db(conn).update(**values, updated_at=now)
     return await get_enterprise(enterprise_id, user)
 
 

@@ -3,9 +3,13 @@ a credit code, pending registrations lapse after 14 days and an account has at m
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bulletin.feeds import service_enterprise_review
+from bulletin.feeds.tables import Enterprise
 from server import clock
 from tests.api.feeds.test_feeds_enterprise_api import registration, verified_enterprise
 from tests.support.ids import make_credit_code
@@ -87,3 +91,20 @@ async def test_an_account_has_at_most_three_pending_registrations_which_lapse_af
     resubmitted = await client.patch(f"/api/v1/enterprises/{made[1].json()['id']}", headers=owner,
                                      json={"name": "重新提交的公司"})
     assert resubmitted.json()["status"] == "pending"
+
+
+async def test_parallel_registrations_cannot_pass_the_limit_of_three(client, db):
+    """Proven on PostgreSQL, where the registrations really run side by side."""
+    if not db.is_postgres:
+        pytest.skip("SQLite runs one write transaction at a time: concurrency is proven on PostgreSQL")
+    owner = await client.login_dev()
+    answers = await asyncio.gather(*(client.post("/api/v1/enterprises", headers=owner,
+                                                 json=registration(make_credit_code())) for _ in range(8)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201, 201, 201, 409, 409, 409, 409, 409], [a.text for a in answers]
+    assert await Enterprise.filter(status="pending").count() == 3
+    same = make_credit_code()
+    claimants = [await client.login_dev() for _ in range(2)]
+    twice = await asyncio.gather(*(client.post("/api/v1/enterprises", headers=headers, json=registration(same))
+                                   for headers in claimants))
+    assert sorted(a.status_code for a in twice) == [201, 201]  # two accounts may both claim a code
