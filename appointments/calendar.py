@@ -40,12 +40,12 @@ class CalendarEntry:
 
     def __post_init__(self) -> None:
         if self.kind not in ("holiday", "workday"):
-            raise InvalidSetting("kind", "must be 'holiday' or 'workday'")
+            raise InvalidSetting("kind", "须为 holiday（放假）或 workday（调休上班）")
         if self.stands_in_for is not None:
             if self.kind != "workday":
-                raise InvalidSetting("stands_in_for", "only a working day stands in for a weekday")
+                raise InvalidSetting("stands_in_for", "只有调休上班日（workday）可以顶替某个工作日")
             if self.stands_in_for not in WEEKDAYS:
-                raise InvalidSetting("stands_in_for", f"must be one of {', '.join(WEEKDAYS)}")
+                raise InvalidSetting("stands_in_for", f"须为以下之一：{'、'.join(WEEKDAYS)}")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class WorkingCalendar:
         self._entries: dict[dt.date, CalendarEntry] = {}
         for entry in entries:
             if entry.date in self._entries:
-                raise InvalidSetting(entry.date.isoformat(), "more than one entry for this date")
+                raise InvalidSetting(entry.date.isoformat(), "该日期有多条记录")
             self._entries[entry.date] = entry
         self._confirmed = frozenset(confirmed_years)
 
@@ -164,10 +164,10 @@ def parse_entry(data: Mapping[str, object], *, path: str = "") -> CalendarEntry:
     except ValueError:
         day = None
     if day is None:
-        raise InvalidSetting(f"{prefix}date", "must be a date like 2026-02-14")
+        raise InvalidSetting(f"{prefix}date", "须为日期，如 2026-02-14")
     name = data.get("name") or ""
     if not isinstance(name, str):
-        raise InvalidSetting(f"{prefix}name", "must be text")
+        raise InvalidSetting(f"{prefix}name", "须为文本")
     stands_in_for = data.get("stands_in_for")
     try:
         return CalendarEntry(
@@ -186,8 +186,8 @@ def parse_year(year: int, items: Iterable[Mapping[str, object]]) -> list[Calenda
     seen: set[dt.date] = set()
     for index, entry in enumerate(entries):
         if entry.date.year != year:
-            raise InvalidSetting(f"entries[{index}].date", f"must be in {year}")
+            raise InvalidSetting(f"entries[{index}].date", f"须在 {year} 年内")
         if entry.date in seen:
-            raise InvalidSetting(f"entries[{index}].date", "this date already has an entry")
+            raise InvalidSetting(f"entries[{index}].date", "该日期已有记录")
         seen.add(entry.date)
     return sorted(entries, key=lambda entry: entry.date)

@@ -66,15 +66,15 @@ def parse_rules(data: Mapping[str, object], *, base: HallRules | None = None) ->
     for name, value in data.items():
         bounds = _BOUNDS.get(name)
         if bounds is None:
-            raise InvalidSetting(name, "unknown rule")
+            raise InvalidSetting(name, "未知的规则")
         low, high = bounds
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise InvalidSetting(name, f"must be a whole number from {low} to {high}")
+            raise InvalidSetting(name, f"须为 {low} 到 {high} 之间的整数")
         changes[name] = value
     rules = replace(base or HallRules(), **changes)
     if rules.max_per_week > rules.max_per_month:
         path = "max_per_month" if "max_per_month" in changes else "max_per_week"
-        raise InvalidSetting(path, "max_per_week cannot exceed max_per_month")
+        raise InvalidSetting(path, "每周上限（max_per_week）不能超过每月上限（max_per_month）")
     return rules
 
 

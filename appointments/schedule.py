@@ -86,11 +86,11 @@ def parse_schedule(data: Mapping[str, object]) -> WeeklySchedule:
     capacity = _bounded_int(data.get("capacity"), "capacity", CAPACITY_RANGE)
     raw_periods = data.get("periods")
     if not isinstance(raw_periods, Mapping):
-        raise InvalidSetting("periods", "must be an object keyed by weekday (mon..sun)")
+        raise InvalidSetting("periods", "须为以星期（mon..sun）为键的对象")
     periods: dict[str, tuple[Period, ...]] = {}
     for day, items in raw_periods.items():
         if day not in WEEKDAYS:
-            raise InvalidSetting(f"periods.{day}", "unknown weekday, use mon..sun")
+            raise InvalidSetting(f"periods.{day}", "未知的星期，请用 mon..sun")
         periods[day] = _parse_day(items, path=f"periods.{day}", slot_minutes=slot_minutes)
     return WeeklySchedule(periods=periods, slot_minutes=slot_minutes, capacity=capacity)
 
@@ -99,25 +99,25 @@ def _bounded_int(value: object, path: str, bounds: tuple[int, int]) -> int:
     low, high = bounds
     # bool is an int in Python, but `true` is never a meaningful number of minutes or seats.
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise InvalidSetting(path, f"must be a whole number from {low} to {high}")
+        raise InvalidSetting(path, f"须为 {low} 到 {high} 之间的整数")
     return value
 
 
 def _parse_day(items: object, *, path: str, slot_minutes: int) -> tuple[Period, ...]:
     if not isinstance(items, list):
-        raise InvalidSetting(path, 'must be a list of ["HH:MM", "HH:MM"] periods')
+        raise InvalidSetting(path, '须为 ["HH:MM", "HH:MM"] 时段的列表')
     periods: list[Period] = []
     for index, item in enumerate(items):
         item_path = f"{path}[{index}]"
         if not isinstance(item, (list, tuple)) or len(item) != 2:
-            raise InvalidSetting(item_path, 'must be a pair ["HH:MM", "HH:MM"]')
+            raise InvalidSetting(item_path, '须为一对 ["HH:MM", "HH:MM"]')
         period = Period(_parse_time(item[0], item_path), _parse_time(item[1], item_path))
         if period.end <= period.start:
-            raise InvalidSetting(item_path, "must end after it starts")
+            raise InvalidSetting(item_path, "结束时间须晚于开始时间")
         if _minutes(period.end) - _minutes(period.start) < slot_minutes:
-            raise InvalidSetting(item_path, "is shorter than one slot")
+            raise InvalidSetting(item_path, "时段短于一个号源时长")
         if periods and period.start < periods[-1].end:
-            raise InvalidSetting(item_path, "must start after the previous period ends")
+            raise InvalidSetting(item_path, "须在上一时段结束之后开始")
         periods.append(period)
     return tuple(periods)
 
@@ -125,7 +125,7 @@ def _parse_day(items: object, *, path: str, slot_minutes: int) -> tuple[Period, 
 def _parse_time(value: object, path: str) -> dt.time:
     match = _HHMM.fullmatch(value) if isinstance(value, str) else None
     if match is None:
-        raise InvalidSetting(path, f"{value!r} is not a time like 09:00")
+        raise InvalidSetting(path, f"{value!r} 不是时间，应如 09:00")
     return dt.time(int(match[1]), int(match[2]))
 
 

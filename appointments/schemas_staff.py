@@ -5,10 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from appointments.schemas import Aliased, BookingOut, PersonOut, Ref, TicketOut
-from server.schemas import Strict
+from server.schemas import Strict, not_null
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -32,6 +39,8 @@ class HallPatch(Strict):
     is_active: bool | None = None
     rules: dict[str, int] | None = Field(default=None, description="rules to change; others stay")
 
+    _set = field_validator("name", "address", "phone", "windows", "is_active", "rules")(not_null)
+
 
 class ServiceIn(Strict):
     name: str = Field(min_length=1, max_length=100)
@@ -49,6 +58,9 @@ class ServicePatch(Strict):
     average_minutes: int | None = Field(default=None, ge=1, le=480)
     real_name_required: bool | None = None
     is_active: bool | None = None
+
+    _set = field_validator("name", "department", "materials", "average_minutes", "real_name_required",
+                           "is_active")(not_null)
 
 
 class StaffAssign(Strict):
@@ -203,7 +215,7 @@ class CheckinIn(Strict):
     @model_validator(mode="after")
     def _one_of(self) -> CheckinIn:
         if (self.token is None) == (self.code is None):
-            raise ValueError("give exactly one of token and code")
+            raise ValueError("请给出二维码内容（token）或预约码（code）之一，且只给一个")
         return self
 
 

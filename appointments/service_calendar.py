@@ -151,7 +151,7 @@ async def _claim_year(conn: BaseDBAsyncClient, year: int, *, source: str) -> Cal
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise errors.invalid_setting("year", f"must be from {MIN_YEAR} to {MAX_YEAR}", location="path")
+        raise errors.invalid_setting("year", f"须在 {MIN_YEAR} 到 {MAX_YEAR} 年之间", location="path")
 
 
 def _entry(row: CalendarDay) -> CalendarEntry:

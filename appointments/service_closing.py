@@ -67,9 +67,9 @@ async def add_closure(hall_id: int, *, user: CurrentUser, day: dt.date, start: d
     """POST /staff/halls/{id}/closures: close a day or part of it; slots there close, people are told."""
     hall = await repository.hall_or_404(hall_id)
     if day < today_at(hall):
-        raise errors.invalid_setting("date", "must not be in the past")
+        raise errors.invalid_setting("date", "不能是过去的日期")
     if start is not None and end is not None and end <= start:
-        raise errors.invalid_setting("to", "must be after from")
+        raise errors.invalid_setting("to", "须晚于开始时间")
     closure = Closure(hall_id=hall.id, day=day, start_time=_hhmm(start), end_time=_hhmm(end), reason=reason,
                       created_by=user.id, created_at=clock.now())
     async with storage.transaction() as conn:

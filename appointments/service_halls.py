@@ -125,7 +125,7 @@ async def assign_staff(hall_id: int, user_ids: list[int]) -> list[dict[str, Any]
     found = {user.id: user for user in await User.filter(id__in=list(wanted), role="staff", is_active=True)}
     missing = sorted(wanted - set(found))
     if missing:
-        raise errors.invalid_setting("user_ids", f"not active staff accounts: {missing}")
+        raise errors.invalid_setting("user_ids", f"以下账号不是在职的窗口工作人员：{missing}")
     for user in await User.filter(role="staff"):
         halls = set(user.halls or [])
         serves = user.id in wanted

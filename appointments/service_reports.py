@@ -77,7 +77,7 @@ async def stats(hall_id: int, *, first: dt.date, last: dt.date) -> dict[str, Any
     """GET /staff/halls/{id}/stats: per day booked, checked in, no-shows, cancellations, ratings."""
     hall = await repository.hall_or_404(hall_id)
     if last < first or (last - first).days >= MAX_STATS_DAYS:
-        raise errors.invalid_setting("to", f"must be on or after from, at most {MAX_STATS_DAYS} days",
+        raise errors.invalid_setting("to", f"不能早于开始日期，且最多 {MAX_STATS_DAYS} 天",
                                      location="query")
     bookings = await Booking.filter(hall_id=hall.id, day__gte=first, day__lte=last).values(
         "id", "day", "status", "checked_in_at")

@@ -75,9 +75,9 @@ async def generate_for_hall(hall_id: int, *, first: dt.date, last: dt.date) -> d
     """POST /staff/halls/{id}/slots/generate: materialise slots of every scheduled service item."""
     hall = await repository.hall_or_404(hall_id)
     if last < first or (last - first).days >= MAX_GENERATE_DAYS:
-        raise errors.invalid_setting("to", f"must be on or after from, at most {MAX_GENERATE_DAYS} days")
+        raise errors.invalid_setting("to", f"不能早于开始日期，且最多 {MAX_GENERATE_DAYS} 天")
     if first < today_at(hall):
-        raise errors.invalid_setting("from", "must not be in the past")
+        raise errors.invalid_setting("from", "不能是过去的日期")
     calendar = await service_calendar.working_calendar(first, last)
     total = Generated()
     for service in await ServiceItem.filter(hall_id=hall.id, is_active=True).filter(schedule__isnull=False):
@@ -159,7 +159,7 @@ async def availability(*, hall_id: int, service_id: int, first: dt.date | None,
     first = first or window_first
     last = last or max(window_last, first)
     if last < first or (last - first).days >= MAX_AVAILABILITY_DAYS:
-        raise errors.invalid_setting("to", f"must be on or after from, at most {MAX_AVAILABILITY_DAYS} days",
+        raise errors.invalid_setting("to", f"不能早于开始日期，且最多 {MAX_AVAILABILITY_DAYS} 天",
                                      location="query")
     calendar = await service_calendar.working_calendar(first, last)
     slots = await Slot.filter(service_id=service.id, day__gte=first, day__lte=last).order_by("start_at")

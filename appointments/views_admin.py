@@ -77,7 +77,7 @@ async def assign_staff(request: Request, hall_id: int, *, body: StaffAssign, use
 
 @bp.get("/calendar/<year:int>")
 @endpoint("A year's holidays and working days (调休); unconfirmed when no official data exists", tags=TAGS,
-          response=CalendarYearOut, auth_roles=ADMIN)
+          response=CalendarYearOut, auth_roles=ADMIN, raises=[ValidationFailed])
 async def get_calendar(request: Request, year: int, *, user: auth.CurrentUser):
     return await service_calendar.get_year(year)
 

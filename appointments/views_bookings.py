@@ -34,7 +34,7 @@ def _idempotency_key(request: Request) -> str | None:
     if key is None:
         return None
     if not IDEMPOTENCY_KEY.match(key):
-        raise ValidationFailed.field("Idempotency-Key", "1-128 letters, digits or ._:-", location="header")
+        raise ValidationFailed.field("Idempotency-Key", "须为 1 到 128 个字母、数字或 ._:- 字符", location="header")
     return key
 
 

@@ -18,6 +18,11 @@ from urllib.parse import quote
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _UNSAFE_NAME_RE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
+# Characters that show nothing yet change what is shown: bidirectional overrides and isolates
+# (U+202A-202E, U+2066-2069) make "invoice\u202Efdp.exe" read "invoiceexe.pdf"; marks (U+200E/F,
+# U+061C), zero-width characters and other format characters (Cf), C1 controls, line and paragraph
+# separators, surrogates, private-use and unassigned code points go too.
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
 MAX_FILENAME_CHARS = 150
 
 
@@ -91,9 +96,10 @@ def check_upload(data: bytes, filename: str) -> tuple[FileType, str]:
 
 
 def safe_filename(filename: str) -> str:
-    """The last path component, without control or reserved characters, at most 150 characters."""
+    """The last path component, without control, invisible or reserved characters, at most 150 characters."""
     base = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = _UNSAFE_NAME_RE.sub("_", base).strip(" .") or "附件"
+    visible = "".join(c for c in _UNSAFE_NAME_RE.sub("_", base) if unicodedata.category(c) not in _INVISIBLE)
+    cleaned = visible.strip(" .") or "附件"
     if len(cleaned) > MAX_FILENAME_CHARS:
         stem, dot, extension = cleaned.rpartition(".")
         keep = MAX_FILENAME_CHARS - len(extension) - 1

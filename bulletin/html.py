@@ -25,7 +25,10 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan", "rowspan", "align"},
     "td": {"colspan", "rowspan", "align"},
 }
-_URL_PREFIXES = {"href": ("http://", "https://", "mailto:"), "src": ("http://", "https://")}
+_URL_PREFIXES = {"href": ("http://", "https://", "mailto:")}
+# Images come only from the gazette's own attachments, by their path: no tracking pixel or hot-linked
+# picture from another host loads when a resident reads a document (the pages' CSP says img-src 'self').
+OWN_IMAGE = re.compile(r"/api/v1/gazette/attachments/\d{1,10}")
 _NUMBER_RE = re.compile(r"\d{1,4}")
 _ALIGNMENTS = frozenset({"left", "center", "right"})
 _HEADING_RE = re.compile(r"<(/?)h([1-6])(?=[\s/>])", re.IGNORECASE)
@@ -37,7 +40,9 @@ _ATTRIBUTE_NAME_RE = re.compile(r'\s+([\w:-]+)="[^"]*"')
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # nh3 has already dropped schemes outside http/https/mailto; this also drops relative
-    # and protocol-relative URLs, and mailto: as an image source.
+    # and protocol-relative links, and every image source but an attachment of ours.
+    if attribute == "src":
+        return value.strip() if OWN_IMAGE.fullmatch(value.strip()) else None
     if attribute in _URL_PREFIXES:
         return value if value.strip().lower().startswith(_URL_PREFIXES[attribute]) else None
     if attribute in {"width", "height", "colspan", "rowspan", "start"}:
@@ -48,7 +53,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def sanitize_html(html: str) -> str:
-    """The safe subset of html: no scripts, event handlers, styles or non-http(s) links."""
+    """The safe subset of html: no scripts, event handlers, styles or non-http(s) links, and images
+    only from the gazette's attachments (``/api/v1/gazette/attachments/{id}``)."""
     cleaned = nh3.clean(
         _clamp_headings(html),
         tags=set(ALLOWED_TAGS),
@@ -56,6 +62,7 @@ def sanitize_html(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_filter_attribute,
         url_schemes={"http", "https", "mailto"},
+        url_relative="pass_through",  # attachment paths; _filter_attribute keeps no other relative URL
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
@@ -111,13 +118,16 @@ Node = dict[str, Any]
 
 
 class _NodeBuilder(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, base: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.base = base
         self.root: list[Node] = []
         self._stack: list[tuple[str, list[Node]]] = [("", self.root)]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node: Node = {"name": tag, "attrs": _rich_text_attrs(tag, dict(attrs))}
+        if tag == "img" and "src" in node["attrs"]:
+            node["attrs"]["src"] = self.base + node["attrs"]["src"]  # the mini-program needs a full URL
         self._stack[-1][1].append(node)
         if tag not in _VOID_TAGS:
             node["children"] = []
@@ -145,9 +155,10 @@ def _rich_text_attrs(tag: str, attrs: dict[str, str | None]) -> dict[str, str]:
     return kept
 
 
-def to_rich_text_nodes(html: str) -> list[Node]:
-    """The body as the node array that the mini-program's <rich-text nodes> takes."""
-    builder = _NodeBuilder()
+def to_rich_text_nodes(html: str, *, base: str = "") -> list[Node]:
+    """The body as the node array that the mini-program's <rich-text nodes> takes; image paths
+    are prefixed with ``base`` (the public address)."""
+    builder = _NodeBuilder(base)
     builder.feed(sanitize_html(html))
     builder.close()
     return builder.root

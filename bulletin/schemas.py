@@ -26,7 +26,7 @@ def _code_of(vocabulary: Vocabulary) -> AfterValidator:
     def check(value: str) -> str:
         code = vocabulary.code_for(value)
         if code is None:
-            raise ValueError(f"unknown {vocabulary.name} {value!r}; expected one of {', '.join(vocabulary.codes)}")
+            raise ValueError(f"未知的 {vocabulary.name}：{value!r}，应为以下之一：{'、'.join(vocabulary.codes)}")
         return code
     return AfterValidator(check)
 
@@ -113,9 +113,9 @@ class DocumentFields(Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> DocumentFields:
         if self.written_on and self.published_on and self.written_on > self.published_on:
-            raise ValueError("written_on (成文日期) is later than published_on (发布日期)")
+            raise ValueError("成文日期（written_on）不能晚于发布日期（published_on）")
         if self.effective_from and self.effective_to and self.effective_from > self.effective_to:
-            raise ValueError("effective_to is earlier than effective_from")
+            raise ValueError("失效日期（effective_to）不能早于生效日期（effective_from）")
         return self
 
     def changes(self) -> dict[str, Any]:
@@ -134,7 +134,7 @@ class DocumentCreate(DocumentFields):
     @model_validator(mode="after")
     def _documents_have_a_type(self) -> DocumentCreate:
         if self.kind == "document" and self.doc_type is None:
-            raise ValueError("doc_type is required for a document")
+            raise ValueError("公文须给出文种（doc_type）")
         return self
 
     def changes(self) -> dict[str, Any]:
@@ -146,7 +146,7 @@ class DocumentUpdate(DocumentFields):
     def _required_stay_set(self) -> DocumentUpdate:
         for name in ("title", "agency", "body_format", "validity"):
             if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be cleared")
+                raise ValueError(f"{name} 不能清空")
         return self
 
 

@@ -13,7 +13,7 @@ from bulletin.html import to_rich_text_nodes
 from bulletin.model import InvalidCursor, decode_cursor, encode_cursor
 from bulletin.repository import agencies_by_id
 from bulletin.tables import Attachment, Document, Favorite, Issue, Reading
-from server import clock
+from server import clock, config
 from server.auth import CurrentUser
 
 EDITOR = "editor"
@@ -57,7 +57,7 @@ async def full_view(document: Document) -> dict[str, Any]:
         **present.summary(document, agencies),
         "index_number": document.index_number, "written_on": document.written_on,
         "effective_from": document.effective_from, "effective_to": document.effective_to,
-        "body_html": document.body_html, "body_nodes": to_rich_text_nodes(document.body_html),
+        "body_html": document.body_html, "body_nodes": to_rich_text_nodes(document.body_html, base=config.current().public_base_url),
         "attachments": [present.attachment(a) for a in attachments],
         "issue": present.issue(issue) if issue else None, "section": document.section,
         "tags": (await repository.tags_of([document.id]))[document.id],

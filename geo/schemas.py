@@ -106,9 +106,16 @@ class PoiListQuery(_Query):
             found = cursors.decode(self.cursor)
         except cursors.CursorError:
             raise invalid_field("cursor", "cursor 无效", location="query") from None
-        if found.kind != ("nearby" if self.is_nearby else "ids"):
-            raise invalid_field("cursor", "cursor 不属于这种查询", location="query")
+        if found.kind != ("nearby" if self.is_nearby else "ids") or found.scope != self.cursor_scope:
+            raise invalid_field("cursor", "cursor 不属于这个查询（位置、范围或筛选条件已变），请从第一页开始",
+                                location="query")
         return found
+
+    @property
+    def cursor_scope(self) -> str:
+        """What a page cursor of this query is bound to: everything but the page size and the cursor."""
+        return cursors.scope_of(self.coord, self.lat, self.lon, self.radius, self.bbox,
+                                sorted(self.category or ()), self.q, self.open_now, sorted(self.status or ()))
 
     @property
     def is_nearby(self) -> bool:

@@ -39,7 +39,8 @@ async def list_pois(query: PoiListQuery) -> Versioned:
     else:
         mask = snap.filter_mask(categories=query.category, statuses=statuses, q=query.q, open_at=open_at, tz=tz)
         positions, total, has_more = _by_id(snap, query, mask)
-        next_cursor = cursor.encode(Cursor("ids", last_id=int(snap.ids[positions[-1]]))) if has_more else None
+        last = Cursor("ids", last_id=int(snap.ids[positions[-1]]), scope=query.cursor_scope) if has_more else None
+        next_cursor = cursor.encode(last) if last else None
         body = render.poi_collection(snap, positions, coord=query.coord, opens=opens.mask,
                                      members={"total": total, "next_cursor": next_cursor})
     return Versioned(body, opens.version, raw=True)
@@ -64,7 +65,8 @@ def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | No
     next_cursor = None
     if found.has_more:
         # The exact float distance, not the rounded one shown: the next page starts right after it.
-        next_cursor = cursor.encode(Cursor("nearby", last_id=found.last_id, distance_m=found.last_m))
+        next_cursor = cursor.encode(Cursor("nearby", last_id=found.last_id, distance_m=found.last_m,
+                                           scope=query.cursor_scope))
     return render.collection(features, coord=query.coord, members={"total": found.total, "next_cursor": next_cursor})
 
 

@@ -14,7 +14,7 @@ from sanic import exceptions as sanic_errors
 from sanic_ext import Extend
 from sanic_ext.extensions.http.extension import HTTPExtension
 
-from server import config, errors, logs, registry, storage, wechat
+from server import config, errors, logs, registry, storage, validation, wechat
 from server.api import body_limit, json_response
 from server.config import Settings
 
@@ -23,6 +23,15 @@ access_log = logging.getLogger("bianmin.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id"
 CORS_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+
+# HTML pages (the reading page /d/{id}, error pages) load nothing but our own images and their inline
+# style; a page that needs more (/docs) sends its own policy, which this default never overrides.
+PAGE_SECURITY = {
+    "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
 
 SANIC_ERRORS: dict[type[Exception], type[errors.DomainError]] = {
     sanic_errors.NotFound: errors.NotFound,
@@ -45,6 +54,8 @@ def create_app(settings: Settings | None = None, *, own_storage: bool = True, na
     Extend(app, built_in_extensions=False, extensions=[HTTPExtension],
            config={"oas": False, "cors": False, "http_auto_trace": False})
     app.ctx.settings = settings
+    # Path ids wider than an id column match no route (404) instead of failing in the database.
+    app.router.register_pattern("int", validation.path_int, r"^-?\d+$")
     for _domain, blueprint in registry.each("blueprints"):
         app.blueprint(blueprint)
     _install_middleware(app)
@@ -76,6 +87,7 @@ def _install_middleware(app: Sanic) -> None:
         request_id = getattr(request.ctx, "request_id", None) or f"{prefix}-error"
         response.headers["X-Request-ID"] = request_id
         _cors(request, response)
+        _security_headers(response)
         started = getattr(request.ctx, "started", None)
         user = getattr(request.ctx, "user", None)
         if access_log.isEnabledFor(logging.INFO):
@@ -94,6 +106,15 @@ def _cors(request: Request, response: HTTPResponse) -> None:
         response.headers["access-control-allow-methods"] = response.headers.get("allow") or CORS_METHODS
         response.headers["access-control-allow-headers"] = CORS_HEADERS
         response.headers["access-control-max-age"] = "600"
+
+
+def _security_headers(response: HTTPResponse) -> None:
+    """Every answer is what its content type says (no sniffing); pages also get PAGE_SECURITY."""
+    response.headers["x-content-type-options"] = "nosniff"
+    if (response.content_type or "").startswith("text/html"):
+        for name, value in PAGE_SECURITY.items():
+            if name not in response.headers:
+                response.headers[name] = value
 
 
 def _install_errors(app: Sanic) -> None:

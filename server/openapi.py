@@ -15,6 +15,7 @@ from sanic import Sanic
 
 from server import errors
 from server.api import EndpointSpec
+from server.validation import INT_MAX, INT_MIN
 
 PARAM = re.compile(r"<(\w+)(?::([^>]+))?>")
 REF = "#/components/schemas/{model}"
@@ -26,6 +27,9 @@ ERROR_SCHEMA = {
 }
 
 
+NULL = {"nullable": True}  # what {"type": "null"} becomes
+
+
 def to_openapi30(schema: Any) -> Any:
     """Rewrite JSON Schema 2020-12 constructs that OpenAPI 3.0 does not know."""
     if isinstance(schema, list):
@@ -35,8 +39,8 @@ def to_openapi30(schema: Any) -> Any:
     out = {k: to_openapi30(v) for k, v in schema.items() if k not in ("$defs",)}
     for key in ("anyOf", "oneOf"):
         options = out.get(key)
-        if isinstance(options, list) and {"type": "null"} in options:
-            rest = [o for o in options if o != {"type": "null"}]
+        if isinstance(options, list) and NULL in options:  # {"type": "null"}, rewritten below already
+            rest = [o for o in options if o != NULL]
             out.pop(key)
             if len(rest) == 1 and "$ref" not in rest[0]:
                 out.update(rest[0])
@@ -62,6 +66,19 @@ def to_openapi30(schema: Any) -> Any:
     return out
 
 
+def bound_integers(schema: Any) -> Any:
+    """Request integers without bounds of their own get the edge's (server/validation.py), as enforced."""
+    if isinstance(schema, list):
+        return [bound_integers(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: bound_integers(v) for k, v in schema.items()}
+    if out.get("type") == "integer":
+        out.setdefault("minimum", INT_MIN)
+        out.setdefault("maximum", INT_MAX)
+    return out
+
+
 class Components:
     """Schemas shared through $ref, collected from every request and response type."""
 
@@ -71,6 +88,8 @@ class Components:
     def schema_for(self, tp: Any, mode: str) -> dict[str, Any]:
         """The inline schema of ``tp``; every model it names goes into the components."""
         raw = TypeAdapter(tp).json_schema(ref_template=REF, mode=mode)
+        if mode == "validation":
+            raw = bound_integers(raw)
         for name, definition in raw.pop("$defs", {}).items():
             self._add(name, to_openapi30(definition))
         if "$ref" not in raw and isinstance(tp, type) and issubclass(tp, BaseModel) and "properties" in raw:
@@ -88,10 +107,11 @@ class Components:
 def _parameters(path: str, spec: EndpointSpec | None) -> list[dict[str, Any]]:
     params = []
     for name, kind in PARAM.findall(path):
-        schema = {"type": "integer"} if kind in ("int", "number") else {"type": "string"}
+        schema = ({"type": "integer", "minimum": INT_MIN, "maximum": INT_MAX} if kind in ("int", "number")
+                  else {"type": "string"})
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     if spec and spec.query:
-        query_schema = to_openapi30(spec.query.model_json_schema(ref_template=REF))
+        query_schema = to_openapi30(bound_integers(spec.query.model_json_schema(ref_template=REF)))
         required = set(query_schema.get("required", []))
         for name, prop in query_schema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in required,
@@ -115,14 +135,20 @@ def _operation(spec: EndpointSpec | None, path: str, components: Components) -> 
     responses = {str(spec.status): ok}
     error_codes: dict[int, list[str]] = {}
     raised = list(spec.errors) + ([errors.ValidationFailed] if spec.query or spec.body else [])
+    if spec.body is not None:
+        raised += [errors.MalformedJSON, errors.UnsupportedMediaType]
+    if PARAM.search(path):  # an id no row has, or one wider than an id column (no route matches)
+        raised += [errors.NotFound]
     if spec.roles is not None:
         op["security"] = [{"bearer": []}]
         raised += [errors.Unauthorized] + ([errors.Forbidden] if spec.roles != ("user",) else [])
     for err in raised:
         error_codes.setdefault(err.status, []).append(err.code)
     for status, codes in sorted(error_codes.items()):
-        responses[str(status)] = {"description": ", ".join(sorted(set(codes))),
-                                  "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
+        content: dict[str, Any] = {"application/json": {"schema": {"$ref": REF.format(model="Error")}}}
+        if status == 404 and spec.content_type == "text/html":
+            content["text/html"] = {"schema": {"type": "string"}}  # a page for people; JSON when no route matched
+        responses[str(status)] = {"description": ", ".join(sorted(set(codes))), "content": content}
     op["responses"] = responses
     return op
 

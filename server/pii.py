@@ -298,15 +298,24 @@ def _parse_token(token: str) -> tuple[str, bytes]:
 
 # --- logs -------------------------------------------------------------------------------------
 
-# Digit runs are bounded on both sides (and not the digits of a decimal) so timestamps,
-# amounts and longer ids are left alone; only exact 18- and 11-digit shapes are masked.
+# Digit runs are bounded on both sides (and not the digits of a decimal or a dotted version) so
+# timestamps, amounts and longer ids are left alone; only exact 18- and 11-digit shapes are masked,
+# and an 18-digit run only when it starts like a 身份证 (a region and a plausible birth date).
 _EDGE_BEFORE = r"(?<!\d)(?<!\d\.)"
 _EDGE_AFTER = r"(?!\d)(?!\.\d)"
-_ID_SHAPE = re.compile(_EDGE_BEFORE + r"\d{17}[\dXx]" + _EDGE_AFTER)
+_ID_SHAPE = re.compile(_EDGE_BEFORE + r"[1-8]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[\dXx]"
+                       + _EDGE_AFTER)
 _PHONE_SHAPE = re.compile(
     _EDGE_BEFORE + r"(?P<prefix>(?:\+|00)?86[ -]?)?(?P<a>1[3-9]\d)(?P<sep>[ -]?)(?P<b>\d{4})"
     r"(?P=sep)(?P<c>\d{4})" + _EDGE_AFTER
 )
+# What a number is, when the text says so just before it: a version, a time, a size, a count.
+_NOT_PERSONAL = re.compile(
+    r"(?<![A-Za-z])(?:version|ver|v|build|rev|stamp|ts|timestamp|time|epoch|seq|pid|port|bytes|size|count|"
+    r"offset|elapsed|latency|duration|ms|ns|us)[\"']?\s*[:=]?\s*[\"']?$", re.IGNORECASE)
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]+")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_HEX_ID_CHARS = 24  # request ids, token and content hashes: long runs of hex digits with letters in them
 _STANDARD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
     "message", "asctime", "taskName",
 }
@@ -314,14 +323,36 @@ _NEST_LIMIT = 4
 
 
 def mask_text(text: str) -> str:
-    """Mask every 身份证- or mobile-shaped number inside free text."""
-    text = _ID_SHAPE.sub(lambda m: mask_id_number(m.group()), text)
+    """Mask every 身份证- or mobile-shaped number inside free text (not versions, times or hex ids)."""
+    text = _ID_SHAPE.sub(_mask_id_match, text)
     return _PHONE_SHAPE.sub(_mask_phone_match, text)
 
 
+def _mask_id_match(match: re.Match[str]) -> str:
+    return match.group() if _not_personal(match) else mask_id_number(match.group())
+
+
 def _mask_phone_match(match: re.Match[str]) -> str:
+    if _not_personal(match):
+        return match.group()
     digits = match.group("a") + match.group("b") + match.group("c")
     return (match.group("prefix") or "") + mask_phone(digits)
+
+
+def _not_personal(match: re.Match[str]) -> bool:
+    """A digit run the context shows is no 身份证 or phone: labelled a version, time or size, or the
+    middle of a long hex id (request ids, hashes)."""
+    text, start, end = match.string, match.start(), match.end()
+    if _NOT_PERSONAL.search(text, max(0, start - 16), start):
+        return True
+    left = start
+    while left > 0 and text[left - 1] in _HEX_DIGITS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] in _HEX_DIGITS:
+        right += 1
+    run = text[left:right]
+    return right - left >= _HEX_ID_CHARS and not run.isdigit() and _HEX_RUN.fullmatch(run) is not None
 
 
 def _mask_value(value: Any, depth: int = 0) -> Any:

@@ -26,6 +26,16 @@ class Versioned:
     raw: bool = False
 
 
+def not_null(value: Any) -> Any:
+    """For PATCH fields that can be changed but not cleared: an explicit null is a 422, not a NULL column.
+
+    Use as ``_set = field_validator("name", "windows")(not_null)``.
+    """
+    if value is None:
+        raise ValueError("不能为 null")
+    return value
+
+
 class Strict(BaseModel):
     """Request bodies reject unknown fields, so a typo is a 422 rather than silently ignored."""
 

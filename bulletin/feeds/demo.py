@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bulletin.feeds import service_enterprises, service_notices
+from bulletin.feeds import service_enterprise_review, service_enterprises, service_notices
 from bulletin.feeds.jobs import register
 from bulletin.feeds.service_subscriptions import Owner, create_subscription, list_subscriptions
 from bulletin.feeds.tables import Enterprise, Notice
@@ -63,12 +63,12 @@ async def _subscribe(owner: Owner, wanted: tuple[tuple[Mapping[str, list[str]], 
 
 async def _enterprise(owner: User) -> Enterprise:
     code = demo_credit_code()
-    enterprise = await Enterprise.get_or_none(credit_code=code)
-    if enterprise is None:
+    enterprise = await Enterprise.filter(credit_code=code).order_by("-id").first()
+    if enterprise is None or enterprise.status in ("rejected", "expired"):
         await service_enterprises.register(owner.id, {**ENTERPRISE, "credit_code": code})
-        enterprise = await Enterprise.get(credit_code=code)
+        enterprise = await Enterprise.filter(credit_code=code).order_by("-id").first()
     if enterprise.status == "pending":
-        await service_enterprises.verify(enterprise.id, admin_id=0)
+        await service_enterprise_review.verify(enterprise.id, admin_id=0)
     return await Enterprise.get(id=enterprise.id)
 
 

@@ -57,6 +57,11 @@ class CreditCodeTaken(errors.Conflict):
     message = "该统一社会信用代码已登记"
 
 
+class TooManyPendingRegistrations(errors.Conflict):
+    code = "too_many_pending_registrations"
+    message = "每个账号最多同时有 3 个待审核的企业登记，请等待审核结果后再登记"
+
+
 class EnterpriseStatusConflict(errors.Conflict):
     code = "enterprise_status_conflict"
     message = "企业当前状态不允许此操作"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 from tortoise.expressions import Subquery
 
-from bulletin.feeds import service_backfill, service_digest, service_fanout
+from bulletin.feeds import (
+    service_backfill,
+    service_digest,
+    service_enterprise_review,
+    service_fanout,
+)
 from bulletin.feeds.digest import DIGEST_AT
 from bulletin.feeds.service_subscriptions import BACKFILL_TOPIC
 from bulletin.feeds.tables import FeedItem, ItemList, Subscription
@@ -28,6 +33,7 @@ def register(jobs: Jobs) -> None:
     jobs.handler(service_digest.DIGEST_TOPIC, service_digest.on_digest)
     jobs.daily("feeds.digest", DIGEST_AT, service_digest.queue_today)
     jobs.daily("feeds.cleanup", CLEANUP_AT, cleanup)
+    jobs.every("feeds.expire_registrations", timedelta(hours=1), service_enterprise_review.expire_registrations)
 
 
 async def cleanup() -> dict[str, int]:

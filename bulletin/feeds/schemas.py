@@ -110,4 +110,6 @@ class NotifyIn(Strict):
 
 
 class AdminEnterpriseQuery(BaseModel):
-    status: Literal["pending", "verified", "rejected"] | None = None
+    status: Literal["pending", "verified", "rejected", "expired"] | None = None
+    awaiting: bool = Field(default=False, description="what awaits an admin: pending registrations and "
+                                                        "verified enterprises' profile changes")

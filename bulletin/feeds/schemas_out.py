@@ -127,6 +127,13 @@ class MembershipOut(BaseModel):
     notify: bool
 
 
+class ProfileChanges(BaseModel):
+    name: str | None = None
+    industry: str | None = None
+    size: str | None = None
+    district: str | None = None
+
+
 class EnterpriseOut(BaseModel):
     id: int
     name: str
@@ -135,11 +142,28 @@ class EnterpriseOut(BaseModel):
     size: Option
     district: str
     contact: Contact
-    status: Literal["pending", "verified", "rejected"]
+    status: Literal["pending", "verified", "rejected", "expired"]
     reject_reason: str | None
     created_at: datetime
     reviewed_at: datetime | None
+    expires_at: datetime | None = Field(description="a pending registration lapses then (14 days)")
+    pending_changes: ProfileChanges | None = Field(
+        description="a verified enterprise's new name, industry, size or district, waiting for an admin; "
+                    "the profile above stays as verified until then")
+    changes_requested_at: datetime | None
     membership: MembershipOut | None
+
+
+class Claim(BaseModel):
+    id: int
+    name: str
+    status: Literal["pending", "verified"]
+    owner_id: int | None
+    created_at: datetime
+
+
+class EnterpriseReview(EnterpriseOut):
+    competing_claims: list[Claim] = Field(description="other live registrations of the same credit code")
 
 
 class InvitationOut(BaseModel):

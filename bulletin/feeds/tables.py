@@ -53,14 +53,20 @@ class Enterprise(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100)
     credit_code = fields.CharField(max_length=18, db_index=True)
-    # The code while pending or verified: unique, so two live registrations of one code cannot exist.
+    # The code once verified: unique, so two verified enterprises of one code cannot exist. Pending
+    # registrations do not hold it (several accounts may claim a code; an admin picks the real one).
     active_code = fields.CharField(max_length=18, null=True, unique=True)
     industry = fields.CharField(max_length=1)
     size = fields.CharField(max_length=8)
     district = fields.CharField(max_length=12)
     contact_name_enc = fields.TextField(null=True)
     contact_phone_enc = fields.TextField(null=True)
-    status = fields.CharField(max_length=12, default="pending")  # pending | verified | rejected
+    status = fields.CharField(max_length=12, default="pending")  # pending | verified | rejected | expired
+    expires_at = fields.DatetimeField(null=True)  # a pending registration lapses then, unless verified
+    # A verified enterprise's new name, industry, size or district, waiting for an admin; the profile
+    # (and the homepage built from it) stays as verified until then.
+    pending_changes = fields.JSONField(null=True)
+    changes_requested_at = fields.DatetimeField(null=True)
     reject_reason = fields.CharField(max_length=200, null=True)
     owner = fields.ForeignKeyField("server.User", related_name="owned_enterprises", null=True,
                                    on_delete=fields.SET_NULL)

@@ -31,9 +31,9 @@ OWNER_ONLY = [errors.EnterpriseNotFound, errors.NotEnterpriseOwner]
 
 
 @bp.post("/enterprises")
-@endpoint("Register an enterprise (pending until an admin verifies it)", tags=TAGS, body=EnterpriseIn,
-          response=EnterpriseOut, status=201, auth_roles=ANY_USER,
-          raises=[errors.InvalidPersonalData, errors.CreditCodeTaken])
+@endpoint("Register an enterprise (pending until an admin verifies it; lapses after 14 days; 3 at once)",
+          tags=TAGS, body=EnterpriseIn, response=EnterpriseOut, status=201, auth_roles=ANY_USER,
+          raises=[errors.InvalidPersonalData, errors.CreditCodeTaken, errors.TooManyPendingRegistrations])
 async def register(request: Request, *, body: EnterpriseIn, user: auth.CurrentUser):
     return await service_enterprises.register(user.id, body.model_dump())
 
@@ -59,9 +59,10 @@ async def get_enterprise(request: Request, enterprise_id: int, *, user: auth.Cur
 
 
 @bp.patch("/enterprises/<enterprise_id:int>")
-@endpoint("Correct the profile (owner); a rejected registration goes back to review", tags=TAGS,
+@endpoint("Correct the profile (owner): a verified enterprise's new name, industry, size or district waits for "
+          "an admin (pending_changes); a rejected or lapsed registration goes back to review", tags=TAGS,
           body=EnterprisePatch, response=EnterpriseOut, auth_roles=ANY_USER,
-          raises=[*OWNER_ONLY, errors.InvalidPersonalData, errors.CreditCodeTaken])
+          raises=[*OWNER_ONLY, errors.InvalidPersonalData, errors.TooManyPendingRegistrations])
 async def update_enterprise(request: Request, enterprise_id: int, *, body: EnterprisePatch, user: auth.CurrentUser):
     return await service_enterprises.update_enterprise(enterprise_id, user, body.model_dump(exclude_none=True))
 

@@ -54,6 +54,12 @@ def test_file_names_lose_paths_and_reserved_characters() -> None:
     assert safe_filename("../../etc/passwd") == "passwd"
     assert safe_filename('a"b<c>.pdf') == "a_b_c_.pdf"
     assert safe_filename("...") == "附件"
+    # Bidirectional controls and other invisible characters that make a name read as another one.
+    assert safe_filename("发票\u202efdp.exe") == "发票fdp.exe"
+    for invisible in ("\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069",
+                      "\u200e", "\u200f", "\u061c", "\u200b", "\ufeff", "\u00ad", "\u2028", "\x85", "\ue000"):
+        assert safe_filename(f"通知{invisible}.pdf") == "通知.pdf", repr(invisible)
+    assert safe_filename("\u202e\u2066") == "附件"
     long = safe_filename("长" * 300 + ".pdf")
     assert len(long) == 150 and long.endswith(".pdf")
 

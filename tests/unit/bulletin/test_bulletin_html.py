@@ -68,23 +68,30 @@ def test_allowed_structure_survives() -> None:
         '详见<a href="https://www.gov.cn/zhengce/">政策库</a>或'
         '<a href="mailto:zwgk@example.gov.cn">来信</a>。</p>'
         '<ol start="3"><li>甲</li></ol><blockquote>引文</blockquote>'
-        '<img src="https://img.example.gov.cn/a.png" alt="示意图" width="640">'
+        '<img src="/api/v1/gazette/attachments/7" alt="示意图" width="640">'
     )
     assert sanitize_html(source) == (
         '<h2>一、总体要求</h2><p>按<strong>规定</strong>执行<em>本</em>办法<sup>1</sup>。<br>'
         '详见<a href="https://www.gov.cn/zhengce/" rel="noopener noreferrer">政策库</a>或'
         '<a href="mailto:zwgk@example.gov.cn" rel="noopener noreferrer">来信</a>。</p>'
         '<ol start="3"><li>甲</li></ol><blockquote>引文</blockquote>'
-        '<img src="https://img.example.gov.cn/a.png" alt="示意图" width="640">'
+        '<img src="/api/v1/gazette/attachments/7" alt="示意图" width="640">'
     )
 
 
-def test_images_need_an_http_source() -> None:
+def test_images_come_only_from_the_gazettes_attachments() -> None:
     assert sanitize_html('<p><img src="mailto:a@b.cn"><img src="/local.png"></p>') == "<p></p>"
     assert sanitize_html('<p>甲<img alt=" src=">乙</p>') == "<p>甲乙</p>"
-    assert sanitize_html('<img alt="a>b" src="https://x.cn/1.png">') == (
-        '<img alt="a&gt;b" src="https://x.cn/1.png">'
+    assert sanitize_html('<img alt="a>b" src="/api/v1/gazette/attachments/12">') == (
+        '<img alt="a&gt;b" src="/api/v1/gazette/attachments/12">'
     )
+    # A tracking pixel or a hot-linked picture from any other host, even one shaped like our path.
+    for source in ("https://x.cn/1.png", "https://bianmin.example.gov.cn/api/v1/gazette/attachments/1",
+                   "//evil.example/api/v1/gazette/attachments/1", "/api/v1/gazette/attachments/1?u=2",
+                   "/api/v1/gazette/attachments/../../1", "data:image/gif;base64,R0lGOD"):
+        assert sanitize_html(f'<p>甲<img src="{source}">乙</p>') == "<p>甲乙</p>", source
+    assert markdown_to_html("![图](https://t.example/p.gif)![表](/api/v1/gazette/attachments/3)") == (
+        '<p><img alt="表" src="/api/v1/gazette/attachments/3"></p>')
 
 
 def test_headings_are_kept_within_h2_to_h4() -> None:
@@ -125,9 +132,10 @@ def test_rich_text_nodes_decode_entities() -> None:
 
 
 def test_rich_text_images_fit_the_screen() -> None:
-    nodes = to_rich_text_nodes('<img src="https://img.example.gov.cn/a.png" alt="图" width="900">')
-    assert nodes == [{"name": "img", "attrs": {
-        "src": "https://img.example.gov.cn/a.png", "alt": "图", "width": "900",
+    nodes = to_rich_text_nodes('<img src="/api/v1/gazette/attachments/5" alt="图" width="900">',
+                               base="https://bianmin.example.gov.cn")
+    assert nodes == [{"name": "img", "attrs": {  # the mini-program needs the full address
+        "src": "https://bianmin.example.gov.cn/api/v1/gazette/attachments/5", "alt": "图", "width": "900",
         "style": "max-width:100%;height:auto;",
     }}]
 

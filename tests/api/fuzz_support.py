@@ -1,0 +1,109 @@
+"""The world the fuzzer runs in: the demo district, one account per role, and ids that exist.
+
+Randomly generated path ids almost never name a row, so every other example of an operation
+with ids in its path takes them from :class:`World` instead: the fuzz then reaches the code
+behind the 404s (availability of a real hall, the enterprise its owner manages, ...).
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise import Tortoise
+
+from server import accounts, auth, registry
+from server.tables import User
+
+# Which accounts call an operation, from the roles its @endpoint declares (admin passes every check).
+PERSONAS: dict[tuple[str, ...] | None, tuple[str, ...]] = {
+    None: ("anonymous", "resident"),
+    ("user",): ("resident", "enterprise"),
+    ("staff",): ("staff", "admin"),
+    ("editor",): ("editor", "admin"),
+    ("admin",): ("admin",),
+    ("staff", "editor"): ("staff", "editor"),
+}
+# Operations that end the caller's account or session: a fresh resident each time, so the others keep theirs.
+SELF_ENDING = {("DELETE", "/api/v1/me"), ("POST", "/api/v1/auth/logout")}
+# Path parameter -> (Tortoise app label, model) whose ids it names.
+ROWS: dict[str, tuple[str, str]] = {
+    "hall_id": ("appointments", "Hall"), "service_id": ("appointments", "ServiceItem"),
+    "booking_id": ("appointments", "Booking"), "slot_id": ("appointments", "Slot"),
+    "ticket_id": ("appointments", "Ticket"), "rating_id": ("appointments", "Rating"),
+    "document_id": ("bulletin", "Document"), "issue_id": ("bulletin", "Issue"),
+    "attachment_id": ("bulletin", "Attachment"), "poi_id": ("geo", "Poi"),
+    "enterprise_id": ("feeds", "Enterprise"), "subscription_id": ("feeds", "Subscription"),
+    "notice_id": ("feeds", "Notice"), "member_id": ("server", "User"),
+}
+
+
+@dataclass
+class World:
+    """The demo district's accounts and ids, on one backend."""
+
+    users: dict[str, User]
+    ids: dict[str, list[int]]
+    _turn: dict[str, itertools.cycle] = field(default_factory=dict)
+
+    async def headers(self, persona: str) -> dict[str, str]:
+        """A fresh session for the persona (fresh: an earlier example may have logged it out)."""
+        if persona == "anonymous":
+            return {}
+        if persona == "resident":
+            token = (await accounts.login_dev("fuzz-" + secrets.token_hex(6), None))["token"]
+        else:
+            token, _ = await auth.issue_session(self.users[persona])
+        return {"Authorization": f"Bearer {token}"}
+
+    def known(self, name: str) -> int | None:
+        """An id of a row that exists, taking turns through those the demo made."""
+        values = self.ids.get(name)
+        if not values:
+            return None
+        turn = self._turn.setdefault(name, itertools.cycle(values))
+        return next(turn)
+
+
+async def build_world() -> World:
+    """Seed the demo district and give each role an account of its own."""
+    for _domain, seed in registry.each("demo"):
+        await seed()
+    users = {
+        "staff": await User.get(username="demo-staff"), "editor": await User.get(username="demo-editor"),
+        "admin": await User.get(username="demo-admin"), "enterprise": await User.get(openid="dev-demo-merchant"),
+        "resident": await User.get(openid="dev-demo-parent"),
+    }
+    ids: dict[str, list[int]] = {}
+    for name, (label, model) in ROWS.items():
+        table = Tortoise.apps[label][model]
+        key = table._meta.pk_attr
+        ids[name] = list(await table.all().order_by("-" + key).limit(4).values_list(key, flat=True))
+    ids["year"] = [2026, 2027]
+    return World(users=users, ids=ids)
+
+
+def persona_for(method: str, path: str, roles: tuple[str, ...] | None, index: int) -> str:
+    """Who sends example ``index`` of an operation: the roles it allows, in turn."""
+    if (method, path) in SELF_ENDING:
+        return "resident"
+    personas = PERSONAS.get(roles) or ("admin",)
+    return personas[index % len(personas)]
+
+
+def request_of(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """httpx keyword arguments from schemathesis' (requests-style) transport arguments."""
+    sent = {k: v for k, v in (kwargs.get("headers") or {}).items()
+            if k.lower() not in ("connection", "accept-encoding", "user-agent")}
+    if headers:
+        sent = {k: v for k, v in sent.items() if k.lower() != "authorization"} | headers
+    request: dict[str, Any] = {"method": kwargs["method"], "url": kwargs["url"], "headers": sent,
+                               "params": kwargs.get("params") or None}
+    if "json" in kwargs:
+        request["json"] = kwargs["json"]
+    elif kwargs.get("data") is not None:
+        data = kwargs["data"]
+        request["content"] = data.encode() if isinstance(data, str) else data
+    return request
