@@ -90,7 +90,8 @@ async def add_closure(request: Request, hall_id: int, *, body: ClosureIn, user: 
 
 @bp.get("/halls/<hall_id:int>/bookings")
 @endpoint("The day sheet (today unless ?date=): JSON, or ?format=csv (UTF-8 with BOM for Excel); people masked",
-          tags=TAGS, query=DaySheetQuery, response=list[DaySheetRow], auth_roles=STAFF, raises=SCOPE)
+          tags=TAGS, query=DaySheetQuery, response=list[DaySheetRow], auth_roles=STAFF, raises=SCOPE,
+          also_serves=("text/csv",))
 async def day_sheet(request: Request, hall_id: int, *, query: DaySheetQuery, user: auth.CurrentUser):
     await in_scope(request, hall_id)
     if query.format == "json":

@@ -45,6 +45,7 @@ class EndpointSpec:
     etag: bool
     check_response: bool
     max_body: int | None = None  # this route's own body limit (its route must be registered with stream=True)
+    also_serves: tuple[str, ...] = ()  # other content types a success may carry (a CSV export), documented as text
 
 
 def dumps(value: Any) -> bytes:
@@ -209,6 +210,7 @@ def endpoint(
     etag: bool = False,
     check_response: bool = True,
     max_body: int | None = None,
+    also_serves: typing.Sequence[str] = (),
 ) -> Callable[[Handler], Handler]:
     """Declare a JSON API endpoint; the handler receives ``query``, ``body`` and ``user`` keywords as declared.
 
@@ -218,10 +220,13 @@ def endpoint(
     ``max_body`` gives the route its own request body limit instead of ``BIANMIN_MAX_BODY_BYTES``
     (gazette attachments); register the route with ``stream=True`` so that the body is read here,
     under that limit, rather than by the server before the handler.
+
+    ``also_serves`` names other content types a successful answer may have (``text/csv`` for a
+    day sheet asked for with ``?format=csv``), so that the OpenAPI document describes them.
     """
     roles = (auth_roles,) if isinstance(auth_roles, str) else (tuple(auth_roles) if auth_roles else None)
     spec = EndpointSpec(summary, tuple(tags), query, body, response, status, roles, tuple(raises),
-                        content_type, description, etag, check_response, max_body)
+                        content_type, description, etag, check_response, max_body, tuple(also_serves))
 
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)

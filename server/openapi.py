@@ -132,6 +132,7 @@ def _operation(spec: EndpointSpec | None, path: str, components: Components) -> 
     if spec.status != 204:
         schema = components.schema_for(spec.response, "serialization") if spec.response is not None else {}
         ok["content"] = {spec.content_type: {"schema": schema}}
+        ok["content"].update({other: {"schema": {"type": "string"}} for other in spec.also_serves})
     responses = {str(spec.status): ok}
     error_codes: dict[int, list[str]] = {}
     raised = list(spec.errors) + ([errors.ValidationFailed] if spec.query or spec.body else [])
