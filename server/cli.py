@@ -71,7 +71,17 @@ async def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_seed_demo(args: argparse.Namespace) -> int:
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    """Refuse in production unless --force: demo halls, POIs and documents are not the district's."""
+    if config.current().env == "production" and not args.force:
+        print("bianmin seed-demo: refusing to add demo data in production (BIANMIN_ENV=production); "
+              "pass --force to add it anyway (no demo staff, editor or admin accounts are created there)",
+              file=sys.stderr)
+        return 2
+    return asyncio.run(with_storage(args, _seed_demo)) or 0
+
+
+async def _seed_demo(args: argparse.Namespace) -> int:
     for domain, seed in registry.each("demo"):
         print(f"seeding demo data: {domain.label}")
         await seed()
@@ -158,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default BIANMIN_WORKERS)")
     serve.set_defaults(sync=cmd_serve)
     sub.add_parser("migrate", help="apply migrations and load reference data").set_defaults(run=cmd_migrate, raw=True)
-    sub.add_parser("seed-demo", help="create the demo district (idempotent)").set_defaults(run=cmd_seed_demo)
+    seed = sub.add_parser("seed-demo", help="create the demo district (idempotent)")
+    seed.add_argument("--force", action="store_true", help="seed even in production (never demo staff accounts)")
+    seed.set_defaults(sync=cmd_seed_demo)
     sub.add_parser("worker", help="send notifications and run periodic jobs").set_defaults(run=cmd_worker)
     create = sub.add_parser("createuser", help="create a staff, editor or admin account; password on stdin")
     create.add_argument("--username", required=True)

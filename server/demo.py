@@ -23,13 +23,16 @@ def demo_password(username: str) -> str:
 
 
 async def seed() -> None:
-    """Create (or reset) the demo staff, editor and admin accounts."""
+    """Create (or reset) the demo staff, editor and admin accounts; never in production, where a
+    known account name with a password derived from the secret key would be a standing way in."""
     from server import accounts
 
     settings = config.current()
+    if settings.env == "production":
+        print("  demo staff, editor and admin accounts are not created in production")
+        return
     for username, role in DEMO_ACCOUNTS:
         existing = await User.get_or_none(username=username)
         halls = list(existing.halls) if existing else []
         await accounts.create_user(username=username, password=demo_password(username), role=role, halls=halls)
-        if settings.env != "production":
-            print(f"  demo account {username:12} role {role:7} password {demo_password(username)}  [demo data]")
+        print(f"  demo account {username:12} role {role:7} password {demo_password(username)}  [demo data]")

@@ -58,3 +58,14 @@ def test_createuser_reads_the_password_from_stdin(migrated):
     assert row[0] == "staff" and row[1] == "[1,3]" and row[2].startswith("$argon2id$")
     short = bianmin(migrated, "createuser", "--username", "x", "--role", "editor", stdin="short\n")
     assert short.returncode == 2 and "at least 8 characters" in short.stderr
+
+
+PRODUCTION = {"BIANMIN_ENV": "production", "BIANMIN_REDIS_URL": "redis://127.0.0.1:1/0",
+              "BIANMIN_SECRET_KEY": "p" * 40, "BIANMIN_PII_KEY": "cHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHA=",
+              "BIANMIN_WECHAT_APPID": "wx1234567890abcdef", "BIANMIN_WECHAT_SECRET": "s" * 32}
+
+
+def test_seed_demo_refuses_in_production_without_force(migrated):
+    result = bianmin(migrated, "seed-demo", extra=PRODUCTION)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--force" in result.stderr and "demo account" not in result.stdout
