@@ -8,15 +8,14 @@ logged in as demo-staff can try check-in at once.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 from typing import Any
 
 from appointments import service_booking, service_halls, service_slots
 from appointments.service_halls import today_at, zone_of
 from appointments.tables import Hall, ServiceItem, Slot
+from geo import service as geo_service
 from server import accounts, clock
-from server.tables import User
 
 log = logging.getLogger("bianmin.appointments.demo")
 
@@ -83,18 +82,8 @@ async def _service(hall: Hall, name: str, *, saturday: bool) -> None:
 
 async def _poi(name: str) -> dict[str, Any] | None:
     """The hall's POI on the service map (geo's demo runs first), when geo offers a lookup."""
-    geo_service = _geo_service()
-    find = getattr(geo_service, "find_pois", None)
-    if find is None:
-        return None
-    matches = [poi for poi in await find(name=name, category="hall") if poi.get("name") == name]
+    matches = [poi for poi in await geo_service.find_pois(name=name, category="hall") if poi.get("name") == name]
     return matches[0] if matches else None
-
-
-def _geo_service() -> Any:
-    if importlib.util.find_spec("geo") is None or importlib.util.find_spec("geo.service") is None:
-        return None
-    return importlib.import_module("geo.service")
 
 
 async def _link(hall: Hall) -> None:
@@ -105,15 +94,14 @@ async def _link(hall: Hall) -> None:
     if hall.poi_id != poi["id"]:
         await service_halls.update_hall(hall.id, {"poi_id": poi["id"], "address": poi.get("address") or hall.address},
                                         rules=None)
-    link = getattr(_geo_service(), "link_hall", None)
-    if link is not None and poi.get("hall_id") != hall.id:
-        await link(poi["id"], hall.id)
+    if poi.get("hall_id") != hall.id:
+        await geo_service.link_hall(poi["id"], hall.id)
 
 
 async def _give_demo_staff(hall_ids: list[int]) -> None:
-    staff = await User.get_or_none(username="demo-staff")
+    staff = await accounts.find_staff("demo-staff")
     if staff is not None:
-        await accounts.set_halls(staff.id, sorted(set(staff.halls or []) | set(hall_ids)))
+        await accounts.set_halls(staff["id"], sorted(set(staff["halls"]) | set(hall_ids)))
 
 
 async def _bookings_today(hall: Hall) -> int:
@@ -126,7 +114,7 @@ async def _bookings_today(hall: Hall) -> int:
     for index, (name, birth, phone) in enumerate(DEMO_PEOPLE):
         person = service_booking.parse_person(name=name, id_number=_id_number(birth, today, index), phone=phone)
         resident = await _demo_resident(today, index)
-        await service_booking.book(account_id=resident.id, slot_id=slots[index % len(slots)].id,
+        await service_booking.book(account_id=resident, slot_id=slots[index % len(slots)].id,
                                    service_id=service.id, person=person, enforce_window=False,
                                    idempotency_key=f"demo-{today.isoformat()}-{index}")
     return len(DEMO_PEOPLE)
@@ -150,13 +138,10 @@ async def _slots_near_now(hall: Hall, service: ServiceItem) -> list[Slot]:
     return [slot]
 
 
-async def _demo_resident(today: dt.date, index: int) -> User:
+async def _demo_resident(today: dt.date, index: int) -> int:
     """The demo account of one demo person on one day: each books once, far inside the anti-scalping limits
     (the demo 身份证 change every day, so one account re-seeded daily would soon book for more than a household)."""
-    now = clock.now()
-    user, _ = await User.get_or_create(openid=f"dev-demo-resident-{today:%Y%m%d}-{index}", defaults={
-        "role": "resident", "nickname": "演示居民", "created_at": now, "updated_at": now})
-    return user
+    return await accounts.resident_account(f"dev-demo-resident-{today:%Y%m%d}-{index}", nickname="演示居民")
 
 
 def _id_number(birth: str, today: dt.date, index: int) -> str:

@@ -13,7 +13,6 @@ from appointments import errors, present, repository
 from appointments.model import HallRules, InvalidSetting, parse_rules
 from appointments.tables import Hall, ServiceItem
 from server import accounts, clock
-from server.tables import User
 
 HALL_FIELDS = ("name", "address", "phone", "poi_id", "windows", "is_active")
 SERVICE_FIELDS = ("name", "department", "materials", "average_minutes", "real_name_required", "is_active")
@@ -122,21 +121,20 @@ async def assign_staff(hall_id: int, user_ids: list[int]) -> list[dict[str, Any]
     """PUT /admin/halls/{id}/staff: exactly these staff accounts serve the hall from now on."""
     await repository.hall_or_404(hall_id)
     wanted = set(user_ids)
-    found = {user.id: user for user in await User.filter(id__in=list(wanted), role="staff", is_active=True)}
-    missing = sorted(wanted - set(found))
+    staff = await accounts.staff_accounts(active_only=False)
+    missing = sorted(wanted - {u["id"] for u in staff if u["is_active"]})
     if missing:
         raise errors.invalid_setting("user_ids", f"以下账号不是在职的窗口工作人员：{missing}")
-    for user in await User.filter(role="staff"):
-        halls = set(user.halls or [])
-        serves = user.id in wanted
+    for user in staff:
+        halls = set(user["halls"])
+        serves = user["id"] in wanted
         if serves != (hall_id in halls):
-            await accounts.set_halls(user.id, sorted(halls | {hall_id} if serves else halls - {hall_id}))
+            await accounts.set_halls(user["id"], sorted(halls | {hall_id} if serves else halls - {hall_id}))
     return await hall_staff(hall_id)
 
 
 async def hall_staff(hall_id: int) -> list[dict[str, Any]]:
     """The staff accounts that serve a hall (no personal data: id, username, nickname)."""
     await repository.hall_or_404(hall_id)
-    users = [u for u in await User.filter(role="staff", is_active=True).order_by("id")
-             if hall_id in (u.halls or [])]
-    return [{"id": u.id, "username": u.username, "nickname": u.nickname} for u in users]
+    return [{"id": u["id"], "username": u["username"], "nickname": u["nickname"]}
+            for u in await accounts.staff_accounts() if hall_id in u["halls"]]

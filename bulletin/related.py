@@ -7,12 +7,13 @@ later is simply left out; when a domain is not installed, ids are kept and shown
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Sequence
 from typing import Any
 
+from appointments import service as appointments_service
+from geo import service as geo_service
 from server import config
 
 log = logging.getLogger("bianmin.bulletin.related")
@@ -28,10 +29,9 @@ async def _all_service_items() -> dict[int, dict[str, Any]] | None:
     if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
         return cached[1]
     try:
-        halls_service = importlib.import_module("appointments.service_halls")
         items: dict[int, dict[str, Any]] = {}
-        for hall in await halls_service.list_halls():
-            for item in await halls_service.list_services(hall["id"]):
+        for hall in await appointments_service.list_halls():
+            for item in await appointments_service.list_services(hall["id"]):
                 items[item["id"]] = {"id": item["id"], "name": item["name"], "hall_id": hall["id"],
                                      "hall_name": hall["name"]}
     except Exception as exc:  # noqa: BLE001 - another domain being absent or broken must not break reading
@@ -62,11 +62,7 @@ async def all_service_items() -> list[dict[str, Any]]:
 
 
 async def pois(ids: Sequence[int]) -> list[dict[str, Any]]:
-    """[{id, name}] for the map POIs that still exist, via geo's service; bare ids without geo."""
-    try:
-        geo_service = importlib.import_module("geo.service")
-    except ImportError:
-        return [{"id": i, "name": None} for i in ids]
+    """[{id, name}] for the map POIs that still exist, via geo's service."""
     found = []
     for poi_id in ids:
         poi = await geo_service.get_poi(poi_id)

@@ -203,6 +203,24 @@ async def set_halls(user_id: int, halls: list[int]) -> None:
     await auth.refresh_cached_user(user_id)
 
 
+async def resident_account(openid: str, *, nickname: str | None = None) -> int:
+    """The resident account of an openid, created when new (the demo seeds its residents so); its id."""
+    return (await _resident(openid, nickname=nickname)).id
+
+
+async def staff_accounts(*, active_only: bool = True) -> list[dict[str, Any]]:
+    """Hall staff accounts by id, without personal data: id, username, nickname, halls, is_active."""
+    query = User.filter(role="staff", is_active=True) if active_only else User.filter(role="staff")
+    return [{"id": u.id, "username": u.username, "nickname": u.nickname, "halls": sorted(u.halls or []),
+             "is_active": u.is_active} for u in await query.order_by("id")]
+
+
+async def find_staff(username: str) -> dict[str, Any] | None:
+    """One staff account by username (as :func:`staff_accounts` shows it), or None."""
+    wanted = username.strip().lower()
+    return next((u for u in await staff_accounts(active_only=False) if u["username"] == wanted), None)
+
+
 async def delete_account(user_id: int) -> None:
     """PIPL erasure: every domain deletes the person's data; the account keeps no personal field."""
     async with storage.transaction() as conn:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from appointments import service_changes as bookings
+from appointments import service as appointments_service
 from bulletin.feeds import errors, repository
 from bulletin.feeds.model import Criteria
 from bulletin.feeds.service_fanout import page_of
@@ -101,7 +101,7 @@ def _booking_title(event: dict[str, Any]) -> tuple[str, str]:
 async def sync_bookings(user_id: int) -> int:
     """Bring the account's booking events into its feed (each booking one entry, moved up when it changes)."""
     state = await Account.get_or_none(user_id=user_id)
-    events = await bookings.booking_events(user_id, changed_after=state.bookings_synced_at if state else None)
+    events = await appointments_service.booking_events(user_id, changed_after=state.bookings_synced_at if state else None)
     if not events:
         return 0
     async with storage.transaction() as conn:

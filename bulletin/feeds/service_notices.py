@@ -13,8 +13,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from appointments import errors as hall_errors
-from appointments import service_halls
+from appointments import service as appointments_service
 from bulletin.feeds import errors
 from bulletin.feeds.divisions import canonical_division
 from bulletin.feeds.model import ItemFacts
@@ -53,8 +52,8 @@ async def _source(user: CurrentUser, hall_id: int | None, agency: str | None) ->
     if hall_id is None:
         return names.get(agency or "", "")
     try:
-        return str((await service_halls.get_hall(hall_id))["name"])
-    except hall_errors.HallNotFound:
+        return str((await appointments_service.get_hall(hall_id))["name"])
+    except appointments_service.HallNotFound:
         raise errors.UnknownHall(details={"hall_id": hall_id}) from None
 
 
