@@ -1,6 +1,7 @@
 """Demo halls for `bianmin seed-demo` (idempotent; everything here is labelled demo data).
 
-Three halls of 罗湖区 with a dozen service items, weekday schedules with a lunch break, slots
+Three halls of 罗湖区 with a dozen service items, Monday–Friday schedules with a lunch break (the district hall
+also on Saturday mornings), slots
 for the booking window, and a few bookings today near the current time, so that a clerk
 logged in as demo-staff can try check-in at once.
 """

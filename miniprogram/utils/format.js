@@ -26,6 +26,7 @@ const SLOT_REASON = {
   slot_full: '已约满',
   slot_closed: '停止预约',
   outside_booking_window: '未开放',
+  slot_started: '已开始',
 }
 
 /** Why a slot cannot be booked, in Chinese. */
@@ -33,4 +34,11 @@ function slotReason(reason) {
   return SLOT_REASON[reason] || '不可预约'
 }
 
-module.exports = { distance, bookingStatus, slotReason, BOOKING_STATUS }
+/** A day off ('YYYY-MM-DD') on which the hall still opens: '周末开放' on Saturday or Sunday, else '节假日开放'. */
+function dayOffOpening(date) {
+  const [y, m, d] = String(date).split('-').map(Number)
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay()
+  return weekday === 0 || weekday === 6 ? '周末开放' : '节假日开放'
+}
+
+module.exports = { distance, bookingStatus, slotReason, dayOffOpening, BOOKING_STATUS }

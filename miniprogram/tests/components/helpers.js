@@ -34,4 +34,9 @@ function boundAttr(node, name) {
   return attr ? attr.value : undefined
 }
 
-module.exports = { render, listen, texts, boundAttr, simulate, ROOT }
+/** What a screen reader is told about an element: its aria-role and aria-label as bound. */
+function aria(node) {
+  return { role: boundAttr(node, 'ariaRole'), label: boundAttr(node, 'ariaLabel') }
+}
+
+module.exports = { render, listen, texts, boundAttr, aria, simulate, ROOT }

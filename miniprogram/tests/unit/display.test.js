@@ -31,6 +31,13 @@ describe('distances and statuses', () => {
     expect(format.bookingStatus('booked')).toBe('待签到')
     expect(format.bookingStatus('no_show')).toBe('已爽约')
     expect(format.slotReason('slot_full')).toBe('已约满')
+    expect(format.slotReason('slot_started')).toBe('已开始')
+  })
+
+  test('a day off on which the hall opens is a weekend or a holiday opening', () => {
+    expect(format.dayOffOpening('2026-12-05')).toBe('周末开放')
+    expect(format.dayOffOpening('2026-12-06')).toBe('周末开放')
+    expect(format.dayOffOpening('2026-10-01')).toBe('节假日开放')
   })
 })
 
