@@ -11,7 +11,7 @@ transaction as their change, and the worker sends at a rate shared by every work
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -26,6 +26,8 @@ TOPIC = "push"
 Choice = Literal["accept", "reject", "ban"]
 REFUSED = 43101
 PERMANENT_ERRORS = {40003, 40037, 47003, 41030, REFUSED}
+DAILY_QUOTA, MINUTE_QUOTA = 45009, 45011
+QUOTA_RECHECK = timedelta(hours=1)  # an operator may reset the daily quota (clear_quota) before midnight
 
 
 def templates() -> list[dict[str, str]]:
@@ -121,6 +123,8 @@ async def send_push(message: OutboxMessage) -> None:
         if exc.errcode == REFUSED:
             await PushGrant.filter(user_id=user_id, template_id=template.id).update(status="reject", remaining=0)
             return await _log(message, **log_as, outcome="refused")
+        if exc.errcode in (DAILY_QUOTA, MINUTE_QUOTA):
+            raise outbox.Retry(f"WeChat {exc.errcode}", delay=_quota_wait(exc.errcode), counts=False) from exc
         if exc.errcode in PERMANENT_ERRORS:
             await _refund(user_id, template.id, template.kind)
             await _log(message, **log_as, outcome="failed")
@@ -129,6 +133,16 @@ async def send_push(message: OutboxMessage) -> None:
     except wechat.WeChatUnavailable as exc:
         raise outbox.Retry("WeChat unreachable") from exc
     await _log(message, **log_as, outcome="sent")
+
+
+def _quota_wait(errcode: int) -> timedelta:
+    """How long a message waits for WeChat's quota: the next minute, or until the daily quota resets
+    at local midnight (looking again at least hourly)."""
+    if errcode == MINUTE_QUOTA:
+        return timedelta(minutes=1)
+    local = clock.local_now()
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 0, 5), tzinfo=local.tzinfo)
+    return min(midnight - local, QUOTA_RECHECK)
 
 
 def thing(value: str, limit: int = 20) -> str:

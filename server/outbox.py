@@ -35,11 +35,16 @@ Handler = Callable[[OutboxMessage], Awaitable[None]]
 
 
 class Retry(Exception):
-    """Raise from a handler to try again after ``delay``."""
+    """Raise from a handler to try again after ``delay``.
 
-    def __init__(self, reason: str, *, delay: timedelta | None = None):
+    ``counts=False`` when the failure is not the message's (a provider's quota is used up): the
+    attempt is given back, so waiting for the quota never uses up the message's attempts.
+    """
+
+    def __init__(self, reason: str, *, delay: timedelta | None = None, counts: bool = True):
         super().__init__(reason)
         self.delay = delay
+        self.counts = counts
 
 
 class Permanent(Exception):
@@ -139,7 +144,11 @@ class Dispatcher:
             return
         except Exception as exc:  # noqa: BLE001 - any handler failure is retried with backoff
             delay = exc.delay if isinstance(exc, Retry) and exc.delay else self.backoff(row.attempts)
-            if row.attempts >= MAX_ATTEMPTS:
+            if isinstance(exc, Retry) and not exc.counts:
+                log.warning("outbox %s %s waits %s (attempt not counted): %s", row.topic, row.id, delay, exc)
+                await mine.update(due_at=clock.now() + delay, locked_until=None, last_error=_describe(exc),
+                                  attempts=F("attempts") - 1)
+            elif row.attempts >= MAX_ATTEMPTS:
                 log.error("outbox %s %s gave up after %s attempts: %s", row.topic, row.id, row.attempts, exc)
                 await mine.update(status="failed", last_error=_describe(exc), processed_at=clock.now(), locked_until=None)
             else:

@@ -2,7 +2,9 @@
 
 It answers the endpoints bianmin calls, issues and checks access tokens, makes login and
 phone codes single-use, records every subscribe message, and has switches to make each
-endpoint fail (``fail_next``), stall (``stall``), expire tokens, or refuse messages.
+endpoint fail with an errcode (``fail_next``) or an HTTP 5xx from the gateway (``fail_http``),
+stall (``stall``, which a client with a short timeout sees as a timeout), expire tokens, or refuse
+messages.
 
 Run it standalone for manual testing: ``python -m tests.fake_wechat --port 9999``.
 """
@@ -64,6 +66,7 @@ class FakeWeChatState:
     refused: set[tuple[str, str]] = field(default_factory=set)  # (openid, template_id)
     templates: set[str] | None = None  # None: accept any template id
     failures: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
+    http_failures: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     stalls: dict[str, threading.Event] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -139,6 +142,11 @@ class FakeWeChat:
         """The next ``times`` calls to ``path`` answer ``errcode``."""
         self.state.failures[path].extend([errcode] * times)
 
+    def fail_http(self, path: str, status: int = 502, times: int = 1) -> None:
+        """The next ``times`` calls to ``path`` get an HTML error page with HTTP ``status`` (a gateway
+        in front of WeChat failing); the call is not processed."""
+        self.state.http_failures[path].extend([status] * times)
+
     def stall(self, path: str) -> Stall:
         """Calls to ``path`` hang (before being processed) until the returned event is set.
 
@@ -197,6 +205,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.state.calls[path] += 1
             queued = self.state.failures.get(path)
             forced = queued.popleft() if queued else None
+            gateway = self.state.http_failures.get(path)
+            http_status = gateway.popleft() if gateway else None
+        if http_status is not None:
+            page = f"<html><body><h1>{http_status}</h1>upstream error</body></html>".encode()
+            return self._send(page, "text/html; charset=utf-8", http_status)
         if forced is not None:
             return self._error(forced)
         route = ROUTES.get(path)
