@@ -33,6 +33,10 @@ Page({
     this.answer('disagree')
   },
 
+  go(e) {
+    wx.navigateTo({ url: e.currentTarget.dataset.url })
+  },
+
   onContract() {
     if (typeof wx.openPrivacyContract === 'function') wx.openPrivacyContract({})
   },

@@ -54,7 +54,7 @@ test('every page linked from the code is registered, and tabs are reached with s
       expect(app.pages).toContain(url.slice(1))
       if (how === 'navigateTo' || how === 'redirectTo') expect(tabs.has(url)).toBe(false)
     }
-    for (const match of text.matchAll(/data-url="(\/pages\/[\w/-]+)"/g)) expect(app.pages).toContain(match[1].slice(1))
+    for (const match of text.matchAll(/data-url="(\/pages\/[\w/-]+)(\?[^"]*)?"/g)) expect(app.pages).toContain(match[1].slice(1))
   })
 })
 
