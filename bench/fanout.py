@@ -44,10 +44,11 @@ from bulletin import corpus, service_editing
 from bulletin.feeds import repository, service_fanout, service_feed
 from bulletin.feeds.model import Criteria, ItemFacts, canonical_criteria, matches
 from bulletin.feeds.tables import FanOut, FeedItem
-from bulletin.model import TOPICS, encode_cursor
+from bulletin.model import TOPICS
 from bulletin.text import keyword_tokens
 from server import clock, storage
 from server.config import _database_url
+from server.paging import encode_cursor
 
 LOCAL_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 AGENCIES = ("lhqzf", "lhqzfb", "lhfgj", "lhjyj", "lhkjj", "lhgxj", "lhmzj", "lhsfj", "lhczj", "lhrlj", "lhzjj",

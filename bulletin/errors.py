@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server import errors
+from server.paging import InvalidCursor as InvalidCursor  # one cursor error for every listing
 
 
 class DocumentNotFound(errors.NotFound):
@@ -33,11 +34,6 @@ class UnknownIssue(errors.ValidationFailed):
 class NotAnInterpretation(errors.ValidationFailed):
     code = "not_an_interpretation"
     message = "只能关联政策解读，且解读不能再关联解读"
-
-
-class InvalidCursor(errors.ValidationFailed):
-    code = "invalid_cursor"
-    message = "分页游标无效，请从第一页重新开始"
 
 
 class AgencyExists(errors.Conflict):

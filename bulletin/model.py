@@ -6,10 +6,6 @@ reader sees. Codes never change once published: a label may be reworded, a code 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -141,53 +137,3 @@ IMPORT_STATUSES = ("draft", "published")
 BODY_FORMATS = Vocabulary("body_format", [("markdown", "Markdown"), ("html", "HTML")])
 
 SORTS = Vocabulary("sort", [("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早")])
-
-
-# --- keyset cursor -------------------------------------------------------------------------
-
-CursorValue = str | int | float | bool | None
-MAX_CURSOR_CHARS = 512
-_CURSOR_RE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-class InvalidCursor(ValueError):
-    """A cursor that was not produced by encode_cursor (or not for this listing)."""
-
-
-def encode_cursor(key: Sequence[CursorValue], *, scope: str = "") -> str:
-    """Opaque URL-safe token for a keyset position, e.g. (published_at_iso, id)."""
-    for value in key:
-        if value is not None and not isinstance(value, (str, int, float, bool)):
-            raise TypeError(f"cursor values must be JSON scalars, not {type(value).__name__}")
-    payload = json.dumps([scope, list(key)], ensure_ascii=False, separators=(",", ":"),
-                         allow_nan=False)
-    return base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode("ascii")
-
-
-def decode_cursor(token: str, *, scope: str = "") -> tuple[CursorValue, ...]:
-    """The key tuple inside a cursor; InvalidCursor for anything else."""
-    if len(token) > MAX_CURSOR_CHARS or not _CURSOR_RE.fullmatch(token):
-        # b64decode would silently skip characters outside the alphabet.
-        raise InvalidCursor("cursor is empty, too long or has characters outside base64url")
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        decoded = json.loads(raw.decode(), parse_constant=_reject_constant)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidCursor("cursor is not valid") from exc
-    if not _is_payload(decoded):
-        raise InvalidCursor("cursor is not valid")
-    if decoded[0] != scope:
-        raise InvalidCursor("cursor belongs to a different listing or sort order")
-    return tuple(decoded[1])
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed in a cursor")
-
-
-def _is_payload(value: object) -> bool:
-    return (
-        isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
-        and isinstance(value[1], list)
-        and all(v is None or isinstance(v, (str, int, float, bool)) for v in value[1])
-    )

@@ -13,7 +13,7 @@ from bulletin.docnumber import normalize_doc_number
 from bulletin.html import body_to_html
 from bulletin.related import forget_cache, unknown_ids
 from bulletin.tables import Agency, Document
-from server import clock, outbox, storage
+from server import clock, outbox, paging, storage
 
 PUBLISHED_TOPIC = "gazette.published"
 WITHDRAWN_TOPIC = "gazette.withdrawn"  # feeds take the document out of every personal feed
@@ -187,25 +187,10 @@ async def editor_view(document_id: int) -> dict[str, Any]:
 
 async def editor_documents(*, statuses: Sequence[str], limit: int, cursor: str | None) -> dict[str, Any]:
     """GET /editor/documents: documents in the given statuses, most recently changed first."""
-    from datetime import datetime
-
-    from tortoise.expressions import Q
-
-    from bulletin.model import InvalidCursor, decode_cursor, encode_cursor
-
     query = Document.filter(status__in=list(statuses)) if statuses else Document.all()
-    if cursor:
-        try:
-            stamp, last_id = decode_cursor(cursor, scope="editor")
-            moment = datetime.fromisoformat(str(stamp))
-        except (InvalidCursor, ValueError, TypeError):
-            raise errors.InvalidCursor() from None
-        query = query.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, id__lt=int(last_id)))  # type: ignore[arg-type]
-    rows = await query.order_by("-updated_at", "-id").limit(limit + 1)
-    page = rows[:limit]
+    page, next_cursor = await paging.newest_first(query, field="updated_at", cursor=cursor, scope="editor",
+                                                  limit=limit)
     codes = {a.id: a.code for a in await Agency.all()}
     tags = await repository.tags_of([d.id for d in page])
     items = [present.editable(d, agency_code=codes[d.agency_id], tags=tags[d.id]) for d in page]
-    last = page[-1] if len(rows) > limit else None
-    next_cursor = encode_cursor((last.updated_at.isoformat(), last.id), scope="editor") if last else None
     return {"items": items, "next_cursor": next_cursor}

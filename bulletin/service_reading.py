@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -10,10 +9,9 @@ from tortoise.exceptions import IntegrityError
 
 from bulletin import errors, present, related, repository
 from bulletin.html import to_rich_text_nodes
-from bulletin.model import InvalidCursor, decode_cursor, encode_cursor
 from bulletin.repository import agencies_by_id
 from bulletin.tables import Attachment, Document, Favorite, Issue, Reading
-from server import clock, config
+from server import clock, config, paging
 from server.auth import CurrentUser
 
 EDITOR = "editor"
@@ -137,31 +135,16 @@ async def history(*, user_id: int, limit: int, cursor: str | None) -> dict[str, 
 
 async def _listing(model: Any, *, user_id: int, order: str, limit: int, cursor: str | None,
                    extra: Any) -> dict[str, Any]:
-    query = model.filter(user_id=user_id)
-    if cursor:
-        try:
-            stamp, row_id = decode_cursor(cursor, scope=model.__name__)
-            moment = datetime.fromisoformat(str(stamp))
-        except (InvalidCursor, ValueError, TypeError):
-            raise errors.InvalidCursor() from None
-        query = query.filter(_before(order, moment, int(row_id)))
-    rows = await query.order_by(f"-{order}", "-id").limit(limit + 1)
-    documents = {d.id: d for d in await Document.filter(id__in=[r.document_id for r in rows[:limit]])}
+    rows, next_cursor = await paging.newest_first(model.filter(user_id=user_id), field=order, cursor=cursor,
+                                                  scope=model.__name__, limit=limit)
+    documents = {d.id: d for d in await Document.filter(id__in=[r.document_id for r in rows])}
     agencies = await agencies_by_id()
     items = []
-    for row in rows[:limit]:
+    for row in rows:
         document = documents[row.document_id]
         shown = present.withdrawn(document) if document.status != "published" else present.summary(document, agencies)
         items.append({"document": shown, **extra(row)})
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor((getattr(last, order).isoformat(), last.id), scope=model.__name__) if last else None
     return {"items": items, "next_cursor": next_cursor}
-
-
-def _before(order: str, moment: datetime, row_id: int) -> Any:
-    from tortoise.expressions import Q
-
-    return Q(**{f"{order}__lt": moment}) | Q(**{order: moment, "id__lt": row_id})
 
 
 async def erase(user_id: int, *, using_db: BaseDBAsyncClient | None = None) -> None:

@@ -16,16 +16,13 @@ from bulletin.model import (
     DISCLOSURES,
     DOC_TYPES,
     TOPICS,
-    InvalidCursor,
-    decode_cursor,
-    encode_cursor,
 )
 from bulletin.query import Term, to_fts5_match, to_pg_tsquery
 from bulletin.repository import agencies_by_id
 from bulletin.searchindex import SearchQuery, parse_query, text_query
 from bulletin.snippets import snippet
 from bulletin.tables import Agency, Document
-from server import storage
+from server import paging, storage
 
 SNIPPET_CHARS = 120
 
@@ -131,23 +128,20 @@ def _after(cursor: str | None, *, scope: str, sort: Sort) -> int | None:
     if not cursor:
         return None
     try:
-        key = decode_cursor(cursor, scope=scope)
+        key = paging.decode_cursor(cursor, scope=scope)
         if sort == "relevance":
             tier, day, doc_id = key
         else:
             tier, (day, doc_id) = 0, key
         return pack(int(tier), date.fromisoformat(str(day)), int(doc_id))  # type: ignore[arg-type]
-    except (InvalidCursor, ValueError, TypeError, OverflowError):
-        raise errors.InvalidCursor(details={"fields": [{"field": "cursor", "in": "query",
-                                                         "code": "invalid_cursor",
-                                                         "message": "cursor is not valid for this search"}]}
-                                   ) from None
+    except (ValueError, TypeError, OverflowError):
+        raise errors.InvalidCursor("cursor is not valid for this search") from None
 
 
 def _cursor(key: tuple[int, date, int], *, scope: str, sort: Sort) -> str:
     tier, day, doc_id = key
     values = (tier, day.isoformat(), doc_id) if sort == "relevance" else (day.isoformat(), doc_id)
-    return encode_cursor(values, scope=scope)
+    return paging.encode_cursor(values, scope=scope)
 
 
 _LISTED = ("id", "kind", "status", "title", "doc_number", "agency_id", "topic", "doc_type", "disclosure",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server import errors
+from server.paging import InvalidCursor as InvalidCursor  # one cursor error for every listing
 
 
 class SubscriptionNotFound(errors.NotFound):
@@ -20,11 +21,6 @@ class BadCriteria(errors.ValidationFailed):
 
     code = "invalid_criteria"
     message = "订阅条件有误"
-
-
-class InvalidCursor(errors.ValidationFailed):
-    code = "invalid_cursor"
-    message = "分页游标无效，请从第一页重新开始"
 
 
 class NoticeNotFound(errors.NotFound):

@@ -10,35 +10,23 @@ booking events are pulled from appointments when the first page or the unread co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from appointments import service as appointments_service
-from bulletin.feeds import errors, repository
+from bulletin.feeds import repository
 from bulletin.feeds.model import Criteria
 from bulletin.feeds.service_fanout import page_of
 from bulletin.feeds.tables import Account, Entry, FeedItem
-from bulletin.model import InvalidCursor, decode_cursor, encode_cursor
-from server import clock, config, storage
+from server import clock, config, paging, storage
 
 SCOPE = "feed"
 BOOKING_TITLES = {"booked": "预约成功", "cancelled": "预约已取消", "checked_in": "已签到", "serving": "正在办理",
                   "completed": "已办结", "no_show": "预约未到"}
 
 
-def _position(cursor: str | None) -> tuple[datetime, int] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, item_id = decode_cursor(cursor, scope=SCOPE)
-        return datetime.fromisoformat(str(stamp)), int(item_id)  # type: ignore[arg-type]
-    except (InvalidCursor, ValueError, TypeError):
-        raise errors.InvalidCursor() from None
-
-
 async def feed(user_id: int, *, cursor: str | None, limit: int) -> dict[str, Any]:
     """GET /feed: documents, notices and booking events of one account, newest first."""
-    before = _position(cursor)
+    before = paging.moment_and_id(cursor, scope=SCOPE)
     if before is None:
         await sync_bookings(user_id)
     rows = await repository.feed_page(user_id, before=before, limit=limit + 1)
@@ -48,7 +36,7 @@ async def feed(user_id: int, *, cursor: str | None, limit: int) -> dict[str, Any
               "source": r["source"], "published_at": r["published_at"], "read": r["read"], "ref_id": r["ref_id"],
               "page": page_of(r["kind"], r["ref_id"]), "matched_by": matched.get(r["item_id"], [])} for r in page]
     last = page[-1] if len(rows) > limit else None
-    next_cursor = encode_cursor((last["published_at"].isoformat(), last["item_id"]), scope=SCOPE) if last else None
+    next_cursor = paging.next_cursor(last["published_at"], last["item_id"], scope=SCOPE) if last else None
     return {"items": items, "next_cursor": next_cursor}
 
 

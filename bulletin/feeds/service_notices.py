@@ -8,10 +8,7 @@ handler does the rest. Withdrawing it takes it out of every feed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
-
-from tortoise.expressions import Q
 
 from appointments import service as appointments_service
 from bulletin.feeds import errors
@@ -20,8 +17,8 @@ from bulletin.feeds.model import ItemFacts
 from bulletin.feeds.service_fanout import NOTICE_PUBLISHED, NOTICE_WITHDRAWN
 from bulletin.feeds.service_subscriptions import agency_names
 from bulletin.feeds.tables import Notice
-from bulletin.model import TOPICS, InvalidCursor, decode_cursor, encode_cursor
-from server import clock, outbox, storage
+from bulletin.model import TOPICS
+from server import clock, outbox, paging, storage
 from server.auth import CurrentUser
 from server.errors import Forbidden, ValidationFailed
 
@@ -113,14 +110,6 @@ async def list_notices(*, hall_id: int | None, cursor: str | None, limit: int) -
     query = Notice.filter(status="published")
     if hall_id is not None:
         query = query.filter(hall_id=hall_id)
-    if cursor:
-        try:
-            stamp, last_id = decode_cursor(cursor, scope="notices")
-            moment = datetime.fromisoformat(str(stamp))
-        except (InvalidCursor, ValueError, TypeError):
-            raise errors.InvalidCursor() from None
-        query = query.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=int(last_id)))  # type: ignore[arg-type]
-    rows = await query.order_by("-published_at", "-id").limit(limit + 1)
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = encode_cursor((last.published_at.isoformat(), last.id), scope="notices") if last else None
-    return {"items": [view(r) for r in rows[:limit]], "next_cursor": next_cursor}
+    rows, next_cursor = await paging.newest_first(query, field="published_at", cursor=cursor, scope="notices",
+                                                  limit=limit)
+    return {"items": [view(r) for r in rows], "next_cursor": next_cursor}
