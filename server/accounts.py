@@ -17,9 +17,9 @@ from server import (
     clock,
     config,
     errors,
+    lockout,
     pii,
     pii_rotation,
-    ratelimit,
     registry,
     storage,
     wechat,
@@ -31,8 +31,6 @@ log = logging.getLogger("bianmin.accounts")
 # OWASP's minimum argon2id profile: about 20 ms a hash, off the event loop.
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 Point = tuple[float, float]  # (lon, lat)
-LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW_S = 15 * 60
 STAFF_ROLES = ("staff", "editor", "admin")
 _DUMMY_HASH = hasher.hash("bianmin-timing-equaliser")
 
@@ -119,17 +117,20 @@ async def login_dev(openid: str, nickname: str | None) -> dict[str, Any]:
 
 
 async def login_staff(username: str, password: str) -> dict[str, Any]:
-    """Username and password for staff, editors and admins; 5 failures in 15 minutes lock the name."""
+    """Username and password for staff, editors and admins; 5 guesses in 15 minutes lock the name.
+
+    The guess is counted in the database before the password is checked (see server/lockout.py), so
+    parallel guesses cannot get past the limit and the lock holds while Redis is down.
+    """
     name = username.strip().lower()
-    failures, ttl = await ratelimit.failures(f"login:{name}")
-    if failures >= LOCKOUT_FAILURES:
-        raise TooManyAttempts(retry_after=ttl or LOCKOUT_WINDOW_S)
+    ticket = await lockout.take_guess(name)
+    if ticket is None:
+        raise TooManyAttempts(retry_after=await lockout.locked_for(name))
     user = await User.get_or_none(username=name, role__in=STAFF_ROLES, is_active=True)
     if not await _password_ok(user.password_hash if user else None, password):
-        count = await ratelimit.add_failure(f"login:{name}", window_s=LOCKOUT_WINDOW_S)
-        log.info("staff login failed", extra={"username": name, "failures": count})
+        log.info("staff login failed", extra={"username": name})
         raise BadCredentials()
-    await ratelimit.clear_failures(f"login:{name}")
+    await lockout.give_back(name, ticket)
     return await _login(user)  # type: ignore[arg-type]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from server import accounts, notify
+from server import accounts, lockout, notify
 from server.worker import Jobs
 
 
 def register(jobs: Jobs) -> None:
     jobs.handler(notify.TOPIC, notify.send_push)
     jobs.every("purge_expired_sessions", timedelta(hours=1), accounts.purge_expired_sessions)
+    jobs.every("purge_login_guards", timedelta(hours=1), lockout.purge_stale)

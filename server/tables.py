@@ -97,3 +97,18 @@ class PushLog(Model):
 
     class Meta:
         table = "push_log"
+
+
+class LoginGuard(Model):
+    """Staff login lock-out: the times (POSIX seconds, oldest first) of the last five guesses evaluated
+    for one username, kept by its SHA-256 so that names typed by strangers are not stored."""
+
+    name_hash = fields.CharField(max_length=64, primary_key=True)
+    t1 = fields.FloatField(null=True)
+    t2 = fields.FloatField(null=True)
+    t3 = fields.FloatField(null=True)
+    t4 = fields.FloatField(null=True)
+    t5 = fields.FloatField(null=True)
+
+    class Meta:
+        table = "login_guards"

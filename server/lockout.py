@@ -1,0 +1,82 @@
+"""Staff login lock-out, kept in the database so that it survives the loss of Redis.
+
+A username has one row (``login_guards``, keyed by the SHA-256 of the name, so names typed by
+strangers are not stored) holding the times of the last :data:`GUESSES` guesses evaluated for
+it, oldest first. A guess takes a place *before* its password is checked, in one statement that
+shifts the times along only when the oldest is more than :data:`WINDOW_S` old; the database
+applies such statements to a row one at a time, so however many requests arrive together, at most
+five guesses are evaluated for a name in any 15 minutes. A correct password gives its own place
+back (staff who log in often are never locked); a wrong one keeps it. Unknown names are guarded
+exactly like known ones: the answers say nothing about which names exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+
+from tortoise.expressions import Q
+
+from server import clock, storage
+from server.tables import LoginGuard
+
+GUESSES = 5
+WINDOW_S = 15 * 60
+_TABLE = LoginGuard._meta.db_table
+_SLOTS = [f"t{i}" for i in range(1, GUESSES + 1)]  # t1 oldest .. t5 newest
+
+# INSERT .. ON CONFLICT DO UPDATE .. WHERE .. RETURNING: the same text on PostgreSQL and SQLite (3.35+).
+# Every SET expression reads the row as it was, so the times shift along by one.
+_TAKE = (
+    f"INSERT INTO {_TABLE} (name_hash, {', '.join(_SLOTS)}) VALUES ($1, {'NULL, ' * (GUESSES - 1)}$2) "
+    f"ON CONFLICT (name_hash) DO UPDATE SET "
+    + ", ".join(f"{a} = {_TABLE}.{b}" for a, b in itertools.pairwise(_SLOTS))
+    + f", {_SLOTS[-1]} = excluded.{_SLOTS[-1]} "
+    f"WHERE {_TABLE}.t1 IS NULL OR {_TABLE}.t1 <= $3 RETURNING name_hash"
+)
+
+# Give back the place taken at $2: the times before it move up one, the first becomes empty.
+_POSITION = "(CASE " + " ".join(f"WHEN {s} = $2 THEN {i}" for i, s in reversed(list(enumerate(_SLOTS, 1)))) \
+    + " ELSE 0 END)"
+_GIVE_BACK = (
+    f"UPDATE {_TABLE} SET "
+    + ", ".join(f"{s} = CASE WHEN {_POSITION} >= {i} THEN {'NULL' if i == 1 else _SLOTS[i - 2]} ELSE {s} END"
+                for i, s in enumerate(_SLOTS, 1))
+    + " WHERE name_hash = $1"
+)
+
+
+def name_hash(username: str) -> str:
+    return hashlib.sha256(username.encode()).hexdigest()
+
+
+async def take_guess(username: str) -> float | None:
+    """Count one guess for ``username`` before it is checked.
+
+    Returns its ticket (pass it to :func:`give_back` when the password was right), or None when the
+    name is locked: five guesses were already evaluated in the last 15 minutes.
+    """
+    now = clock.timestamp()
+    rows = await storage.sql(_TAKE, [name_hash(username), now, now - WINDOW_S])
+    return now if rows else None
+
+
+async def give_back(username: str, ticket: float) -> None:
+    """A correct password: its guess no longer counts towards the lock-out."""
+    await storage.sql(_GIVE_BACK, [name_hash(username), ticket])
+
+
+async def locked_for(username: str) -> int:
+    """Seconds until ``username`` may be tried again (at least 1)."""
+    guard = await LoginGuard.get_or_none(name_hash=name_hash(username))
+    oldest = guard.t1 if guard is not None else None
+    if oldest is None:
+        return 1
+    return max(1, math.ceil(oldest + WINDOW_S - clock.timestamp()))
+
+
+async def purge_stale() -> int:
+    """Delete rows whose every guess is older than the window (names typed once and never again)."""
+    stale = Q(t5__isnull=True) | Q(t5__lte=clock.timestamp() - WINDOW_S)
+    return await LoginGuard.filter(stale).delete()
