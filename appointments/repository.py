@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,26 +32,10 @@ from server import storage
 
 M = TypeVar("M", bound=Model)
 
-_PLACEHOLDER = re.compile(r"\$(\d+)")
-
 
 async def sql(conn: BaseDBAsyncClient, statement: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-    """Run one statement written with $1.. placeholders on either database; returns its rows."""
-    params = list(values)
-    if conn.capabilities.dialect == "sqlite":
-        # SQLite numbers its parameters ?1..; dates and times go in the text form Tortoise stores.
-        statement = _PLACEHOLDER.sub(r"?\1", statement)
-        params = [_sqlite_value(value) for value in params]
-    # execute_query_dict fetches rows for every statement (execute_query drops an INSERT's RETURNING).
-    return await conn.execute_query_dict(statement, params)
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    """Run one statement written with $1.. placeholders on either database (see :func:`server.storage.sql`)."""
+    return await storage.sql(statement, values, conn=conn)
 
 
 async def insert_booking(conn: BaseDBAsyncClient, values: dict[str, Any]) -> int:
