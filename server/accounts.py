@@ -45,6 +45,12 @@ class BadCredentials(errors.Unauthorized):
     message = "用户名或密码错误"
 
 
+class WeakPassword(errors.DomainError):
+    code = "weak_password"
+    status = 422
+    message = "新密码至少 8 位，且不能与原密码或用户名相同"
+
+
 class DevLoginDisabled(errors.NotFound):
     pass
 
@@ -117,7 +123,13 @@ async def login_dev(openid: str, nickname: str | None) -> dict[str, Any]:
 
 
 async def login_staff(username: str, password: str) -> dict[str, Any]:
-    """Username and password for staff, editors and admins; 5 guesses in 15 minutes lock the name.
+    """Username and password for staff, editors and admins; 5 guesses in 15 minutes lock the name."""
+    return await _login(await authenticate_staff(username, password))
+
+
+async def authenticate_staff(username: str, password: str) -> User:
+    """The one check of a staff password (the JSON login and the console): the account, or
+    BadCredentials; 5 guesses in 15 minutes lock the name (TooManyAttempts).
 
     The guess is counted in the database before the password is checked (see server/lockout.py), so
     parallel guesses cannot get past the limit and the lock holds while Redis is down.
@@ -131,7 +143,7 @@ async def login_staff(username: str, password: str) -> dict[str, Any]:
         log.info("staff login failed", extra={"username": name})
         raise BadCredentials()
     await lockout.give_back(name, ticket)
-    return await _login(user)  # type: ignore[arg-type]
+    return user  # type: ignore[return-value]
 
 
 async def _password_ok(stored: str | None, password: str) -> bool:
@@ -196,6 +208,18 @@ async def create_user(*, username: str, password: str, role: str, halls: list[in
                   "is_active": True, "updated_at": now, "created_at": now})
     await auth.refresh_cached_user(user.id)
     return user
+
+
+async def change_password(user_id: int, *, old: str, new: str) -> None:
+    """A staff member changes their own password: the old one must be right (BadCredentials)."""
+    user = await User.get(id=user_id)
+    if not await _password_ok(user.password_hash, old):
+        raise BadCredentials("原密码错误")
+    if len(new) < 8 or new == old or new.strip().lower() == (user.username or ""):
+        raise WeakPassword()
+    user.password_hash = await asyncio.to_thread(hasher.hash, new)
+    user.updated_at = clock.now()
+    await user.save(update_fields=["password_hash", "updated_at"])
 
 
 async def set_halls(user_id: int, halls: list[int]) -> None:

@@ -66,6 +66,7 @@ class Settings:
     push_rate: int = 300
     log_level: str = "INFO"
     var_dir: Path = Path("var")
+    console_idle_minutes: int = 30  # the staff console ends a session unused this long (absolute limit: 12 h)
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -252,6 +253,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mappin
         push_rate=_int("BIANMIN_PUSH_RATE", get("BIANMIN_PUSH_RATE") or "300", low=1, high=100_000),
         log_level=log_level,
         var_dir=var_dir,
+        console_idle_minutes=_int("BIANMIN_CONSOLE_IDLE_MINUTES", get("BIANMIN_CONSOLE_IDLE_MINUTES") or "30",
+                                  low=1, high=12 * 60),
     )
 
 

@@ -92,6 +92,13 @@ DOMAINS: tuple[Domain, ...] = (
         erase="bulletin.feeds.service_privacy:erase",
         rekey="bulletin.feeds.service_enterprises:rekey",
     ),
+    Domain(
+        label="console",
+        tables="console.tables",
+        migrations="console.migrations",
+        blueprints=("console.views:bp", "console.hall:bp", "console.display:bp"),
+        worker="console.jobs:register",
+    ),
 )
 
 

@@ -1,0 +1,28 @@
+"""The console's menu by role (若依-style): each page module adds its entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.sessions import Console
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    href: str
+    roles: tuple[str, ...]  # who sees it (admins see everything)
+
+
+MENU: tuple[Entry, ...] = (
+    Entry("首页", "/console/", ()),
+    Entry("服务大厅", "/console/halls", ("staff",)),
+    Entry("政府公报", "/console/editor/documents", ("editor",)),
+    Entry("修改密码", "/console/password", ()),
+)
+
+
+def menu_for(console: Console) -> list[Entry]:
+    return [entry for entry in MENU if console.user.has_role(*entry.roles)]

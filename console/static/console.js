@@ -1,0 +1,34 @@
+// bianmin console: the little the pages need beyond htmx. No inline script anywhere (CSP script-src 'self').
+(function () {
+  "use strict";
+
+  // Forms that change something ask first: <form data-confirm="确认……？">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  }, true);
+
+  // Charts: <div class="chart" data-chart='{"x": [...], "series": [{"name": ..., "type": ..., "data": [...]}]}'>.
+  function drawCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (element) {
+      var spec = JSON.parse(element.getAttribute("data-chart"));
+      var chart = window.echarts.init(element, null, { renderer: "svg" });
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        legend: { top: 0 },
+        grid: { left: 40, right: 20, top: 40, bottom: 30 },
+        xAxis: { type: "category", data: spec.x },
+        yAxis: { type: "value", minInterval: 1 },
+        series: spec.series
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+})();

@@ -1,0 +1,123 @@
+"""Everyone's console pages: log in (password, then a one-time code when enrolled), log out, change password, home."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import redirect
+
+from console import sessions
+from console.pages import (
+    COOKIE,
+    LOGIN_COOKIE,
+    CsrfRefused,
+    clear_cookie,
+    field,
+    install_error_pages,
+    page,
+    render,
+    set_cookie,
+)
+from server import accounts, errors
+
+bp = Blueprint("console", url_prefix="/console")
+bp.static("/static", Path(__file__).parent / "static", name="static")
+install_error_pages(bp)
+STAFF_ROLES = accounts.STAFF_ROLES
+
+
+def _next(request: Request) -> str:
+    """Where to go after logging in: a console page of ours, never another site."""
+    target = request.args.get("next") or field(request, "next") or "/console/"
+    return target if target.startswith("/console/") and not target.startswith("//") else "/console/"
+
+
+def _login_form(request: Request, *, status: int = 200, message: str = "") -> HTTPResponse:
+    nonce = secrets.token_urlsafe(16)
+    if request.args.get("expired") and not message:
+        message = "登录已超时，请重新登录"
+    response = render("login.html", status=status, message=message, next=_next(request),
+                      login_csrf=sessions.login_csrf_for(nonce))
+    set_cookie(response, LOGIN_COOKIE, nonce, max_age=3600)
+    return response
+
+
+@bp.get("/login")
+async def login_page(request: Request) -> HTTPResponse:
+    return _login_form(request)
+
+
+@bp.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    if not nonce or not sessions.same(field(request, "csrf"), sessions.login_csrf_for(nonce)):
+        raise CsrfRefused()
+    try:
+        token, stage = await sessions.log_in(field(request, "username"), request.form.get("password") or "")
+    except errors.DomainError as error:  # wrong password or locked: the form again, with the reason
+        return _login_form(request, status=error.status, message=error.message)
+    target = _next(request) if stage == sessions.ACTIVE else "/console/second-factor"
+    response = redirect(target, status=303)
+    set_cookie(response, COOKIE, token)
+    clear_cookie(response, LOGIN_COOKIE)
+    return response
+
+
+@bp.post("/logout")
+@page()
+async def logout(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    await sessions.end(console.token_hash)
+    response = redirect("/console/login", status=303)
+    clear_cookie(response, COOKIE)
+    return response
+
+
+@bp.get("/")
+@page()
+async def home(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    return render("home.html", console=console)
+
+
+@bp.get("/password")
+@page()
+async def password_page(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    return render("password.html", console=console)
+
+
+@bp.post("/password")
+@page()
+async def change_password(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    new = request.form.get("new") or ""
+    if new != (request.form.get("repeat") or ""):
+        return render("password.html", status=422, console=console, message="两次输入的新密码不一致")
+    try:
+        await accounts.change_password(console.user.id, old=request.form.get("old") or "", new=new)
+    except errors.DomainError as error:
+        return render("password.html", status=error.status, console=console, message=error.message)
+    await sessions.end_others(console.user.id, keep=console.token_hash)
+    return render("password.html", console=console, done=True)
+
+
+@bp.get("/second-factor")
+async def second_factor_page(request: Request) -> HTTPResponse:
+    console = await sessions.resolve(request.cookies.get(COOKIE))
+    if console is None or console.stage != sessions.SECOND_FACTOR:
+        return redirect("/console/login", status=303)
+    return render("second_factor.html", console=console, pending=True)
+
+
+@bp.post("/second-factor")
+async def second_factor(request: Request) -> HTTPResponse:
+    """The one-time code after the password (seam: ``accounts.verify_second_factor`` when enrolment exists)."""
+    console = await sessions.resolve(request.cookies.get(COOKIE))
+    if console is None or console.stage != sessions.SECOND_FACTOR:
+        return redirect("/console/login", status=303)
+    if not sessions.same(field(request, "csrf"), console.csrf):
+        raise CsrfRefused()
+    verify = getattr(accounts, "verify_second_factor", None)
+    if verify is None or not await verify(console.user.id, field(request, "code")):
+        return render("second_factor.html", status=401, console=console, pending=True, message="动态口令错误")
+    await sessions.confirm_second_factor(console.token_hash)
+    return redirect("/console/", status=303)
