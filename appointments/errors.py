@@ -183,6 +183,16 @@ class AlreadyRated(Conflict):
     message = "该预约已评价"
 
 
+class RevealNotAllowed(Conflict):
+    code = "reveal_not_allowed"
+    message = "仅可为差评回访查看联系电话"
+
+
+class PhoneErased(Conflict):
+    code = "phone_erased"
+    message = "该预约的联系电话已按个人信息保护要求删除"
+
+
 class HallNameTaken(Conflict):
     code = "hall_name_taken"
     message = "已有同名服务大厅"

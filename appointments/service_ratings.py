@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from appointments import errors, repository
+from appointments.present import CONTEXTS
 from appointments.service_changes import own_booking
-from appointments.tables import Rating
-from server import clock
+from appointments.tables import Booking, Rating
+from server import clock, pii
 from server.auth import CurrentUser
+
+log = logging.getLogger("bianmin.appointments.ratings")
 
 RATING_DAYS = 7
 DISSATISFIED_AT_MOST = 2
@@ -70,3 +74,27 @@ async def follow_up(rating_id: int, *, user: CurrentUser, status: str, note: str
     rating.updated_at = clock.now()
     await rating.save(update_fields=["follow_up_status", "follow_up_note", "followed_up_by", "updated_at"])
     return _view(rating)
+
+
+async def reveal_phone(rating_id: int, *, user: CurrentUser, reason: str) -> dict[str, Any]:
+    """回访: one dissatisfied rating's phone number, unmasked, for the clerk who calls back, with a reason.
+
+    The only place a booking's phone leaves the server unmasked. Every reveal is recorded (who, which
+    rating and booking, why, when); the operation log (server/audit, h14-accounts) takes it over
+    when it lands: until then it is this structured log line, without the number.
+    """
+    rating = await Rating.get_or_none(id=rating_id)
+    if rating is None:
+        raise errors.RatingNotFound(details={"rating_id": rating_id})
+    if not user.can_serve(rating.hall_id):
+        raise errors.HallForbidden(details={"hall_id": rating.hall_id})
+    if rating.score > DISSATISFIED_AT_MOST:
+        raise errors.RevealNotAllowed(details={"rating_id": rating_id})
+    booking = await Booking.get(id=rating.booking_id)
+    if not booking.phone_enc:
+        raise errors.PhoneErased(details={"booking_id": booking.id})
+    phone = pii.vault().decrypt(booking.phone_enc, context=CONTEXTS["phone"])
+    log.warning("phone revealed", extra={"reveal": {"user_id": user.id, "role": user.role, "hall_id": rating.hall_id,
+                                                    "rating_id": rating.id, "booking_id": booking.id,
+                                                    "reason": reason, "at": clock.now().isoformat()}})
+    return {"rating_id": rating.id, "booking_id": booking.id, "phone": phone}
