@@ -12,7 +12,6 @@ import math
 from enum import StrEnum
 
 import numpy as np
-from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
 Point = tuple[float, float]
@@ -54,6 +53,7 @@ _MAINLAND_ARR = np.array(_MAINLAND)
 _NOT_MAINLAND_ARR = np.array(_NOT_MAINLAND)
 
 
+
 class CoordSystem(StrEnum):
     """The three coordinate systems the API accepts in ``coord=``."""
 
@@ -69,132 +69,125 @@ def in_mainland_china(lon: float, lat: float) -> bool:
 
 def in_mainland_china_array(lons: ArrayLike, lats: ArrayLike) -> NDArray[np.bool_]:
     """Vectorised :func:`in_mainland_china`."""
-    x, y = _floats(lons, lats)
-    return _mainland_array(x, y)
+    x, y = np.asarray(lons, dtype=np.float64), np.asarray(lats, dtype=np.float64)
+    return _in_rects(x, y, _MAINLAND_ARR) & ~_in_rects(x, y, _NOT_MAINLAND_ARR)
 
 
-# The conversions are compiled per point (numba): a map page converts 20 points, where numpy's
-# per-call overhead over some 40 array operations cost ~70 us; the loop costs ~1 us.
-
-@njit(cache=True, nogil=True)
-def _in_rects(x: float, y: float, rects: FloatArray) -> bool:
-    for k in range(rects.shape[0]):
-        if rects[k, 0] <= x <= rects[k, 2] and rects[k, 1] <= y <= rects[k, 3]:
-            return True
-    return False
+def _in_rects(x: FloatArray, y: FloatArray, rects: FloatArray) -> NDArray[np.bool_]:
+    x, y = x[..., None], y[..., None]  # one column per rectangle
+    inside = (rects[:, 0] <= x) & (x <= rects[:, 2]) & (rects[:, 1] <= y) & (y <= rects[:, 3])
+    return inside.any(axis=-1)
 
 
-@njit(cache=True, nogil=True)
-def _mainland(x: float, y: float) -> bool:
-    return _in_rects(x, y, _MAINLAND_ARR) and not _in_rects(x, y, _NOT_MAINLAND_ARR)
+# Every formula is written once, for numpy arrays and for plain floats (``_m`` is numpy or the
+# ``_Scalar`` namespace of math functions): a whole snapshot converts in one vectorised pass, a
+# request's point in a few microseconds. Both use only operations that round the same way in numpy
+# and in math (hypot, which differs in the last bit, is spelled out), so a point converts to the
+# same float either way: the detail and the list of a POI show one coordinate.
+
+class _Scalar:
+    sin, cos, sqrt, abs, radians, arctan2 = math.sin, math.cos, math.sqrt, abs, math.radians, math.atan2
 
 
-@njit(cache=True, nogil=True)
-def _mainland_array(xs: FloatArray, ys: FloatArray) -> NDArray[np.bool_]:
-    out = np.empty(xs.shape[0], np.bool_)
-    for i in range(xs.shape[0]):
-        out[i] = _mainland(xs[i], ys[i])
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _gcj_offset(lon: float, lat: float) -> tuple[float, float]:
+def _gcj_offset(lon, lat, _m=np):  # type: ignore[no-untyped-def]
     """Offset in degrees that GCJ-02 adds to a WGS-84 point (ignoring the mainland test)."""
     pi = math.pi
     x, y = lon - 105.0, lat - 35.0
-    wave = (20.0 * math.sin(6.0 * x * pi) + 20.0 * math.sin(2.0 * x * pi)) * 2.0 / 3.0
-    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
-    d_lat += wave + (20.0 * math.sin(y * pi) + 40.0 * math.sin(y / 3.0 * pi)) * 2.0 / 3.0
-    d_lat += (160.0 * math.sin(y / 12.0 * pi) + 320.0 * math.sin(y * pi / 30.0)) * 2.0 / 3.0
-    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
-    d_lon += wave + (20.0 * math.sin(x * pi) + 40.0 * math.sin(x / 3.0 * pi)) * 2.0 / 3.0
-    d_lon += (150.0 * math.sin(x / 12.0 * pi) + 300.0 * math.sin(x / 30.0 * pi)) * 2.0 / 3.0
-    rad_lat = math.radians(lat)
-    magic = 1.0 - _GCJ_EE * math.sin(rad_lat) ** 2
-    sqrt_magic = math.sqrt(magic)
+    wave = (20.0 * _m.sin(6.0 * x * pi) + 20.0 * _m.sin(2.0 * x * pi)) * 2.0 / 3.0
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * _m.sqrt(_m.abs(x))
+    d_lat += wave + (20.0 * _m.sin(y * pi) + 40.0 * _m.sin(y / 3.0 * pi)) * 2.0 / 3.0
+    d_lat += (160.0 * _m.sin(y / 12.0 * pi) + 320.0 * _m.sin(y * pi / 30.0)) * 2.0 / 3.0
+    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * _m.sqrt(_m.abs(x))
+    d_lon += wave + (20.0 * _m.sin(x * pi) + 40.0 * _m.sin(x / 3.0 * pi)) * 2.0 / 3.0
+    d_lon += (150.0 * _m.sin(x / 12.0 * pi) + 300.0 * _m.sin(x / 30.0 * pi)) * 2.0 / 3.0
+    rad_lat = _m.radians(lat)
+    magic = 1.0 - _GCJ_EE * _m.sin(rad_lat) ** 2
+    sqrt_magic = _m.sqrt(magic)
     d_lat = d_lat * 180.0 / (_GCJ_A * (1.0 - _GCJ_EE) / (magic * sqrt_magic) * pi)
-    d_lon = d_lon * 180.0 / (_GCJ_A / sqrt_magic * math.cos(rad_lat) * pi)
+    d_lon = d_lon * 180.0 / (_GCJ_A / sqrt_magic * _m.cos(rad_lat) * pi)
     return d_lon, d_lat
 
 
-@njit(cache=True, nogil=True)
-def _wgs_to_gcj(lon: float, lat: float) -> tuple[float, float]:
-    if not _mainland(lon, lat):
-        return lon, lat
-    d_lon, d_lat = _gcj_offset(lon, lat)
-    return lon + d_lon, lat + d_lat
+def _gcj_to_bd_formula(lon, lat, _m=np):  # type: ignore[no-untyped-def]
+    z = _m.sqrt(lon * lon + lat * lat) + 0.00002 * _m.sin(lat * _BD_X_PI)
+    theta = _m.arctan2(lat, lon) + 0.000003 * _m.cos(lon * _BD_X_PI)
+    return z * _m.cos(theta) + 0.0065, z * _m.sin(theta) + 0.006
 
 
-@njit(cache=True, nogil=True)
-def _gcj_to_wgs(lon: float, lat: float) -> tuple[float, float]:
-    # Fixed-point iteration: the offset varies by < 1e-3 of itself per metre, so it contracts fast
-    # (typically 3-5 rounds, error far below 0.5 m); outside the mainland it stops at once.
-    wx, wy = lon, lat
-    for _ in range(30):
-        fx, fy = _wgs_to_gcj(wx, wy)
-        ex, ey = fx - lon, fy - lat
-        wx, wy = wx - ex, wy - ey
-        if abs(ex) < 1e-10 and abs(ey) < 1e-10:
-            break
-    return wx, wy
-
-
-@njit(cache=True, nogil=True)
-def _gcj_to_bd(lon: float, lat: float) -> tuple[float, float]:
-    if not _mainland(lon, lat):
-        return lon, lat
-    z = math.hypot(lon, lat) + 0.00002 * math.sin(lat * _BD_X_PI)
-    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _BD_X_PI)
-    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
-
-
-@njit(cache=True, nogil=True)
-def _bd_to_gcj(lon: float, lat: float) -> tuple[float, float]:
+def _bd_to_gcj_formula(lon, lat, _m=np):  # type: ignore[no-untyped-def]
     # The widely used closed-form inverse (round trip < 0.1 m).
     x, y = lon - 0.0065, lat - 0.006
-    z = math.hypot(x, y) - 0.00002 * math.sin(y * _BD_X_PI)
-    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _BD_X_PI)
-    gx, gy = z * math.cos(theta), z * math.sin(theta)
-    if not _mainland(gx, gy):
-        return lon, lat
-    return gx, gy
+    z = _m.sqrt(x * x + y * y) - 0.00002 * _m.sin(y * _BD_X_PI)
+    theta = _m.arctan2(y, x) - 0.000003 * _m.cos(x * _BD_X_PI)
+    return z * _m.cos(theta), z * _m.sin(theta)
 
 
-_SYSTEMS = {"wgs84": 0, "gcj02": 1, "bd09": 2}
+def _mainland(x: float, y: float) -> bool:
+    def within(rects: tuple[tuple[float, float, float, float], ...]) -> bool:
+        return any(w <= x <= e and s <= y <= n for w, s, e, n in rects)
+
+    return within(_MAINLAND) and not within(_NOT_MAINLAND)
 
 
-@njit(cache=True, nogil=True)
-def to_wgs84(lon: float, lat: float, src: int) -> tuple[float, float]:
-    """One point from system ``src`` (see :func:`system_code`) to WGS-84, inside compiled code."""
-    if src == 0:
-        return lon, lat
-    return _convert1(lon, lat, src, 0)
-
-
-@njit(cache=True, nogil=True)
-def _convert1(lon: float, lat: float, src: int, dst: int) -> tuple[float, float]:
-    # Every path goes through GCJ-02, the system both others are defined against.
-    if src == 0:
-        lon, lat = _wgs_to_gcj(lon, lat)
+def _convert1(lon: float, lat: float, src: int, dst: int) -> Point:
+    """One point between systems (codes as :func:`system_code`); every path goes through GCJ-02."""
+    if src == 0 and _mainland(lon, lat):
+        d_lon, d_lat = _gcj_offset(lon, lat, _Scalar)
+        lon, lat = lon + d_lon, lat + d_lat
     elif src == 2:
-        lon, lat = _bd_to_gcj(lon, lat)
+        x, y = _bd_to_gcj_formula(lon, lat, _Scalar)
+        if _mainland(x, y):
+            lon, lat = x, y
     if dst == 0:
-        return _gcj_to_wgs(lon, lat)
-    if dst == 2:
-        return _gcj_to_bd(lon, lat)
+        # Fixed-point iteration: the offset varies by < 1e-3 of itself per metre, so it contracts
+        # fast (typically 3-5 rounds, error far below 0.5 m); outside the mainland it stops at once.
+        wx, wy = lon, lat
+        for _ in range(30):
+            fx, fy = _convert1(wx, wy, 0, 1)
+            ex, ey = fx - lon, fy - lat
+            wx, wy = wx - ex, wy - ey
+            if abs(ex) < 1e-10 and abs(ey) < 1e-10:
+                break
+        return wx, wy
+    if dst == 2 and _mainland(lon, lat):
+        return _gcj_to_bd_formula(lon, lat, _Scalar)
     return lon, lat
 
 
-@njit(cache=True, nogil=True)
-def _convert_many(xs: FloatArray, ys: FloatArray, src: int, dst: int) -> tuple[FloatArray, FloatArray]:
-    out_x, out_y = np.empty(xs.shape[0]), np.empty(xs.shape[0])
-    for i in range(xs.shape[0]):
-        out_x[i], out_y[i] = _convert1(xs[i], ys[i], src, dst)
-    return out_x, out_y
+def _convert(lon: FloatArray, lat: FloatArray, src: int, dst: int) -> tuple[FloatArray, FloatArray]:
+    """:func:`_convert1` for arrays, step for step."""
+    if src == 0:
+        d_lon, d_lat = _gcj_offset(lon, lat)
+        inside = in_mainland_china_array(lon, lat)
+        lon, lat = np.where(inside, lon + d_lon, lon), np.where(inside, lat + d_lat, lat)
+    elif src == 2:
+        x, y = _bd_to_gcj_formula(lon, lat)
+        inside = in_mainland_china_array(x, y)
+        lon, lat = np.where(inside, x, lon), np.where(inside, y, lat)
+    if dst == 0:
+        wx, wy = lon.copy(), lat.copy()
+        moving = np.ones(lon.shape, dtype=bool)  # each point stops where the scalar loop would
+        for _ in range(30):
+            fx, fy = _convert(wx, wy, 0, 1)
+            ex, ey = fx - lon, fy - lat
+            wx, wy = np.where(moving, wx - ex, wx), np.where(moving, wy - ey, wy)
+            moving &= ~((np.abs(ex) < 1e-10) & (np.abs(ey) < 1e-10))
+            if not moving.any():
+                break
+        return wx, wy
+    if dst == 2:
+        x, y = _gcj_to_bd_formula(lon, lat)
+        inside = in_mainland_china_array(lon, lat)
+        return np.where(inside, x, lon), np.where(inside, y, lat)
+    return lon, lat
+
+
+SYSTEM_NAMES = ("wgs84", "gcj02", "bd09")
+_SYSTEMS = {name: code for code, name in enumerate(SYSTEM_NAMES)}
 
 
 def system_code(name: CoordSystem | str) -> int:
-    """The compiled code's number for a coordinate system (0 WGS-84, 1 GCJ-02, 2 BD-09)."""
+    """A coordinate system's number (0 WGS-84, 1 GCJ-02, 2 BD-09); ValueError for any other name."""
     code = _SYSTEMS.get(str(name))
     if code is None:
         raise ValueError(f"unknown coordinate system {name!r} (wgs84, gcj02 or bd09)")
@@ -238,7 +231,7 @@ def convert_array(
     x, y = _floats(lons, lats)
     if source == target:
         return x.copy().reshape(shape), y.copy().reshape(shape)
-    out_x, out_y = _convert_many(x, y, source, target)
+    out_x, out_y = _convert(x, y, source, target)
     return out_x.reshape(shape), out_y.reshape(shape)
 
 

@@ -19,7 +19,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 
-import numpy as np
 import orjson
 import shapely
 from redis.exceptions import RedisError
@@ -128,14 +127,7 @@ def _finish(builder: SnapshotBuilder, raw: list[tuple[str, str, str, str | None,
             version: str | None) -> MapSnapshot:
     shapes = [DivisionShape(code, name, level, parent, shapely.make_valid(shape(orjson.loads(geometry))))
               for code, name, level, parent, geometry in raw]
-    snapshot = MapSnapshot.build(builder, version=version, divisions=DivisionSet(shapes))
-    # The first radius query loads (or, on a fresh checkout, compiles) the numba kernels: here, in
-    # a thread at start-up, rather than in the first resident's request (or the first merged edit).
-    snapshot.spatial.nearby(0.0, 0.0, 1.0, limit=1)
-    snapshot.spatial.nearby_rendered(0.0, 0.0, 1.0, parts=(snapshot.heads["wgs84"], snapshot.bodies),
-                                     opens=np.zeros(len(snapshot), dtype=bool), limit=1)
-    snapshot.bodies.take(np.zeros(min(1, len(snapshot)), dtype=np.int64))
-    return snapshot
+    return MapSnapshot.build(builder, version=version, divisions=DivisionSet(shapes))
 
 
 class IndexHolder:

@@ -38,8 +38,8 @@ def poi_collection(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: st
     """A FeatureCollection of the POIs at ``positions``, with open_now (from ``opens``, one flag per
     POI), distance_m (whole metres) when ``distances_m`` is given, and foreign ``members``.
 
-    In WGS-84 and GCJ-02 the page is copied from the snapshot's pre-rendered parts in one compiled
-    call; other systems convert the page's points and format them here.
+    In WGS-84 and GCJ-02 the page is joined from the snapshot's pre-rendered parts; other systems
+    convert the page's points and format them here.
     """
     prefix = _collection_head(coord, members) + b',"features":['
     heads = snap.heads.get(coord)

@@ -51,7 +51,7 @@ def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | No
     after = query.after
     after_key = (after.distance_m or 0.0, after.last_id) if after else None
     heads = snap.heads.get(query.coord)
-    if heads is not None:  # WGS-84 and GCJ-02: found and rendered in one compiled call
+    if heads is not None:  # WGS-84 and GCJ-02: joined from pre-rendered parts
         lon, lat = query.point
         found = snap.spatial.nearby_rendered(lon, lat, query.radius, parts=(heads, snap.bodies), opens=opens,
                                              src=coords.system_code(query.coord), mask=mask, limit=query.limit,

@@ -30,6 +30,8 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _DEG_M = EARTH_RADIUS_M * math.pi / 180.0  # metres per degree of latitude
+_BASE_CELL_M = 250.0
+_POINTS_PER_CELL = 8  # per occupied cell: few enough to measure a circle's edge cells cheaply
 _MAX_CELLS = 1 << 20  # bounds the cell table (8 MB) even for data spread over all of China
 
 
@@ -68,9 +70,10 @@ class SpatialIndex(NearbyMixin):
     """Grid index over up to a few hundred thousand WGS-84 points, each with a unique int id."""
 
     def __init__(
-        self, *, ids: ArrayLike, lons: ArrayLike, lats: ArrayLike, cell_m: float = 250.0
+        self, *, ids: ArrayLike, lons: ArrayLike, lats: ArrayLike, cell_m: float | None = None
     ) -> None:
-        """Build the index (O(n log n)); arrays are in the caller's order."""
+        """Build the index (O(n log n)); arrays are in the caller's order. Cells are ``cell_m`` wide,
+        by default sized to the data: a few points per occupied cell (see :func:`_cell_size`)."""
         ids_a = np.asarray(ids, dtype=np.int64)
         lon = np.asarray(lons, dtype=np.float64)
         lat = np.asarray(lats, dtype=np.float64)
@@ -78,8 +81,11 @@ class SpatialIndex(NearbyMixin):
             raise ValueError("ids, lons and lats must be 1-d arrays of one length")
         if len(np.unique(ids_a)) != len(ids_a):
             raise ValueError("ids must be unique")
-        self._setup_grid(lon, lat, cell_m)
+        self._setup_grid(lon, lat, cell_m or _BASE_CELL_M)
         cells = self._cell_of(lon, lat)
+        if cell_m is None and len(cells):
+            self._setup_grid(lon, lat, _cell_size(cells))
+            cells = self._cell_of(lon, lat)
         order = np.argsort(cells, kind="stable")
         self._order = order
         self._ids = ids_a[order]
@@ -88,13 +94,13 @@ class SpatialIndex(NearbyMixin):
         # One row per point: the three coordinates a distance needs share a cache line.
         self._xyz = np.ascontiguousarray(np.column_stack(_unit_vectors(self._lon, self._lat)))
         self._cell_start = np.searchsorted(cells[order], np.arange(self._w * self._h + 1))
-        self._row_numbers = np.arange(self._h, dtype=np.int64)
-        self._row_base = self._row_numbers * self._w
-        self._no_mask = np.zeros(0, dtype=bool)
-        self._no_prefix = np.zeros(0, dtype=np.int32)
-        # The compiled radius query's view of the grid (its first arguments, see geo/spatial_kernel.py).
-        self._grid = (self._cell_start, self._w, self._h, self._lon0, self._lat0, self._dlon, self._dlat,
-                      self._xyz, self._ids, self._order)
+        self._row_base = np.arange(self._h, dtype=np.int64) * self._w
+        # The parallels between rows, for the radius query's per-row spans (geo/spatial_nearby.py).
+        self._edge_lat_r = np.radians(self._lat0 + np.arange(self._h + 1) * self._dlat)
+        self._edge_cos = np.cos(self._edge_lat_r)
+        # How many cells around the centre's the page search starts with: enough for a page on average.
+        per_cell = max(1.0, len(ids_a) / max(1, int(np.count_nonzero(np.diff(self._cell_start)))))
+        self._first_reach = max(1, math.ceil((math.sqrt(21 / per_cell) - 1) / 2))
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -168,6 +174,13 @@ class SpatialIndex(NearbyMixin):
             pick = np.arange(len(ids))
         pick = pick[np.argsort(ids[pick])]
         return BboxPage(positions=self._order[found[pick]], total=total, has_more=len(ids) > limit)
+
+
+def _cell_size(cells: IntArray) -> float:
+    """Cells about ``_POINTS_PER_CELL`` points each where there are points, from their count on 250 m cells:
+    the cost of a query follows the points around it, not how many there are in all."""
+    per_cell = len(cells) / len(np.unique(cells))
+    return min(max(_BASE_CELL_M * math.sqrt(_POINTS_PER_CELL / per_cell), 60.0), 1000.0)
 
 
 def _unit_vectors(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -70,8 +70,8 @@ async def test_gcj02_features_come_from_prerendered_heads_with_exact_conversions
     assert [orjson.loads(f)["properties"]["distance_m"] for f in gcj] == [0, 12, 14, 3000]
 
 
-async def test_compiled_pages_are_byte_for_byte_the_per_feature_rendering(db):
-    # List pages in WGS-84 and GCJ-02 are copied from the snapshot's parts by compiled code
+async def test_joined_pages_are_byte_for_byte_the_per_feature_rendering(db):
+    # List pages in WGS-84 and GCJ-02 are joined from the snapshot's parts in one pass
     # (geo/feature_store.py); clusters and BD-09 format feature by feature. Both must agree exactly.
     await add_pois(*(feature(f"点{i}", offset(ORIGIN, 150 * i, 90 * i), status=s)
                      for i, s in enumerate(["open", "temporarily_closed", "open", "open", "open"])))

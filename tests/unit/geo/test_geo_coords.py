@@ -165,3 +165,14 @@ def test_haversine_array_matches_law_of_cosines():
     got = haversine_m_array(114.1, 22.5, lons, lats)
     want = [independent_haversine((114.1, 22.5), p) for p in zip(lons, lats)]
     assert got == pytest.approx(want, rel=1e-6)
+
+
+@pytest.mark.parametrize("src", ["wgs84", "gcj02", "bd09"])
+@pytest.mark.parametrize("dst", ["wgs84", "gcj02", "bd09"])
+def test_one_point_converts_to_the_same_float_as_in_an_array(src, dst):
+    # A POI's detail converts its point alone, the list converts whole pages: one coordinate either way.
+    rng = np.random.default_rng(11)
+    lons = np.concatenate((rng.uniform(73, 135, 300), 114.17 + rng.normal(0, 0.05, 100)))
+    lats = np.concatenate((rng.uniform(18, 54, 300), 22.3 + rng.normal(0, 0.05, 100)))
+    xs, ys = convert_array(lons, lats, src=src, dst=dst)
+    assert [convert(p, src, dst) for p in zip(lons.tolist(), lats.tolist())] == list(zip(xs.tolist(), ys.tolist()))

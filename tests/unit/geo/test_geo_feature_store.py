@@ -1,4 +1,4 @@
-"""The compiled page writer against plain Python formatting of the same parts."""
+"""The page writer against plain Python formatting of the same parts."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The compiled radius query's shortcuts against brute force.
+"""The radius query's shortcuts against brute force.
 
-The kernel counts cells wholly inside the circle without measuring their points, skips cells the
+The query counts cells wholly inside the circle without measuring their points, skips cells the
 circle misses, and stops its ring walk early. Each shortcut is exact only if its geometry is
 right, so these tests throw many circles at it (tiny to city-wide, on cell corners and edges, off
 the data, with filters of every layout, paged by cursors) and compare every answer with an
@@ -122,7 +122,7 @@ def test_a_circle_wider_than_the_data_counts_everything(town):
 
 
 def test_rendered_pages_equal_the_query_then_the_rendering(town):
-    # The map's list endpoint finds and renders a page in one compiled call (geo/nearby_kernel.py);
+    # The map's list endpoint finds and renders a page in one call (SpatialIndex.nearby_rendered);
     # it must give exactly what the separate steps give, for points in WGS-84 and in GCJ-02.
     from geo import coords
     from geo.feature_store import Parts, features_page
