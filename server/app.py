@@ -43,7 +43,8 @@ SANIC_ERRORS: dict[type[Exception], type[errors.DomainError]] = {
 def create_app(settings: Settings | None = None, *, own_storage: bool = True, name: str = "bianmin") -> Sanic:
     """Assemble the server. With ``own_storage=False`` the caller has opened storage (tests)."""
     settings = config.install(settings or config.current())
-    app = Sanic(name)
+    # Sanic's own log handlers would print every line a second time beside ours (server/logs.py).
+    app = Sanic(name, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.ACCESS_LOG = False
     app.config.FALLBACK_ERROR_FORMAT = "json"

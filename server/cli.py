@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
     if getattr(args, "workers", None):
         overrides["BIANMIN_WORKERS"] = str(args.workers)
-    return config.install(config.load_settings(overrides=overrides))
+    served_at = config.served_url(args.host, args.port) if args.command == "serve" else None
+    return config.install(config.load_settings(overrides=overrides, served_at=served_at))
+
+
+def startup_lines(settings: Settings, *, host: str, port: int) -> list[str]:
+    """What `bianmin serve` says once when it starts (Sanic's own banner is off: it says "production" in dev)."""
+    database = settings.database_url.split("@")[-1] if settings.is_postgres else settings.database_url
+    redis = settings.redis_url.split("@")[-1] if settings.redis_url else "embedded fakeredis (this process only)"
+    worker = "inside this process" if settings.run_worker else "separate `bianmin worker` processes"
+    return [
+        f"bianmin ({settings.env}) listening on {config.served_url(host, port)}, {settings.workers} worker(s)",
+        f"  public base URL {settings.public_base_url} (QR codes, reading pages, Atom links)",
+        f"  database {database}; Redis {redis}; background jobs {worker}",
+        f"  API docs {config.served_url(host, port)}/docs",
+    ]
 
 
 async def with_storage(args: argparse.Namespace, command: Command) -> int | None:
@@ -42,10 +57,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
 
     settings = config.current()
+    if settings.env != "production":
+        # Sanic's documented switch for its "running in PRODUCTION mode" warning, which is wrong in dev.
+        os.environ.setdefault("SANIC_IGNORE_PRODUCTION_WARNING", "true")
     loader = AppLoader(factory=partial(create_app, settings))
     app = loader.load()
     app.prepare(host=args.host, port=args.port, workers=settings.workers, access_log=False,
-                motd=settings.env == "dev", single_process=settings.workers == 1)
+                motd=False, single_process=settings.workers == 1)
+    print("\n".join(startup_lines(settings, host=args.host, port=args.port)), flush=True)
     if settings.workers == 1:
         Sanic.serve_single(primary=app)
     else:

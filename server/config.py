@@ -156,10 +156,22 @@ def _generated_secret(var_dir: Path, filename: str, make: Callable[[], str]) -> 
     return value
 
 
-def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] | None = None) -> Settings:
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches ``bianmin serve --host --port`` at."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mapping[str, str] | None = None,
+                  served_at: str | None = None) -> Settings:
     """Read and validate every BIANMIN_* variable; raise ConfigError naming the first bad one.
 
-    ``overrides`` (e.g. ``--workers`` from the command line) win over the environment.
+    ``overrides`` (e.g. ``--workers`` from the command line) win over the environment. ``served_at`` is
+    where `bianmin serve` listens: in dev it is the public base URL unless BIANMIN_PUBLIC_BASE_URL is set,
+    so QR codes, reading-page links and Atom links work on another port.
     """
     env_map = {**(os.environ if environ is None else environ), **(overrides or {})}
 
@@ -218,7 +230,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mappin
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"BIANMIN_TIMEZONE is not a known time zone (got {timezone!r})") from None
 
-    public_base_url = (get("BIANMIN_PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    dev_default = served_at if served_at and env == "dev" else None
+    public_base_url = (get("BIANMIN_PUBLIC_BASE_URL") or dev_default or "http://127.0.0.1:8000").rstrip("/")
     if not public_base_url.startswith(("http://", "https://")):
         raise ConfigError("BIANMIN_PUBLIC_BASE_URL must be an http(s) URL")
     wechat_api_base = (get("BIANMIN_WECHAT_API_BASE") or DEFAULT_WECHAT_API_BASE).rstrip("/")

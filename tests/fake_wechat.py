@@ -6,7 +6,8 @@ endpoint fail with an errcode (``fail_next``) or an HTTP 5xx from the gateway (`
 stall (``stall``, which a client with a short timeout sees as a timeout), expire tokens, or refuse
 messages.
 
-Run it standalone for manual testing: ``python -m tests.fake_wechat --port 9999``.
+Run it standalone for manual testing: ``python -m tests.fake_wechat --port 9999``; it prints a login and a
+phone code, and mints more at ``GET /fake/login-code?openid=`` and ``GET /fake/phone-code?phone=``.
 """
 
 from __future__ import annotations
@@ -125,18 +126,11 @@ class FakeWeChat:
     # --- switches -------------------------------------------------------------------------
     def login_code(self, *, openid: str | None = None, unionid: str | None = None) -> str:
         """Register a wx.login() code that jscode2session will accept once."""
-        code = "code-" + secrets.token_hex(8)
-        entry = {"openid": openid or "o" + secrets.token_hex(13), "session_key": secrets.token_urlsafe(16)}
-        if unionid:
-            entry["unionid"] = unionid
-        self.state.login_codes[code] = entry
-        return code
+        return _mint_login_code(self.state, openid=openid, unionid=unionid)
 
     def phone_code(self, phone: str) -> str:
         """Register a getPhoneNumber code for ``phone`` (11 digits)."""
-        code = "phone-" + secrets.token_hex(8)
-        self.state.phone_codes[code] = phone
-        return code
+        return _mint_phone_code(self.state, phone)
 
     def fail_next(self, path: str, errcode: int, times: int = 1) -> None:
         """The next ``times`` calls to ``path`` answer ``errcode``."""
@@ -169,6 +163,23 @@ class FakeWeChat:
     @property
     def sent(self) -> list[dict[str, Any]]:
         return list(self.state.sent)
+
+
+def _mint_login_code(state: FakeWeChatState, *, openid: str | None = None, unionid: str | None = None) -> str:
+    code = "code-" + secrets.token_hex(8)
+    entry = {"openid": openid or "o" + secrets.token_hex(13), "session_key": secrets.token_urlsafe(16)}
+    if unionid:
+        entry["unionid"] = unionid
+    with state.lock:
+        state.login_codes[code] = entry
+    return code
+
+
+def _mint_phone_code(state: FakeWeChatState, phone: str) -> str:
+    code = "phone-" + secrets.token_hex(8)
+    with state.lock:
+        state.phone_codes[code] = phone
+    return code
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -320,6 +331,20 @@ def _msg_sec_check(h: _Handler, _q: dict[str, str], body: dict[str, Any]) -> Non
     h._json({"errcode": 0, "errmsg": "ok", "result": result, "detail": [], "trace_id": secrets.token_hex(8)})
 
 
+def _fake_login_code(h: _Handler, q: dict[str, str], _body: dict[str, Any]) -> None:
+    """Not WeChat: mints a code as wx.login() would give the phone (for trying logins by hand)."""
+    openid = q.get("openid") or None
+    h._json({"code": _mint_login_code(h.state, openid=openid), "openid": openid})
+
+
+def _fake_phone_code(h: _Handler, q: dict[str, str], _body: dict[str, Any]) -> None:
+    """Not WeChat: mints a code as <button open-type="getPhoneNumber"> would give the phone."""
+    phone = q.get("phone", "13800138000")
+    if not (len(phone) == 11 and phone.isdigit()):
+        return h._json({"errcode": 40097, "errmsg": "invalid args: phone must be 11 digits"}, status=400)
+    h._json({"code": _mint_phone_code(h.state, phone), "phone": phone})
+
+
 ROUTES = {
     "/cgi-bin/token": _token,
     "/sns/jscode2session": _jscode2session,
@@ -327,15 +352,24 @@ ROUTES = {
     "/cgi-bin/message/subscribe/send": _subscribe_send,
     "/wxa/getwxacodeunlimit": _wxacode,
     "/wxa/msg_sec_check": _msg_sec_check,
+    "/fake/login-code": _fake_login_code,
+    "/fake/phone-code": _fake_phone_code,
 }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Fake WeChat API server for manual testing")
-    parser.add_argument("--port", type=int, default=9999)
-    args = parser.parse_args()
+    parser.add_argument("--port", type=int, default=9999, help="0 picks a free port")
+    args = parser.parse_args(argv)
     fake = FakeWeChat(port=args.port).start()
-    print(f"fake WeChat on {fake.base_url} (appid {fake.state.appid}, secret {fake.state.secret})")
+    base = fake.base_url
+    print(f"fake WeChat on {base} (appid {fake.state.appid}, secret {fake.state.secret})\n"
+          f"  serve bianmin with BIANMIN_WECHAT_API_BASE={base} BIANMIN_WECHAT_APPID={fake.state.appid} "
+          f"BIANMIN_WECHAT_SECRET={fake.state.secret}\n"
+          f"  a login code (single use): curl '{base}/fake/login-code?openid=oResident1'\n"
+          f"  a phone code (single use): curl '{base}/fake/phone-code?phone=13800138000'\n"
+          f"  ready now: login code {fake.login_code(openid='oResident1')}, "
+          f"phone code {fake.phone_code('13800138000')}", flush=True)
     try:
         while True:
             time.sleep(3600)

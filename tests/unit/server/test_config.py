@@ -119,3 +119,18 @@ def test_serve_refuses_several_workers_on_the_embedded_default(tmp_path):
     assert result.returncode == 2
     assert "BIANMIN_REDIS_URL is required when BIANMIN_WORKERS > 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_in_dev_the_public_base_url_follows_where_the_server_listens(tmp_path):
+    from server.config import served_url
+
+    assert settings_with(tmp_path).public_base_url == "http://127.0.0.1:8000"
+    on_8080 = load_settings({"BIANMIN_VAR_DIR": str(tmp_path)}, served_at=served_url("0.0.0.0", 8080))
+    assert on_8080.public_base_url == "http://127.0.0.1:8080"
+    assert served_url("::1", 8001) == "http://[::1]:8001"
+    chosen = load_settings({"BIANMIN_VAR_DIR": str(tmp_path), "BIANMIN_PUBLIC_BASE_URL": "https://bm.example.cn/"},
+                           served_at="http://127.0.0.1:8080")
+    assert chosen.public_base_url == "https://bm.example.cn"
+    # In production the public address is the deployer's word, never a guess from the listening socket.
+    production = load_settings({"BIANMIN_VAR_DIR": str(tmp_path), **PRODUCTION}, served_at="http://10.0.0.5:8000")
+    assert production.public_base_url == "http://127.0.0.1:8000"

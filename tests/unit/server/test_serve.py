@@ -1,0 +1,53 @@
+"""`bianmin serve` as a developer sees it start: the address it serves, said once, and never "production" in dev."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+from sanic import Sanic
+from sanic.mixins import startup
+
+from server import cli, config
+
+
+@pytest.fixture
+def started(monkeypatch, tmp_path, capsys):
+    """Run `bianmin serve --port 8123` up to the point where Sanic would start serving; return its output."""
+    for name in list(os.environ):
+        if name.startswith(("BIANMIN_", "SANIC_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BIANMIN_VAR_DIR", str(tmp_path))
+    monkeypatch.setattr(startup, "is_atty", lambda: True)  # Sanic warns about "PRODUCTION mode" only on a terminal
+    served = []
+    monkeypatch.setattr(Sanic, "serve_single", classmethod(lambda cls, primary=None: served.append(primary)))
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    previous = config._current
+    try:
+        assert cli.main(["serve", "--port", "8123"]) == 0
+    finally:
+        for handler in root.handlers:
+            if handler not in handlers:
+                handler.flush()
+                root.removeHandler(handler)
+        root.handlers[:] = handlers
+        if previous:
+            config.install(previous)
+    out = capsys.readouterr()
+    return served, out.out + out.err
+
+
+def test_dev_serve_says_where_it_serves_once_and_never_production(started):
+    served, output = started
+    assert served and served[0].ctx.settings.public_base_url == "http://127.0.0.1:8123"
+    assert output.count("listening on http://127.0.0.1:8123") == 1
+    assert output.count("public base URL http://127.0.0.1:8123") == 1
+    assert "production" not in output.lower()
+
+
+def test_sanic_lines_go_through_our_log_handler_alone(started):
+    # Sanic's own handlers on its loggers would print each of its lines a second time beside our JSON line.
+    for name in ("sanic.root", "sanic.error", "sanic.server"):
+        assert not logging.getLogger(name).handlers and logging.getLogger(name).propagate
