@@ -128,6 +128,10 @@ def _install_errors(app: Sanic) -> None:
         elif isinstance(exc, sanic_errors.SanicException) and 400 <= (exc.status_code or 500) < 500:
             error = errors.BadRequest(details={"reason": str(exc)})
             error.status = exc.status_code
+        elif storage.connection_lost(exc):
+            log.warning("database connection lost on %s %s: %s", request.method, request.path, type(exc).__name__,
+                        extra={"request_id": getattr(request.ctx, "request_id", None)})
+            error = errors.DatabaseUnavailable()
         else:
             log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc,
                       extra={"request_id": getattr(request.ctx, "request_id", None)})

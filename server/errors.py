@@ -112,6 +112,15 @@ class ServiceUnavailable(DomainError):
     message = "服务暂时不可用，请稍后再试"
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database connection was lost under the request. Its transaction committed or rolled back
+    whole (a lost COMMIT may have gone through): a retry with the same Idempotency-Key is safe."""
+
+    code = "database_unavailable"
+    message = "数据库暂时不可用，请稍后重试"
+    headers = MappingProxyType({"Retry-After": "1"})
+
+
 class InternalError(DomainError):
     status = 500
     code = "internal_error"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import fakeredis
 import redis as redis_sync_lib
 import redis.asyncio as redis_lib
@@ -27,6 +28,10 @@ from server.config import Settings
 
 log = logging.getLogger("bianmin.storage")
 REDIS_TIMEOUT_S = 1.0
+# What asyncpg raises when the server goes away under a query or between two (a failover, a restart, a
+# terminated backend, a network cut), including a pooled connection whose server closed it while idle.
+_CONNECTION_LOST = (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
+                    asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError, ConnectionError, TimeoutError)
 
 
 @dataclass
@@ -171,6 +176,17 @@ def _sqlite_value(value: Any) -> Any:
 def transaction() -> Any:
     """An async context manager for one database transaction (yields the connection)."""
     return in_transaction("default")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """The database connection failed under this error (or what caused it): retrying can succeed."""
+    seen = 0
+    cause: BaseException | None = exc
+    while cause is not None and seen < 5:
+        if isinstance(cause, _CONNECTION_LOST):
+            return True
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    return False
 
 
 async def migrate(settings: Settings, *, progress: Callable[[str, str, str], object] | None = None) -> None:
