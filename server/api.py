@@ -3,7 +3,8 @@
 A view declares its query, body and response models; the decorator parses the query string
 and JSON body with pydantic (422 with per-field details, also for what storage cannot hold: see
 server/validation.py; 400 for a body that is not JSON, 415 for one not declared JSON), checks
-the caller's role, calls the handler, and validates and renders what it returns.
+the caller's role, calls the handler, and validates and renders what it returns. Writes by staff,
+editors and admins are recorded in the operation log (server/audit.py).
 The same declaration feeds ``/openapi.json``.
 """
 
@@ -22,7 +23,7 @@ import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sanic import HTTPResponse, Request
 
-from server import auth, errors, validation
+from server import audit, auth, errors, validation
 from server.schemas import Versioned
 from server.validation import validation_error
 
@@ -229,18 +230,28 @@ def endpoint(
                         content_type, description, etag, check_response, max_body, tuple(also_serves))
 
     def decorate(handler: Handler) -> Handler:
+        action = f"{handler.__module__.split('.')[0]}.{handler.__name__}"
+
         @wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            if roles is not None:
-                wanted = () if roles == (ANY_USER,) else roles
-                kwargs["user"] = await auth.require(request, *wanted)
-            if max_body is not None:
-                await receive_body(request, max_body)
-            if query is not None:
-                kwargs["query"] = parse_query(request, query)
-            if body is not None:
-                kwargs["body"] = parse_body(request, body)
-            return render(spec, request, await handler(request, *args, **kwargs))
+            path_params = dict(kwargs)
+
+            async def run() -> HTTPResponse:
+                if max_body is not None:
+                    await receive_body(request, max_body)
+                if query is not None:
+                    kwargs["query"] = parse_query(request, query)
+                if body is not None:
+                    kwargs["body"] = parse_body(request, body)
+                return render(spec, request, await handler(request, *args, **kwargs))
+
+            if roles is None:
+                return await run()
+            wanted = () if roles == (ANY_USER,) else roles
+            user = kwargs["user"] = await auth.require(request, *wanted)
+            # Staff writes and reveals go to the operation log (server/audit.py), failures included.
+            return await audit.watch(request, user, run, action=action, sent=lambda: kwargs.get("body"),
+                                     path_params=path_params)
 
         wrapper.__bianmin_endpoint__ = spec  # type: ignore[attr-defined]
         return wrapper

@@ -149,6 +149,21 @@ async def cmd_rotate_pii_key(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_audit(args: argparse.Namespace) -> int:
+    """``bianmin audit verify``: check both logs' hash chains; ``bianmin audit purge``: the retention job now."""
+    from server import audit
+
+    if args.audit_command == "purge":
+        for log_name, removed in (await audit.purge()).items():
+            print(f"{log_name}: {removed} entries older than the retention period removed")
+        return 0
+    problems = await audit.verify()
+    for problem in problems:
+        print(f"BROKEN {problem}")
+    print("audit logs intact" if not problems else f"{len(problems)} problem(s) found")
+    return 1 if problems else 0
+
+
 def cmd_makemigrations(args: argparse.Namespace) -> int:
     """Developers: write migrations for model changes with Tortoise's autodetector.
 
@@ -200,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--check", action="store_true",
                         help="only count rows still under an older key (exit status 1 if any)")
     rotate.set_defaults(run=cmd_rotate_pii_key)
+    audit_cmd = sub.add_parser("audit", help="operation and login logs: verify the hash chains, purge old entries")
+    audit_cmd.add_argument("audit_command", choices=["verify", "purge"])
+    audit_cmd.set_defaults(run=cmd_audit)
     mk = sub.add_parser("makemigrations", help="(developers) write migrations for model changes")
     mk.add_argument("app_labels", nargs="*")
     mk.set_defaults(sync=cmd_makemigrations)

@@ -29,6 +29,7 @@ TEMPLATE_PURPOSES = (
 )
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com"
 MAX_WORKERS = 64
+STAFF_ROLES = ("staff", "editor", "admin")
 
 
 class ConfigError(Exception):
@@ -67,6 +68,13 @@ class Settings:
     log_level: str = "INFO"
     var_dir: Path = Path("var")
     console_idle_minutes: int = 30  # the staff console ends a session unused this long (absolute limit: 12 h)
+    # account controls (等保 2.0 level 3, 密评): see README "Account controls"
+    audit_retention_days: int = 180
+    hash_alg: Literal["hmac-sha256", "hmac-sm3"] = "hmac-sha256"
+    pii_cipher: Literal["aes-256-gcm", "sm4-gcm"] = "aes-256-gcm"
+    password_max_age_days: int = 90
+    account_idle_days: int = 90
+    require_2fa: tuple[str, ...] = ("admin",)
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -108,6 +116,23 @@ def _pii_key(name: str, raw: str) -> bytes:
     if len(key) != 32:
         raise ConfigError(f"{name} must decode to exactly 32 bytes (got {len(key)})")
     return key
+
+
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {raw!r})")
+    return value
+
+
+def _roles_2fa(name: str, raw: str) -> tuple[str, ...]:
+    roles = tuple(dict.fromkeys(part.strip().lower() for part in raw.split(",") if part.strip()))
+    unknown = [r for r in roles if r not in STAFF_ROLES]
+    if unknown:
+        raise ConfigError(f"{name} takes roles among {', '.join(STAFF_ROLES)} (got {', '.join(unknown)})")
+    if "admin" not in roles:
+        raise ConfigError(f"{name} must include admin: administrators always need a second factor")
+    return roles
 
 
 def _database_url(name: str, raw: str) -> str:
@@ -268,6 +293,17 @@ def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mappin
         var_dir=var_dir,
         console_idle_minutes=_int("BIANMIN_CONSOLE_IDLE_MINUTES", get("BIANMIN_CONSOLE_IDLE_MINUTES") or "30",
                                   low=1, high=12 * 60),
+        audit_retention_days=_int("BIANMIN_AUDIT_RETENTION_DAYS", get("BIANMIN_AUDIT_RETENTION_DAYS") or "180",
+                                  low=180, high=36500),
+        hash_alg=_choice("BIANMIN_HASH", get("BIANMIN_HASH") or "hmac-sha256",  # type: ignore[arg-type]
+                         ("hmac-sha256", "hmac-sm3")),
+        pii_cipher=_choice("BIANMIN_PII_CIPHER", get("BIANMIN_PII_CIPHER") or "aes-256-gcm",  # type: ignore[arg-type]
+                           ("aes-256-gcm", "sm4-gcm")),
+        password_max_age_days=_int("BIANMIN_PASSWORD_MAX_AGE_DAYS", get("BIANMIN_PASSWORD_MAX_AGE_DAYS") or "90",
+                                   low=1, high=3650),
+        account_idle_days=_int("BIANMIN_ACCOUNT_IDLE_DAYS", get("BIANMIN_ACCOUNT_IDLE_DAYS") or "90",
+                               low=1, high=3650),
+        require_2fa=_roles_2fa("BIANMIN_REQUIRE_2FA", get("BIANMIN_REQUIRE_2FA") or "admin"),
     )
 
 

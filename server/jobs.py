@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
-from server import accounts, lockout, notify
+from server import accounts, audit, lockout, notify
 from server.worker import Jobs
 
 
@@ -12,3 +12,4 @@ def register(jobs: Jobs) -> None:
     jobs.handler(notify.TOPIC, notify.send_push)
     jobs.every("purge_expired_sessions", timedelta(hours=1), accounts.purge_expired_sessions)
     jobs.every("purge_login_guards", timedelta(hours=1), lockout.purge_stale)
+    jobs.daily("purge_audit_logs", time(3, 10), audit.purge)

@@ -112,3 +112,60 @@ class LoginGuard(Model):
 
     class Meta:
         table = "login_guards"
+
+
+class OperationLog(Model):
+    """操作日志: one write by staff, an editor or an admin, or one reveal of personal data. Append-only,
+    hash-chained (server/audit.py); personal data in ``before``/``after`` is masked before it gets here."""
+
+    id = fields.BigIntField(primary_key=True)
+    created_at = fields.DatetimeField(db_index=True)
+    kind = fields.CharField(max_length=16)  # write | reveal | purge
+    actor_id = fields.IntField(null=True, db_index=True)
+    actor_role = fields.CharField(max_length=16, default="")
+    actor_halls = fields.JSONField(default=list)
+    method = fields.CharField(max_length=8, default="")
+    route = fields.CharField(max_length=200, default="")
+    action = fields.CharField(max_length=120, db_index=True)
+    target = fields.CharField(max_length=200, default="", db_index=True)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    ip = fields.CharField(max_length=64, default="")
+    status = fields.IntField(default=0)
+    result = fields.CharField(max_length=64, default="")  # ok, or the error code
+    prev_hash = fields.CharField(max_length=80)
+    hash = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "audit_operations"
+
+
+class LoginLog(Model):
+    """登录日志: every staff, editor and admin login attempt. Append-only and hash-chained like OperationLog."""
+
+    id = fields.BigIntField(primary_key=True)
+    created_at = fields.DatetimeField(db_index=True)
+    username = fields.CharField(max_length=64, db_index=True)
+    user_id = fields.IntField(null=True, db_index=True)
+    result = fields.CharField(max_length=64)  # ok, otp_required, or the error code
+    ip = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=256, default="")
+    prev_hash = fields.CharField(max_length=80)
+    hash = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "audit_logins"
+
+
+class AuditChainStart(Model):
+    """Where a log's chain starts after a retention purge: the first kept entry and the hash it links to,
+    sealed with the chain key so that nobody without it can move the start forward."""
+
+    log = fields.CharField(max_length=32, primary_key=True)
+    first_id = fields.BigIntField()
+    prev_hash = fields.CharField(max_length=80)
+    purged_at = fields.DatetimeField()
+    seal = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "audit_chain_starts"
