@@ -1,8 +1,8 @@
 """Reading the operation and login logs: filters, keyset pages (newest first) and CSV export.
 
-A page cursor is the id of the last entry shown: entries are only ever appended, so "older than
-this id" is stable while new ones arrive. CSV export takes the same filters and at most
-``MAX_EXPORT`` rows, UTF-8 with a BOM so Excel on Chinese Windows opens it.
+Pages come from server/paging.py (newest first by time then id, an opaque cursor per log); entries
+are only ever appended, so a page boundary stays put while new ones arrive. CSV export takes the
+same filters and at most ``MAX_EXPORT`` rows, UTF-8 with a BOM so Excel on Chinese Windows opens it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import orjson
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from server import paging
 from server.tables import LoginLog, OperationLog
 
 MAX_EXPORT = 10_000
@@ -28,20 +29,17 @@ OPERATION_HEADER = ("编号", "时间", "类型", "操作人ID", "角色", "所�
 LOGIN_HEADER = ("编号", "时间", "用户名", "用户ID", "结果", "IP", "浏览器")
 
 
-def _window(qs: QuerySet[Any], *, since: datetime | None, until: datetime | None,
-            cursor: int | None) -> QuerySet[Any]:
+def _window(qs: QuerySet[Any], *, since: datetime | None, until: datetime | None) -> QuerySet[Any]:
     if since is not None:
         qs = qs.filter(created_at__gte=since)
     if until is not None:
         qs = qs.filter(created_at__lt=until)
-    if cursor is not None:
-        qs = qs.filter(id__lt=cursor)
-    return qs.order_by("-id")
+    return qs
 
 
 def operations(*, actor_id: int | None = None, action: str | None = None, target: str | None = None,
                kind: str | None = None, result: str | None = None, since: datetime | None = None,
-               until: datetime | None = None, cursor: int | None = None) -> QuerySet[OperationLog]:
+               until: datetime | None = None) -> QuerySet[OperationLog]:
     """Operation log entries matching every filter given (action: prefix; target: exact)."""
     qs = OperationLog.all()
     if actor_id is not None:
@@ -54,12 +52,12 @@ def operations(*, actor_id: int | None = None, action: str | None = None, target
         qs = qs.filter(kind=kind)
     if result:
         qs = qs.filter(result=result)
-    return _window(qs, since=since, until=until, cursor=cursor)
+    return _window(qs, since=since, until=until)
 
 
 def logins(*, username: str | None = None, user_id: int | None = None, result: str | None = None,
-           ip: str | None = None, since: datetime | None = None, until: datetime | None = None,
-           cursor: int | None = None) -> QuerySet[LoginLog]:
+           ip: str | None = None, since: datetime | None = None,
+           until: datetime | None = None) -> QuerySet[LoginLog]:
     """Login log entries matching every filter given."""
     qs = LoginLog.all()
     if username:
@@ -70,15 +68,14 @@ def logins(*, username: str | None = None, user_id: int | None = None, result: s
         qs = qs.filter(result=result)
     if ip:
         qs = qs.filter(ip=ip)
-    return _window(qs, since=since, until=until, cursor=cursor)
+    return _window(qs, since=since, until=until)
 
 
-async def page(qs: QuerySet[Any], columns: tuple[str, ...], *, limit: int) -> dict[str, Any]:
-    """One page: ``{"items": [...], "next_cursor": str | None}``."""
-    rows = await qs.limit(limit + 1).values(*columns)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": str(rows[-1]["id"]) if more and rows else None}
+async def page(qs: QuerySet[Any], columns: tuple[str, ...], *, cursor: str | None, limit: int) -> dict[str, Any]:
+    """One page, newest first: ``{"items": [...], "next_cursor": str | None}``."""
+    scope = f"audit.{qs.model._meta.db_table}"
+    rows, following = await paging.newest_first(qs, field="created_at", cursor=cursor, scope=scope, limit=limit)
+    return {"items": [{c: getattr(row, c) for c in columns} for row in rows], "next_cursor": following}
 
 
 def _cell(value: Any) -> str:
@@ -98,6 +95,6 @@ async def export_csv(qs: QuerySet[Model], columns: tuple[str, ...], header: tupl
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in await qs.limit(MAX_EXPORT).values(*columns):
+    for row in await qs.order_by("-created_at", "-id").limit(MAX_EXPORT).values(*columns):
         writer.writerow([_cell(row[c]) for c in columns])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -8,19 +8,18 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 from sanic import Blueprint, HTTPResponse, Request
 
-from server import audit_query, auth
+from server import audit_query, auth, paging
 from server.api import endpoint
 
 bp = Blueprint("audit", url_prefix="/api/v1/admin")
 TAGS = ["audit"]
 ADMIN = "admin"
-Cursor = Field(default=None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page")
 
 
 class _Window(BaseModel):
     since: AwareDatetime | None = Field(default=None, description="from this instant (inclusive), with its offset")
     until: AwareDatetime | None = Field(default=None, description="before this instant, with its offset")
-    cursor: str | None = Cursor
+    cursor: str | None = Field(default=None, max_length=512, description="next_cursor of the previous page")
     limit: int = Field(default=50, ge=1, le=500)
     format: Literal["json", "csv"] = Field("json", description="csv: the newest 10,000 matches, for Excel")
 
@@ -84,29 +83,24 @@ def _csv(name: str, body: bytes) -> HTTPResponse:
                                  "Cache-Control": "no-store"})
 
 
-def _cursor(value: str | None) -> int | None:
-    return int(value) if value else None
-
-
 @bp.get("/audit")
 @endpoint("The operation log (操作日志), newest first: JSON pages or ?format=csv", tags=TAGS, query=OperationQuery,
-          response=OperationPage, auth_roles=ADMIN, also_serves=("text/csv",))
+          response=OperationPage, auth_roles=ADMIN, raises=[paging.InvalidCursor], also_serves=("text/csv",))
 async def operations(request: Request, *, query: OperationQuery, user: auth.CurrentUser):
     qs = audit_query.operations(actor_id=query.actor_id, action=query.action, target=query.target, kind=query.kind,
-                                result=query.result, since=query.since, until=query.until,
-                                cursor=_cursor(query.cursor))
+                                result=query.result, since=query.since, until=query.until)
     if query.format == "csv":
         body = await audit_query.export_csv(qs, audit_query.OPERATION_COLUMNS, audit_query.OPERATION_HEADER)
         return _csv("operations", body)
-    return await audit_query.page(qs, audit_query.OPERATION_COLUMNS, limit=query.limit)
+    return await audit_query.page(qs, audit_query.OPERATION_COLUMNS, cursor=query.cursor, limit=query.limit)
 
 
 @bp.get("/logins")
 @endpoint("The login log (登录日志), newest first: JSON pages or ?format=csv", tags=TAGS, query=LoginQuery,
-          response=LoginPage, auth_roles=ADMIN, also_serves=("text/csv",))
+          response=LoginPage, auth_roles=ADMIN, raises=[paging.InvalidCursor], also_serves=("text/csv",))
 async def logins(request: Request, *, query: LoginQuery, user: auth.CurrentUser):
     qs = audit_query.logins(username=query.username, user_id=query.user_id, result=query.result, ip=query.ip,
-                            since=query.since, until=query.until, cursor=_cursor(query.cursor))
+                            since=query.since, until=query.until)
     if query.format == "csv":
         return _csv("logins", await audit_query.export_csv(qs, audit_query.LOGIN_COLUMNS, audit_query.LOGIN_HEADER))
-    return await audit_query.page(qs, audit_query.LOGIN_COLUMNS, limit=query.limit)
+    return await audit_query.page(qs, audit_query.LOGIN_COLUMNS, cursor=query.cursor, limit=query.limit)

@@ -73,6 +73,9 @@ async def test_admins_search_page_and_export_the_log(client):
     assert all(row[11].startswith("'{") or row[11].startswith("{") for row in rows[1:])
     assert (await client.get("/api/v1/admin/audit", params={"since": "2026-01-01T00:00:00"},
                              headers=admin)).status_code == 422  # an instant needs its offset
+    logins_cursor = (await client.get("/api/v1/admin/logins", params={"cursor": rest.json()["next_cursor"] or page[
+        "next_cursor"]}, headers=admin)).json()
+    assert logins_cursor["error"]["code"] == "invalid_cursor"  # a cursor of one log means nothing in the other
 
 
 async def test_only_admins_read_the_logs(client):
