@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bulletin import corpus, searchindex
+from bulletin import corpus, search_tokens
 from bulletin.docnumber import normalize_doc_number
 
 BRACKETS = (("〔", "〕"), ("[", "]"), ("【", "】"), ("（", "）"), ("(", ")"))
@@ -44,8 +44,8 @@ MULTI_WORD = ("养老 补贴", "营商环境 企业", "学校 安全", "就业 �
               "医保 异地就医", "垃圾分类 社区", "科技创新 人才", "政务公开 审批", "预算 审计", "消防 街道")
 
 
-def _fields(doc: corpus.GeneratedDocument) -> searchindex.SearchFields:
-    return searchindex.search_fields(title=doc.title, doc_number=doc.doc_number, summary=doc.summary,
+def _fields(doc: corpus.GeneratedDocument) -> search_tokens.SearchFields:
+    return search_tokens.search_fields(title=doc.title, doc_number=doc.doc_number, summary=doc.summary,
                                      body_text=doc.body_text)
 
 
@@ -169,7 +169,7 @@ async def recall(documents: list[corpus.GeneratedDocument], ids: list[int], word
     for word in words:
         truth = {i for i, d in zip(ids, documents)
                  if word in d.title or word in d.doc_number or word in d.summary or word in d.body_text}
-        query = searchindex.parse_query(word)
+        query = search_tokens.parse_query(word)
         assert query is not None
         expression = to_pg_tsquery(query.terms) if storage.dialect() == "postgres" else to_fts5_match(query.terms)
         found = {int(i) for i in (await match(expression, tiers=False)).ids}

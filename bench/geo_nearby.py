@@ -89,7 +89,7 @@ def settings_for(database_url: str, redis_prefix: str, var_dir: Path):
 async def load_bianmin(url: str, prefix: str, var_dir: Path, features: list[dict]) -> dict:
     """Migrate a scratch database, import the features through the real importer; the import's seconds,
     the snapshot, and the seconds of a full build and of merging one edited POI into it."""
-    from geo import importer, index
+    from geo import importer, snapshot_cache
     from server import config, storage
 
     settings = settings_for(url.replace("postgresql://", "postgres://"), prefix, var_dir)
@@ -104,12 +104,12 @@ async def load_bianmin(url: str, prefix: str, var_dir: Path, features: list[dict
             assert not report.rejected, report.rejected[:3]
         seconds = time.perf_counter() - started
         started = time.perf_counter()
-        snapshot = await index.build_snapshot(None)
+        snapshot = await snapshot_cache.build_snapshot(None)
         build_s = time.perf_counter() - started
         merge_s = None
         if features:  # what another worker does after one edit: read that row, merge it
             started = time.perf_counter()
-            await index.update_snapshot(snapshot, {int(snapshot.ids[len(snapshot) // 2])}, None)
+            await snapshot_cache.update_snapshot(snapshot, {int(snapshot.ids[len(snapshot) // 2])}, None)
             merge_s = time.perf_counter() - started
         keys = [k async for k in storage.redis().scan_iter(match=prefix + "*")]
         if keys:
@@ -130,7 +130,7 @@ def time_ours(snapshot, points: np.ndarray) -> tuple[list[float], list[list[int]
         started = time.perf_counter()
         mask = snapshot.nearby_filter(categories=None, statuses=STATUS_DEFAULT, q=None, open_at=None,
                                       tz=ZoneInfo("Asia/Shanghai"))
-        page = snapshot.spatial.nearby(float(lon), float(lat), RADIUS_M, mask=mask, limit=LIMIT)
+        page = snapshot.grid.nearby(float(lon), float(lat), RADIUS_M, mask=mask, limit=LIMIT)
         times.append(time.perf_counter() - started)
         answers.append(snapshot.ids[page.positions].tolist())
     return times, answers

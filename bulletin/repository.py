@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 from bulletin import errors
 from bulletin.html import plain_text
 from bulletin.repository_search import IndexEntry
-from bulletin.searchindex import search_fields
+from bulletin.search_tokens import search_fields
 from bulletin.tables import Agency, Document, DocumentTag, InterpretationLink, Issue
 
 TAG_KINDS = {"divisions": "division", "industries": "industry", "sizes": "size"}

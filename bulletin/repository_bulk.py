@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bulletin import repository, repository_search
 from bulletin.repository_search import IndexEntry
-from bulletin.searchindex import SearchFields
+from bulletin.search_tokens import SearchFields
 from bulletin.tables import Document
 
 CHUNK = 1000

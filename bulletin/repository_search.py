@@ -11,14 +11,14 @@ import numpy as np
 from numpy.typing import NDArray
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bulletin.facetindex import TEXT_COLUMNS, Snapshot
+from bulletin.facet_counts import TEXT_COLUMNS, Snapshot
 from bulletin.search_sql import (
     bump_statement,
     match_statement,
     snapshot_statement,
     title_match_statement,
 )
-from bulletin.searchindex import SearchFields
+from bulletin.search_tokens import SearchFields
 from server import storage
 
 UPSERT_BATCH = 200

@@ -5,7 +5,7 @@ The engines answer only which published documents match, as comma-separated id l
 together with the version token of the search projection, read in the same statement so
 both come from one database snapshot. Ranking tiers need two more lists: the documents
 with every term in the title, and in title, 文号 or summary. Facets, totals and pages are
-computed from these lists by bulletin.facetindex.
+computed from these lists by bulletin.facet_counts.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import numpy as np
 import orjson
 
 from bulletin import cache, errors, present, repository_search, snapshots
-from bulletin.facetindex import FACETS, Filters, Selection, Sort, Tiers, pack, select
+from bulletin.facet_counts import FACETS, Filters, Selection, Sort, Tiers, pack, select
 from bulletin.model import (
     DISCLOSURES,
     DOC_TYPES,
@@ -19,7 +19,7 @@ from bulletin.model import (
 )
 from bulletin.query import Term, to_fts5_match, to_pg_tsquery
 from bulletin.repository import agencies_by_id
-from bulletin.searchindex import SearchQuery, parse_query, text_query
+from bulletin.search_tokens import SearchQuery, parse_query, text_query
 from bulletin.snippets import snippet
 from bulletin.tables import Agency, Document
 from server import paging, storage

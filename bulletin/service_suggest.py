@@ -7,7 +7,7 @@ from typing import Any
 
 from bulletin import repository_search
 from bulletin.query import to_fts5_match, to_pg_tsquery
-from bulletin.searchindex import text_query
+from bulletin.search_tokens import text_query
 from bulletin.tables import Document
 from bulletin.text import USER_DICT_PATH, normalize
 from server import storage

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bulletin import repository_search
-from bulletin.facetindex import Snapshot
+from bulletin.facet_counts import Snapshot
 from server import config
 
 _UNKNOWN = object()

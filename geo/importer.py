@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
 
-from geo import coords, index, repository, textmatch
+from geo import coords, repository, snapshot_cache, textmatch
 from geo.schemas_edit import PoiFeature, PoiProperties
 from geo.tables import Poi
 from server import storage
@@ -124,7 +124,7 @@ async def import_features(features: Sequence[Any], *, coord: str = "wgs84",
     if progress is not None and report.rejected:
         progress(len(report.rejected))
     if report.created or report.updated:
-        await index.bump_version(report.changed_ids)  # past index.MAX_DELTA workers read everything
+        await snapshot_cache.bump_version(report.changed_ids)  # past snapshot_cache.MAX_DELTA workers read everything
     return report
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from geo import index, render, repository
+from geo import render, repository, snapshot_cache
 from geo.categories import DEFAULT_TREE, SEED_CATEGORIES
 from geo.errors import DivisionNotFound, PoiNotFound
 from geo.present import poi_dict, poi_properties
@@ -30,7 +30,7 @@ async def load_reference() -> None:
 
 async def startup() -> None:
     """Build this worker's index before it serves requests."""
-    await index.holder().refresh()
+    await snapshot_cache.holder().refresh()
 
 
 async def get_poi(poi_id: int) -> dict[str, Any] | None:
@@ -50,7 +50,7 @@ async def link_hall(poi_id: int, hall_id: int | None) -> None:
     """Mark a POI as the bookable hall ``hall_id`` (None unlinks); every worker sees it within a second."""
     if await repository.update_poi(poi_id, {"hall_id": hall_id}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
-    await index.bump_version([poi_id])
+    await snapshot_cache.bump_version([poi_id])
 
 
 async def export_geojson(*, coord: str) -> AsyncIterator[bytes]:
@@ -74,14 +74,14 @@ async def export_geojson(*, coord: str) -> AsyncIterator[bytes]:
 
 async def data_version() -> str:
     """This worker's view of the data version (for ETags of streamed answers)."""
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     return f"{snap.version or 0}-{snap.fingerprint}"
 
 
 async def list_divisions(*, level: str | None = None, parent: str | None = None) -> list[dict[str, Any]]:
     """The map's divisions ``{code, name, level, parent_code, children}``: all, one level's, or one parent's
     children (a tree a picker walks down); 404 division_not_found for an unknown parent."""
-    divisions = (await index.current()).divisions
+    divisions = (await snapshot_cache.current()).divisions
     if parent is not None and divisions.get(parent) is None:
         raise DivisionNotFound(details={"division": parent})
     return [{**shape.summary(), "parent_code": shape.parent_code, "children": divisions.children(shape.code)}
@@ -90,7 +90,7 @@ async def list_divisions(*, level: str | None = None, parent: str | None = None)
 
 async def division_names(codes: Iterable[str]) -> dict[str, str]:
     """Names of the map's divisions by code, for the codes it knows (short or 12-digit padded form)."""
-    divisions = (await index.current()).divisions
+    divisions = (await snapshot_cache.current()).divisions
     found = {}
     for code in codes:
         shape = divisions.get(code) or divisions.get(code.ljust(12, "0"))

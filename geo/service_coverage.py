@@ -9,14 +9,14 @@ import numpy as np
 from shapely.geometry import mapping
 
 from geo import coverage as coverage_rules
-from geo import index, render
+from geo import render, snapshot_cache
 from geo.errors import DivisionNotFound
 from geo.schemas import CoverageQuery
 
 
 async def division_coverage(query: CoverageQuery) -> dict[str, Any]:
     """Share of the division within ``radius_m`` of an open POI of the category, and the uncovered part."""
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     division = snap.divisions.get(query.division)
     if division is None:
         raise DivisionNotFound(details={"division": query.division})

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
 
-from geo import index, repository
+from geo import repository, snapshot_cache
 from geo.importer import ImportReport
 from geo.model import Division, PoiRuleError
 from geo.tables import Division as DivisionRow
@@ -78,7 +78,7 @@ async def import_divisions(features: Sequence[Any]) -> ImportReport:
             else:
                 report.updated += 1
     if report.created or report.updated:
-        await index.bump_version()
+        await snapshot_cache.bump_version()
     return report
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from geo import coords, index, repository, textmatch
+from geo import coords, repository, snapshot_cache, textmatch
 from geo.errors import PoiNotFound, SourceIdTaken
 from geo.importer import columns
 from geo.present import poi_feature
@@ -17,7 +17,7 @@ from server import clock, config, storage
 
 async def _feature(row: Poi, coord: str) -> dict[str, Any]:
     # The divisions come from whatever snapshot this worker has: a write should not wait for a rebuild.
-    snap = index.holder().snapshot or await index.current()
+    snap = snapshot_cache.holder().snapshot or await snapshot_cache.current()
     return poi_feature(row, coord=coord, at=clock.now(), tz=config.current().tz,
                        divisions=snap.divisions.containing(row.lon, row.lat))
 
@@ -38,7 +38,7 @@ async def create_poi(feature: PoiFeature, *, coord: str) -> dict[str, Any]:
         row = await repository.create_poi(values)
     except IntegrityError:
         raise SourceIdTaken(details={"source_id": values["source_id"]}) from None
-    await index.bump_version([row.id])
+    await snapshot_cache.bump_version([row.id])
     return await _feature(row, coord)
 
 
@@ -63,7 +63,7 @@ async def update_poi(poi_id: int, patch: PoiPatch, *, coord: str) -> dict[str, A
             except IntegrityError:
                 raise SourceIdTaken(details={"source_id": values.get("source_id")}) from None
     if values:
-        await index.bump_version([poi_id])
+        await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 
 
@@ -71,7 +71,7 @@ async def close_poi(poi_id: int, *, coord: str) -> dict[str, Any]:
     """Mark a service point closed (it stays, so imports and halls keep their ids)."""
     if await repository.update_poi(poi_id, {"status": "closed"}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
-    await index.bump_version([poi_id])
+    await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 
 

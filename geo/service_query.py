@@ -1,17 +1,17 @@
-"""Read use cases of the map, answered from this worker's in-memory snapshot (see geo/index.py)."""
+"""Read use cases of the map, answered from this worker's in-memory snapshot (see geo/snapshot_cache.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from geo import coords, cursor, index, render, repository
+from geo import coords, cursor, render, repository, snapshot_cache
 from geo.categories import DEFAULT_TREE, CategoryNode, nearest_scope
 from geo.cursor import Cursor
 from geo.errors import PoiNotFound
+from geo.grid import PreparedMask
 from geo.present import poi_feature
 from geo.schemas import STATUS_DEFAULT, Bbox, ClusterQuery, PoiListQuery
 from geo.snapshot import MapSnapshot
-from geo.spatial_index import PreparedMask
 from server import clock, config
 from server.schemas import Versioned
 
@@ -29,7 +29,7 @@ def bbox_to_wgs84(bbox: Bbox, coord: str) -> Bbox:
 
 async def list_pois(query: PoiListQuery) -> Versioned:
     """POIs near a point (by distance), in a bbox or anywhere (by id), filtered, one page."""
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     tz = config.current().tz
     opens = snap.open_state(clock.timestamp(), tz=tz)
     statuses, open_at = query.status or STATUS_DEFAULT, clock.now() if query.open_now else None
@@ -53,13 +53,13 @@ def _nearby_page(snap: MapSnapshot, query: PoiListQuery, mask: PreparedMask | No
     heads = snap.heads.get(query.coord)
     if heads is not None:  # WGS-84 and GCJ-02: joined from pre-rendered parts
         lon, lat = query.point
-        found = snap.spatial.nearby_rendered(lon, lat, query.radius, parts=(heads, snap.bodies), opens=opens,
+        found = snap.grid.nearby_rendered(lon, lat, query.radius, parts=(heads, snap.bodies), opens=opens,
                                              src=coords.system_code(query.coord), mask=mask, limit=query.limit,
                                              after=after_key)
         features: bytes | memoryview | list[bytes] = memoryview(found.features)
     else:
         lon, lat = coords.convert(query.point, query.coord, "wgs84")
-        found = snap.spatial.nearby(lon, lat, query.radius, mask=mask, limit=query.limit, after=after_key)
+        found = snap.grid.nearby(lon, lat, query.radius, mask=mask, limit=query.limit, after=after_key)
         features = render.poi_features(snap, found.positions, coord=query.coord, opens=opens,
                                        distances_m=found.distances_m)
     next_cursor = None
@@ -76,7 +76,7 @@ def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> t
     after_id = after.last_id if after else None
     bbox = query.bbox_value
     if bbox is not None:
-        page = snap.spatial.within_bbox(*bbox_to_wgs84(bbox, query.coord), mask=mask, limit=query.limit,
+        page = snap.grid.within_bbox(*bbox_to_wgs84(bbox, query.coord), mask=mask, limit=query.limit,
                                         after=after_id)
         return page.positions, page.total, page.has_more
     # Positions follow ids, so the whole data set in id order is just the mask's true positions.
@@ -89,12 +89,12 @@ def _by_id(snap: MapSnapshot, query: PoiListQuery, mask: np.ndarray | None) -> t
 
 async def category_tree() -> list[CategoryNode]:
     """The category tree with POI counts (descendants included, closed POIs not counted)."""
-    return (await index.current()).category_tree()
+    return (await snapshot_cache.current()).category_tree()
 
 
 async def clusters(query: ClusterQuery) -> Versioned:
     """Clusters and single POIs of a viewport at a zoom; point counts add up to ``total``."""
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     tz = config.current().tz
     mask = snap.filter_mask(categories=query.category, statuses=query.status or STATUS_DEFAULT, q=None,
                             open_at=None, tz=tz)
@@ -111,7 +111,7 @@ async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:
     row = await repository.get_poi(poi_id)
     if row is None:
         raise PoiNotFound(details={"poi_id": poi_id})
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     return poi_feature(row, coord=coord, at=clock.now(), tz=config.current().tz,
                        divisions=snap.divisions.containing(row.lon, row.lat))
 
@@ -119,7 +119,7 @@ async def poi_detail(poi_id: int, *, coord: str) -> dict[str, object]:
 async def locate(point: tuple[float, float], *, coord: str, categories: list[str] | None = None) -> dict[str, object]:
     """The divisions containing a point and the nearest open POI per category (top ones as residents mean them)."""
     lon, lat = coords.convert(point, coord, "wgs84")
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     in_service = snap.status_mask(["open"])
     asked = categories or DEFAULT_TREE.roots()
     found = {code: _nearest(snap, lon, lat, mask=snap.category_mask(nearest_scope(code)) & in_service)
@@ -139,7 +139,7 @@ def _nearest_view(snap: MapSnapshot, hit: tuple[int, float], names: dict[int, st
 def _nearest(snap: MapSnapshot, lon: float, lat: float, *, mask: np.ndarray) -> tuple[int, float] | None:
     """The position and distance of the nearest point of ``mask``, searched in growing radii."""
     for radius in LOCATE_RADII_M:
-        page = snap.spatial.nearby(lon, lat, radius, mask=mask, limit=1)
+        page = snap.grid.nearby(lon, lat, radius, mask=mask, limit=1)
         if len(page.positions):
             return int(page.positions[0]), float(page.distances_m[0])
     return None

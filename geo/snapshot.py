@@ -25,9 +25,9 @@ from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE, CategoryNode
 from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
+from geo.grid import PointGrid, PreparedMask, codes_mask, combine_masks
 from geo.model import POI_STATUSES
 from geo.snapshot_rows import PoiRows, SnapshotBuilder, Timetables, merge
-from geo.spatial_index import PreparedMask, SpatialIndex, codes_mask, combine_masks
 from geo.textmatch import SearchKeys, normalize_query
 
 BoolArray = NDArray[np.bool_]
@@ -69,7 +69,7 @@ class MapSnapshot:
         self.bodies = rows.bodies
         self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
         self.search = SearchKeys(rows.keys)
-        self.spatial = SpatialIndex(ids=self.ids, lons=self.lons, lats=self.lats)
+        self.grid = PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
         self.fingerprint = self._fingerprint(list(timetables.index))
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
@@ -180,14 +180,14 @@ class MapSnapshot:
 
     def nearby_filter(self, *, categories: Sequence[str] | None, statuses: Sequence[str], q: str | None,
                       open_at: datetime | None, tz: tzinfo) -> PreparedMask | None:
-        """:meth:`filter_mask` laid out for the spatial index's radius queries (cached too)."""
+        """:meth:`filter_mask` laid out for the grid's radius queries (cached too)."""
         key = self._filter_key(categories, statuses, q, open_at, tz)
         if key is None:
             return None
         found = self._prepared.get(key)
         if found is None:
             mask = self.filter_mask(categories=categories, statuses=statuses, q=q, open_at=open_at, tz=tz)
-            found = self._prepared[key] = self.spatial.prepare_mask(mask)  # type: ignore[arg-type]
+            found = self._prepared[key] = self.grid.prepare_mask(mask)  # type: ignore[arg-type]
             if len(self._prepared) > _MASK_CACHE:
                 self._prepared.popitem(last=False)
         return found

@@ -2,7 +2,7 @@
 
 No PostGIS: coordinates are plain WGS-84 lon/lat columns and division outlines GeoJSON text, so the
 same schema runs on SQLite and PostgreSQL. Geometry work happens in Python (shapely) and in the
-per-worker in-memory index (geo/index.py).
+per-worker in-memory snapshot (geo/snapshot.py, kept current by geo/snapshot_cache.py).
 """
 
 from __future__ import annotations

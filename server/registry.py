@@ -54,7 +54,7 @@ DOMAINS: tuple[Domain, ...] = (
         demo="geo.demo:seed",
         cli="geo.cli:register",
         startup="geo.service:startup",
-        forget="geo.index:forget",
+        forget="geo.snapshot_cache:forget",
         coords="geo.coords:convert",
     ),
     Domain(

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from geo import importer, repository
-from geo.index import holder
+from geo.snapshot_cache import holder
 
 R = 6371008.8  # the IUGG mean radius the API promises to use
 ORIGIN = (114.1200, 22.5500)  # 东门, Luohu

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 from shapely.geometry import shape
 
-from geo import index, service_divisions
+from geo import service_divisions, snapshot_cache
 from geo.tables import Division
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "geo"
@@ -29,7 +29,7 @@ async def test_divisions_import_repairs_winding_and_rejects_bad_features(db):
     assert bowtie.is_valid and bowtie.geom_type == "MultiPolygon" and len(bowtie.geoms) == 2
     assert abs(bowtie.area - 0.0002) < 1e-12  # two triangles of 0.02 x 0.01 / 2 each
 
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     assert [d.code for d in snap.divisions.containing(114.103, 22.54)] == ["440303003001", "440303003", "440303"]
     assert [d.code for d in snap.divisions.containing(114.17, 22.59)] == ["440303002", "440303"]
     assert [d.code for d in snap.divisions.containing(114.15, 22.55)] == ["440303002", "440303003", "440303"]

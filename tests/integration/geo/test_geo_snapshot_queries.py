@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import orjson
 
-from geo import coords, index, render
+from geo import coords, render, snapshot_cache
 from geo.schemas import STATUS_DEFAULT
 from server import clock
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, haversine, offset
@@ -29,7 +29,7 @@ async def test_prepared_filters_match_a_brute_force_scan_on_every_page(db):
     categories = [rng.choice(["health.clinic", "elderly.canteen", "hall.community"]) for _ in spots]
     ids = await add_pois(*(feature(f"点{i}", p, c, status=s)
                            for i, (p, c, s) in enumerate(zip(spots, categories, statuses))))
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     for trial in range(12):
         here = offset(ORIGIN, rng.uniform(-2000, 2000), rng.uniform(-2000, 2000))
         radius = rng.choice([300.0, 1000.0, 2500.0, 6000.0])
@@ -40,7 +40,7 @@ async def test_prepared_filters_match_a_brute_force_scan_on_every_page(db):
                           and haversine(here, p) <= radius)
         walked, after = [], None
         while True:
-            page = snap.spatial.nearby(*here, radius, mask=prepared, limit=7, after=after)
+            page = snap.grid.nearby(*here, radius, mask=prepared, limit=7, after=after)
             assert page.total == len(expected)
             walked += [(float(d), int(snap.ids[p])) for p, d in zip(page.positions, page.distances_m)]
             if not page.has_more:
@@ -55,7 +55,7 @@ async def test_gcj02_features_come_from_prerendered_heads_with_exact_conversions
     # what converting each point on the fly says, with every property of the WGS-84 rendering.
     await add_pois(*(feature(f"点{i}", offset(ORIGIN, 300 * i, -200 * i), status=s)
                      for i, s in enumerate(["open", "open", "temporarily_closed", "open"])))
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     positions = np.arange(len(snap))
     opens = snap.open_state(clock.now(), tz=SH).mask
     metres = np.array([0.4, 12.5, 13.5, 2999.6])
@@ -75,7 +75,7 @@ async def test_joined_pages_are_byte_for_byte_the_per_feature_rendering(db):
     # (geo/feature_store.py); clusters and BD-09 format feature by feature. Both must agree exactly.
     await add_pois(*(feature(f"点{i}", offset(ORIGIN, 150 * i, 90 * i), status=s)
                      for i, s in enumerate(["open", "temporarily_closed", "open", "open", "open"])))
-    snap = await index.current()
+    snap = await snapshot_cache.current()
     opens = snap.open_state(clock.now(), tz=SH).mask
     members = {"total": 5, "next_cursor": None}
     pages = [(np.array([3, 0, 4]), np.array([0.5, 1.5, 123456.49])), (np.arange(len(snap)), None),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from geo.categories import DEFAULT_TREE, Category, CategoryTree, UnknownCategoryError
-from geo.spatial_index import codes_mask
+from geo.grid import codes_mask
 
 
 def test_seed_tree_has_the_four_top_categories_with_chinese_names():

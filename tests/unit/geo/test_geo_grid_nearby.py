@@ -10,7 +10,7 @@ independent haversine scan.
 import numpy as np
 import pytest
 
-from geo.spatial_index import SpatialIndex
+from geo.grid import PointGrid
 from tests.support.geodesy import haversine
 
 
@@ -26,7 +26,7 @@ def town():
     lons = np.concatenate((lons, grid_lon.ravel(), np.full(75, 114.05)))
     lats = np.concatenate((lats, grid_lat.ravel(), np.full(75, 22.55)))
     ids = rng.permutation(len(lons)) + 1
-    index = SpatialIndex(ids=ids, lons=lons, lats=lats, cell_m=250.0)
+    index = PointGrid(ids=ids, lons=lons, lats=lats, cell_m=250.0)
     return ids, lons, lats, index
 
 
@@ -37,7 +37,7 @@ def brute(town, lon, lat, radius, mask=None):
     return inside[np.lexsort((ids[inside], d[inside]))], d
 
 
-def circles(index: SpatialIndex, seed: int, count: int):
+def circles(index: PointGrid, seed: int, count: int):
     rng = np.random.default_rng(seed)
     radii = (1.0, 20.0, 180.0, 600.0, 1500.0, 3000.0, 9000.0, 20_000.0)
     for k in range(count):
@@ -122,7 +122,7 @@ def test_a_circle_wider_than_the_data_counts_everything(town):
 
 
 def test_rendered_pages_equal_the_query_then_the_rendering(town):
-    # The map's list endpoint finds and renders a page in one call (SpatialIndex.nearby_rendered);
+    # The map's list endpoint finds and renders a page in one call (PointGrid.nearby_rendered);
     # it must give exactly what the separate steps give, for points in WGS-84 and in GCJ-02.
     from geo import coords
     from geo.feature_store import Parts, features_page

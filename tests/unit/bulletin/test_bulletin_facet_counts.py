@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 
-from bulletin.facetindex import Filters, Snapshot, Tiers, pack, select, unpack
+from bulletin.facet_counts import Filters, Snapshot, Tiers, pack, select, unpack
 
 DAY = (date(2024, 1, 1) - date(1970, 1, 1)).days
 ROWS = [  # id, agency, days since 1970, topic, doc_type, disclosure, validity

@@ -4,7 +4,7 @@ import sqlite3
 
 from bulletin.docnumber import cited_doc_numbers
 from bulletin.query import Term
-from bulletin.searchindex import (
+from bulletin.search_tokens import (
     doc_number_token,
     field_tokens,
     parse_query,

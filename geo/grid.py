@@ -1,10 +1,20 @@
-"""Nearest points within a radius on the grid of :class:`geo.spatial_index.SpatialIndex`, in numpy.
+"""The map's points on a grid of cells, in memory: nearest within a radius, and points in a bbox.
 
-Grid: ``w`` x ``h`` cells of ``dlon`` x ``dlat`` degrees from (``lon0``, ``lat0``); the points are
-sorted cell by cell, row after row, and ``cell_start[k]`` is the first point of cell ``k`` (row
-``k // w``, column ``k % w``), so the points of a run of cells in one row are one slice.
+Build one :class:`PointGrid` per data version and replace the reference when the data changes
+(readers holding the old one keep a consistent snapshot). Points live in a uniform grid of cells
+sized to the data (about ``_POINTS_PER_CELL`` points per occupied cell), sorted row by row, so a
+query reads one contiguous slice per grid row.
 
-One query does two things over the cells under the circle's bounding box:
+Positions: the caller passes arrays in its own order (say, a list of Poi). Every result and every
+``mask`` refers to positions in that order. ``mask`` is a boolean array (true = keep) built from
+the filters with :func:`codes_mask` (categories, status), :class:`geo.hours.OpenNowTable`,
+:class:`geo.textmatch.SearchKeys` and :func:`combine_masks`; a mask used for many queries can be
+prepared once (:meth:`PointGrid.prepare_mask`).
+
+The radius query, in numpy. Grid: ``w`` x ``h`` cells of ``dlon`` x ``dlat`` degrees from
+(``lon0``, ``lat0``); ``cell_start[k]`` is the first point of cell ``k`` (row ``k // w``, column
+``k % w``), so the points of a run of cells in one row are one slice. One query does two things
+over the cells under the circle's bounding box:
 
 - ``total``: a cell whose four corners lie inside the circle lies wholly inside it (along a
   parallel or a meridian the distance to the centre has one minimum, so its maximum over a cell
@@ -17,28 +27,67 @@ One query does two things over the cells under the circle's bounding box:
 Distances are squared chords on the unit sphere, turned into metres only for points that may
 enter the page; every distance handed out (and compared with a cursor's) comes from the same
 expression, so a cursor's distance compares equal on the next page.
+
+One module past the house's ~300 lines on purpose: the grid and its queries share every private
+attribute, and split in two the radius query had become a mixin reaching into the grid.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from geo import coords
 from geo.coords import EARTH_RADIUS_M
+from geo.feature_store import Parts, features_page
 
-if TYPE_CHECKING:
-    from geo.feature_store import Parts
-    from geo.spatial_index import SpatialIndex
+__all__ = ["BboxPage", "NearbyPage", "PointGrid", "PreparedMask", "codes_mask", "combine_masks"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+_DEG_M = EARTH_RADIUS_M * math.pi / 180.0  # metres per degree of latitude
+_BASE_CELL_M = 250.0
+_POINTS_PER_CELL = 8  # per occupied cell: few enough to measure a circle's edge cells cheaply
+_MAX_CELLS = 1 << 20  # bounds the cell table (8 MB) even for data spread over all of China
+
+
+@dataclass(frozen=True, slots=True)
+class BboxPage:
+    """One page of a bbox query in ascending id order; ``total`` counts all matches in the bbox."""
+
+    positions: IntArray
+    total: int
+    has_more: bool
+
+
+def codes_mask(codes: ArrayLike, wanted: Iterable[int]) -> BoolArray:
+    """True where ``codes[i]`` (small non-negative ints: category ids, status codes) is wanted."""
+    codes = np.asarray(codes)
+    wanted_arr = np.fromiter(wanted, dtype=np.int64)
+    size = int(max(codes.max(initial=-1), wanted_arr.max(initial=-1))) + 1
+    # A lookup table is several times faster than np.isin over 100k codes.
+    table = np.zeros(size, dtype=bool)
+    table[wanted_arr] = True
+    return table[codes]
+
+
+def combine_masks(*masks: BoolArray | None) -> BoolArray | None:
+    """Logical AND of the given masks, ignoring None; None when no filter applies."""
+    present = [m for m in masks if m is not None]
+    if not present:
+        return None
+    result = present[0].copy()
+    for mask in present[1:]:
+        result &= mask
+    return result
+
 
 # Relative slack on squared chords: far above float rounding yet far below any real gap, so a point
 # or a cell is only decided on chords when the answer is certain; near ties are measured exactly.
@@ -106,7 +155,7 @@ class _Filter:
     """A query's filter: which of some sorted positions it keeps, and its running count per cell
     (None for a mask in the caller's order, whose cells cannot be counted whole)."""
 
-    def __init__(self, index: SpatialIndex, mask: BoolArray | PreparedMask | None) -> None:
+    def __init__(self, index: PointGrid, mask: BoolArray | PreparedMask | None) -> None:
         self._mask, self._order = None, None
         self.counts: NDArray[np.integer] | None = index._cell_start
         if isinstance(mask, PreparedMask):
@@ -122,10 +171,116 @@ class _Filter:
         return self._mask[found if self._order is None else self._order[found]]
 
 
-class NearbyMixin:
-    """The radius queries of SpatialIndex (which provides the grid attributes used here)."""
+class PointGrid:
+    """WGS-84 points, each with a unique int id, on a grid of cells: radius and bbox queries."""
 
-    def prepare_mask(self: SpatialIndex, mask: BoolArray) -> PreparedMask:
+    def __init__(
+        self, *, ids: ArrayLike, lons: ArrayLike, lats: ArrayLike, cell_m: float | None = None
+    ) -> None:
+        """Build the index (O(n log n)); arrays are in the caller's order. Cells are ``cell_m`` wide,
+        by default sized to the data: a few points per occupied cell (see :func:`_cell_size`)."""
+        ids_a = np.asarray(ids, dtype=np.int64)
+        lon = np.asarray(lons, dtype=np.float64)
+        lat = np.asarray(lats, dtype=np.float64)
+        if not (ids_a.shape == lon.shape == lat.shape) or ids_a.ndim != 1:
+            raise ValueError("ids, lons and lats must be 1-d arrays of one length")
+        if len(np.unique(ids_a)) != len(ids_a):
+            raise ValueError("ids must be unique")
+        self._setup_grid(lon, lat, cell_m or _BASE_CELL_M)
+        cells = self._cell_of(lon, lat)
+        if cell_m is None and len(cells):
+            self._setup_grid(lon, lat, _cell_size(cells))
+            cells = self._cell_of(lon, lat)
+        order = np.argsort(cells, kind="stable")
+        self._order = order
+        self._ids = ids_a[order]
+        self._lon = lon[order]
+        self._lat = lat[order]
+        # One row per point: the three coordinates a distance needs share a cache line.
+        self._xyz = np.ascontiguousarray(np.column_stack(_unit_vectors(self._lon, self._lat)))
+        self._cell_start = np.searchsorted(cells[order], np.arange(self._w * self._h + 1))
+        self._row_base = np.arange(self._h, dtype=np.int64) * self._w
+        # The parallels between rows, for the radius query's per-row spans (_row_spans).
+        self._edge_lat_r = np.radians(self._lat0 + np.arange(self._h + 1) * self._dlat)
+        self._edge_cos = np.cos(self._edge_lat_r)
+        # How many cells around the centre's the page search starts with: enough for a page on average.
+        per_cell = max(1.0, len(ids_a) / max(1, int(np.count_nonzero(np.diff(self._cell_start)))))
+        self._first_reach = max(1, math.ceil((math.sqrt(21 / per_cell) - 1) / 2))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _check_mask(self, mask: BoolArray | None) -> None:
+        if mask is not None and mask.shape != self._ids.shape:
+            raise ValueError("mask must have one entry per indexed point")
+
+    def _setup_grid(self, lon: FloatArray, lat: FloatArray, cell_m: float) -> None:
+        if len(lon) == 0:
+            lon, lat = np.zeros(1), np.zeros(1)
+        self._lon0, self._lat0 = float(lon.min()), float(lat.min())
+        widest = max(abs(float(lat.min())), abs(float(lat.max())))
+        self._dlat = cell_m / _DEG_M
+        self._dlon = cell_m / (_DEG_M * max(math.cos(math.radians(widest)), 0.01))
+        span_x = (float(lon.max()) - self._lon0) / self._dlon
+        span_y = (float(lat.max()) - self._lat0) / self._dlat
+        grow = max(1.0, math.sqrt((span_x + 1) * (span_y + 1) / _MAX_CELLS))
+        self._dlon *= grow
+        self._dlat *= grow
+        self._w = int(span_x / grow) + 1
+        self._h = int(span_y / grow) + 1
+
+    def _col(self, lon: ArrayLike) -> IntArray:
+        return np.floor((np.asarray(lon) - self._lon0) / self._dlon).astype(np.int64)
+
+    def _row(self, lat: ArrayLike) -> IntArray:
+        return np.floor((np.asarray(lat) - self._lat0) / self._dlat).astype(np.int64)
+
+    def _rows_between(self, south: float, north: float) -> slice:
+        first = max(math.floor((south - self._lat0) / self._dlat), 0)
+        last = min(math.floor((north - self._lat0) / self._dlat), self._h - 1)
+        return slice(first, max(last + 1, first))
+
+    def _cell_of(self, lon: FloatArray, lat: FloatArray) -> IntArray:
+        cx = np.clip(self._col(lon), 0, self._w - 1)
+        cy = np.clip(self._row(lat), 0, self._h - 1)
+        return cy * self._w + cx
+
+    def within_bbox(
+        self,
+        min_lon: float,
+        min_lat: float,
+        max_lon: float,
+        max_lat: float,
+        *,
+        mask: BoolArray | None = None,
+        limit: int = 100,
+        after: int | None = None,
+    ) -> BboxPage:
+        """Points in the bbox (edges included) by ascending id; ``after`` is the last id seen."""
+        if min_lon > max_lon or min_lat > max_lat or limit < 0:
+            raise ValueError("bbox must be min_lon,min_lat,max_lon,max_lat with min <= max")
+        self._check_mask(mask)
+        rows = self._rows_between(min_lat, max_lat)
+        first_col = max(math.floor((min_lon - self._lon0) / self._dlon), 0)
+        last_col = min(math.floor((max_lon - self._lon0) / self._dlon), self._w - 1)
+        found = self._gather_box(rows.start, rows.stop - 1, first_col, last_col)
+        lon, lat = self._lon[found], self._lat[found]
+        keep = (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
+        if mask is not None:
+            keep &= mask[self._order[found]]
+        found = found[keep]
+        total = len(found)
+        ids = self._ids[found]
+        if after is not None:
+            found, ids = found[ids > after], ids[ids > after]
+        if len(ids) > limit:
+            pick = np.argpartition(ids, limit - 1)[:limit] if limit else ids[:0]
+        else:
+            pick = np.arange(len(ids))
+        pick = pick[np.argsort(ids[pick])]
+        return BboxPage(positions=self._order[found[pick]], total=total, has_more=len(ids) > limit)
+
+    def prepare_mask(self, mask: BoolArray) -> PreparedMask:
         """Re-lay a mask in the index's order; worth it for masks kept across many queries."""
         self._check_mask(mask)
         in_order = np.ascontiguousarray(mask[self._order])
@@ -135,7 +290,7 @@ class NearbyMixin:
         return PreparedMask(mask=mask, in_order=in_order, prefix=running[self._cell_start])
 
     def nearby(
-        self: SpatialIndex,
+        self,
         lon: float,
         lat: float,
         radius_m: float,
@@ -163,7 +318,7 @@ class NearbyMixin:
         return NearbyPage(positions, metres[:shown], total, len(found) > limit, last_id, last_m)
 
     def nearby_rendered(
-        self: SpatialIndex,
+        self,
         lon: float,
         lat: float,
         radius_m: float,
@@ -178,8 +333,6 @@ class NearbyMixin:
         """:meth:`nearby` for a point given in system ``src`` (:func:`geo.coords.system_code`), with the
         page rendered from pre-rendered (heads, bodies) ``parts`` in the caller's positions, each
         feature with open_now (from ``opens``) and distance_m."""
-        from geo.feature_store import features_page
-
         heads, bodies = parts
         if len(heads) != len(self._ids) or len(bodies) != len(self._ids) or len(opens) != len(self._ids):
             raise ValueError("parts and opens must have one entry per indexed point")
@@ -189,7 +342,7 @@ class NearbyMixin:
         features = features_page(heads, bodies, page.positions, opens, distances_m=page.distances_m)
         return RenderedNearbyPage(features, page.total, page.has_more, page.last_id, page.last_m)
 
-    def _circle(self: SpatialIndex, lon: float, lat: float, radius_m: float) -> _Circle | None:
+    def _circle(self, lon: float, lat: float, radius_m: float) -> _Circle | None:
         """The circle and the cells under its bounding box (clipped to the grid); None if it misses."""
         delta = radius_m / EARTH_RADIUS_M
         reach = math.degrees(delta) * (1 + 1e-9) + 1e-9
@@ -210,11 +363,11 @@ class NearbyMixin:
         origin = np.array([math.cos(lat_r) * math.cos(lon_r), math.cos(lat_r) * math.sin(lon_r), math.sin(lat_r)])
         return _Circle(lon, lat, origin, radius_m, chord2_of_metres(radius_m), rows, cols)
 
-    def _chord2(self: SpatialIndex, found: IntArray, origin: FloatArray) -> FloatArray:
+    def _chord2(self, found: IntArray, origin: FloatArray) -> FloatArray:
         d = self._xyz[found] - origin
         return d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2]
 
-    def _count_in_circle(self: SpatialIndex, circle: _Circle, keep: _Filter) -> int:
+    def _count_in_circle(self, circle: _Circle, keep: _Filter) -> int:
         """Points inside the circle (and the filter): per grid row, the run of cells wholly inside at
         once, the cells the circle's edge crosses point by point, and the rest not at all."""
         first, last = circle.rows
@@ -240,7 +393,7 @@ class NearbyMixin:
         kept = keep.keep(edges)
         return total + int(np.count_nonzero(inside if kept is None else inside & kept))
 
-    def _row_spans(self: SpatialIndex, circle: _Circle) -> tuple[FloatArray, FloatArray]:
+    def _row_spans(self, circle: _Circle) -> tuple[FloatArray, FloatArray]:
         """Per grid row of the circle's box, in cells of longitude: half the span the cap covers
         somewhere in the row (widened; negative when it misses the row) and everywhere in it (narrowed)."""
         first, last = circle.rows
@@ -268,7 +421,7 @@ class NearbyMixin:
         outer = np.where(outer < 0.0, -1e9, outer * (to_cells * (1.0 + 1e-7)) + 1e-12 / self._dlon)
         return outer, np.maximum(inner, 0.0) * (to_cells * (1.0 - 1e-7))
 
-    def _nearest(self: SpatialIndex, circle: _Circle, keep: _Filter, wanted: int,
+    def _nearest(self, circle: _Circle, keep: _Filter, wanted: int,
                  after: tuple[float, int] | None) -> tuple[IntArray, FloatArray]:
         """Sorted positions and metres of the ``wanted`` nearest matches after the cursor."""
         centre_row = math.floor((circle.lat - self._lat0) / self._dlat)
@@ -300,7 +453,7 @@ class NearbyMixin:
         order = np.lexsort((self._ids[found], metres))[:wanted]
         return found[order], metres[order]
 
-    def _matches(self: SpatialIndex, circle: _Circle, keep: _Filter, rows: tuple[int, int], cols: tuple[int, int],
+    def _matches(self, circle: _Circle, keep: _Filter, rows: tuple[int, int], cols: tuple[int, int],
                  after: tuple[float, int] | None) -> tuple[IntArray, FloatArray]:
         """Sorted positions and squared chords of the matches in a block of cells (after the cursor)."""
         found = self._gather_box(rows[0], rows[1], cols[0], cols[1])
@@ -319,7 +472,7 @@ class NearbyMixin:
                 good[close] = (metres > after_m) | ((metres == after_m) & (self._ids[found[close]] > after_id))
         return found[good], c2[good]
 
-    def _gather_runs(self: SpatialIndex, first_cells: IntArray, stop_cells: IntArray) -> IntArray:
+    def _gather_runs(self, first_cells: IntArray, stop_cells: IntArray) -> IntArray:
         """Sorted-order positions of the points in runs of cells ``first_cells[k]..stop_cells[k] - 1``."""
         starts = self._cell_start[first_cells]
         lengths = np.maximum(self._cell_start[np.maximum(stop_cells, first_cells)] - starts, 0)
@@ -328,10 +481,21 @@ class NearbyMixin:
         # Concatenated ranges without a Python loop: shift a running arange per range.
         return np.repeat(starts - (ends - lengths), lengths) + np.arange(total)
 
-    def _gather_box(self: SpatialIndex, first_row: int, last_row: int, first_col: int, last_col: int) -> IntArray:
+    def _gather_box(self, first_row: int, last_row: int, first_col: int, last_col: int) -> IntArray:
         """Sorted-order positions of the points in a block of cells: one contiguous slice per row."""
         if first_row > last_row or first_col > last_col:
             return np.empty(0, dtype=np.int64)
         rows = self._row_base[first_row:last_row + 1]
         return self._gather_runs(rows + first_col, rows + last_col + 1)
 
+def _cell_size(cells: IntArray) -> float:
+    """Cells about ``_POINTS_PER_CELL`` points each where there are points, from their count on 250 m cells:
+    the cost of a query follows the points around it, not how many there are in all."""
+    per_cell = len(cells) / len(np.unique(cells))
+    return min(max(_BASE_CELL_M * math.sqrt(_POINTS_PER_CELL / per_cell), 60.0), 1000.0)
+
+
+def _unit_vectors(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    lon_r, lat_r = np.radians(lon), np.radians(lat)
+    cos_lat = np.cos(lat_r)
+    return cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)

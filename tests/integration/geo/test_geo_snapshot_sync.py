@@ -1,6 +1,6 @@
 """Every worker's in-memory index follows the Redis version stamp (both backends).
 
-A second IndexHolder plays another worker process: it has its own snapshot and its own clock for
+A second SnapshotHolder plays another worker process: it has its own snapshot and its own clock for
 the stamp checks, and shares only the database and Redis with the first.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from geo import index, service, service_edit
+from geo import service, service_edit, snapshot_cache
 from geo.schemas_edit import PoiPatch
 from server import storage
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature
@@ -31,7 +31,7 @@ def names(snap) -> set[str]:
 async def test_another_worker_sees_a_change_after_its_next_stamp_check(db):
     await add_pois(feature("甲", ORIGIN))
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
     before = await other.current()
     assert names(before) == {"甲"}
 
@@ -49,7 +49,7 @@ async def test_another_worker_sees_a_change_after_its_next_stamp_check(db):
 async def test_a_stamp_that_did_not_move_rebuilds_nothing(db):
     await add_pois(feature("甲", ORIGIN))
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
     first = await other.current()
     for _ in range(3):
         ticker.now += 1.0
@@ -58,20 +58,20 @@ async def test_a_stamp_that_did_not_move_rebuilds_nothing(db):
 
 async def test_the_writing_worker_reads_its_own_write_at_once(db):
     [poi_id] = await add_pois(feature("甲", ORIGIN))
-    await index.current()
+    await snapshot_cache.current()
     await service_edit.update_poi(poi_id, PoiPatch.model_validate(
         {"type": "Feature", "properties": {"name": "丙"}}), coord="wgs84")
-    assert names(await index.current()) == {"丙"}
+    assert names(await snapshot_cache.current()) == {"丙"}
     await service.link_hall(poi_id, 7)
     # Readers arriving together after a write all wait for the one rebuild that includes it.
-    seen = await asyncio.gather(*(index.current() for _ in range(5)))
+    seen = await asyncio.gather(*(snapshot_cache.current() for _ in range(5)))
     assert all(b'"hall_id":7' in snap.bodies[snap.position_of(poi_id)] for snap in seen)
     assert len({id(snap) for snap in seen}) == 1
 
 
 async def test_a_lost_stamp_never_matches_an_old_snapshot_by_chance(db):
     await add_pois(feature("甲", ORIGIN))
-    old = (await index.current()).version
+    old = (await snapshot_cache.current()).version
     await storage.redis().delete(storage.key("geo", "version"))  # Redis restarted without persistence
     await add_pois(feature("乙", ORIGIN))
     new = await storage.redis().get(storage.key("geo", "version"))
@@ -80,8 +80,8 @@ async def test_a_lost_stamp_never_matches_an_old_snapshot_by_chance(db):
 
 async def test_readers_keep_a_whole_snapshot_while_a_new_one_is_swapped_in(db):
     await add_pois(*(feature(f"点{i}", ORIGIN) for i in range(5)))
-    held = await index.current()
+    held = await snapshot_cache.current()
     await add_pois(*(feature(f"新{i}", ORIGIN) for i in range(3)))
-    swapped = await index.current()
-    assert len(held) == 5 and len(held.spatial) == 5 and len(held.bodies) == 5
-    assert len(swapped) == 8 and len(swapped.spatial) == 8
+    swapped = await snapshot_cache.current()
+    assert len(held) == 5 and len(held.grid) == 5 and len(held.bodies) == 5
+    assert len(swapped) == 8 and len(swapped.grid) == 8

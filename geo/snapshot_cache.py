@@ -1,4 +1,4 @@
-"""The per-worker in-memory index: one immutable MapSnapshot per process, kept in step with a version stamp.
+"""The per-worker map snapshot: one immutable MapSnapshot per process, kept in step with a version stamp.
 
 Every write bumps ``storage.key("geo", "version")`` in Redis (after its transaction commits) and, in
 the same Lua call, appends ``stamp:ids`` (the POI ids it wrote, or ``*``) to a short change log.
@@ -29,7 +29,7 @@ from geo.division_set import DivisionSet, DivisionShape
 from geo.snapshot import MapSnapshot, SnapshotBuilder
 from server import storage
 
-log = logging.getLogger("bianmin.geo.index")
+log = logging.getLogger("bianmin.geo.snapshot_cache")
 PAGE_ROWS = 5000
 CHECK_EVERY_S = 0.5
 CHANGE_LOG_KEEP = 512  # stamps kept in the change log
@@ -130,7 +130,7 @@ def _finish(builder: SnapshotBuilder, raw: list[tuple[str, str, str, str | None,
     return MapSnapshot.build(builder, version=version, divisions=DivisionSet(shapes))
 
 
-class IndexHolder:
+class SnapshotHolder:
     """Holds this worker's current snapshot and keeps it in step with the version stamp."""
 
     def __init__(self, *, check_every: float = CHECK_EVERY_S, monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -203,7 +203,7 @@ class IndexHolder:
                 raise
             self._snapshot, self._covered = snap, max(self._covered, wanted)
             self._checked_at = self._monotonic()
-            log.info("map index %s: %d POIs, %d divisions, version %s, %.0f ms", how, len(snap),
+            log.info("map snapshot %s: %d POIs, %d divisions, version %s, %.0f ms", how, len(snap),
                      len(snap.divisions), stamp, (time.perf_counter() - started) * 1000)
             return snap
 
@@ -231,19 +231,19 @@ class IndexHolder:
 
 def _log_failure(task: asyncio.Task[MapSnapshot]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("map index rebuild failed", exc_info=task.exception())
+        log.error("map snapshot rebuild failed", exc_info=task.exception())
 
 
-_holder = IndexHolder()
+_holder = SnapshotHolder()
 
 
-def holder() -> IndexHolder:
-    """This process's index holder."""
+def holder() -> SnapshotHolder:
+    """This process's snapshot holder."""
     return _holder
 
 
 async def current() -> MapSnapshot:
-    """This worker's current snapshot (see :meth:`IndexHolder.current`)."""
+    """This worker's current snapshot (see :meth:`SnapshotHolder.current`)."""
     return await _holder.current()
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from geo.spatial_index import SpatialIndex, codes_mask, combine_masks
+from geo.grid import PointGrid, codes_mask, combine_masks
 from tests.support.geodesy import haversine
 
 FUTIAN = (114.0550, 22.5410)
@@ -19,7 +19,7 @@ def city():
     lons[:6], lats[:6] = 114.0600, 22.5400  # a building with six services in it
     ids = rng.permutation(np.arange(10_000, 10_000 + n))
     categories = rng.integers(0, 19, n)
-    return ids, lons, lats, categories, SpatialIndex(ids=ids, lons=lons, lats=lats)
+    return ids, lons, lats, categories, PointGrid(ids=ids, lons=lons, lats=lats)
 
 
 def expected_nearby(city, lon, lat, radius, mask=None):
@@ -155,8 +155,8 @@ def test_inverted_bbox_is_refused(city):
 
 def test_index_refuses_duplicate_ids_and_handles_no_points():
     with pytest.raises(ValueError):
-        SpatialIndex(ids=[1, 1], lons=[114.0, 114.1], lats=[22.5, 22.6])
-    empty = SpatialIndex(ids=[], lons=[], lats=[])
+        PointGrid(ids=[1, 1], lons=[114.0, 114.1], lats=[22.5, 22.6])
+    empty = PointGrid(ids=[], lons=[], lats=[])
     assert empty.nearby(*FUTIAN, 1000).total == 0
     assert empty.within_bbox(113, 22, 115, 23).total == 0
 
@@ -165,7 +165,7 @@ def test_points_spread_over_china_still_index():
     # Far-apart points force the grid to coarsen; answers stay exact.
     lons = np.array([75.99, 87.62, 116.40, 126.53, 109.51, 114.06, 114.0601])
     lats = np.array([39.47, 43.83, 39.90, 45.80, 18.25, 22.54, 22.5401])
-    index = SpatialIndex(ids=np.arange(7), lons=lons, lats=lats)
+    index = PointGrid(ids=np.arange(7), lons=lons, lats=lats)
     page = index.nearby(114.06, 22.54, 20)
     assert page.positions.tolist() == [5, 6]
     assert page.total == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from geo import index, service, service_edit
+from geo import service, service_edit, snapshot_cache
 from geo.schemas_edit import PoiFeature, PoiPatch
 from geo.service_divisions import import_divisions
 from geo.textmatch import normalize_query
@@ -30,7 +30,7 @@ class Ticker:
         return self.now
 
 
-async def refreshed(holder: index.IndexHolder, ticker: Ticker):
+async def refreshed(holder: snapshot_cache.SnapshotHolder, ticker: Ticker):
     ticker.now += 1.0
     await holder.current()
     return await holder.settled()
@@ -47,8 +47,8 @@ def assert_same_answers(merged, built) -> None:
         assert merged.open_mask(at, tz=UTC).tolist() == built.open_mask(at, tz=UTC).tolist()
     for text in ("东门", "dm", normalize_query("新店")):
         assert merged.search.mask(text).tolist() == built.search.mask(text).tolist()
-    here = merged.spatial.nearby(*ORIGIN, 5000.0, limit=50)
-    there = built.spatial.nearby(*ORIGIN, 5000.0, limit=50)
+    here = merged.grid.nearby(*ORIGIN, 5000.0, limit=50)
+    there = built.grid.nearby(*ORIGIN, 5000.0, limit=50)
     assert (here.positions.tolist(), here.total) == (there.positions.tolist(), there.total)
 
 
@@ -56,7 +56,7 @@ async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh
     ids = await add_pois(*(feature(f"东门{i}号", offset(ORIGIN, 200 * i, 100 * i), opening_hours=LUNCH)
                            for i in range(6)))
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
     await other.current()
 
     created = await service_edit.create_poi(PoiFeature.model_validate(
@@ -68,10 +68,10 @@ async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh
     await service_edit.close_poi(ids[2], coord="wgs84")
     await service.link_hall(ids[3], 42)
 
-    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
         merged = await refreshed(other, ticker)
-    assert "map index updated (4 changed)" in caplog.text
-    built = await index.build_snapshot(merged.version)
+    assert "map snapshot updated (4 changed)" in caplog.text
+    built = await snapshot_cache.build_snapshot(merged.version)
     assert_same_answers(merged, built)
     assert created["id"] in merged.ids.tolist() and len(merged) == 7
     assert b'"hall_id":42' in merged.bodies[merged.position_of(ids[3])]
@@ -80,68 +80,68 @@ async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh
 async def test_a_row_gone_from_the_database_leaves_the_snapshot(db):
     ids = await add_pois(*(feature(f"点{i}", offset(ORIGIN, 100 * i, 0)) for i in range(3)))
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
     await other.current()
     await storage.db().execute_query(f"DELETE FROM geo_pois WHERE id = {ids[1]}")
-    await index.bump_version([ids[1]])
+    await snapshot_cache.bump_version([ids[1]])
     merged = await refreshed(other, ticker)
     assert merged.ids.tolist() == [ids[0], ids[2]]
-    assert_same_answers(merged, await index.build_snapshot(merged.version))
+    assert_same_answers(merged, await snapshot_cache.build_snapshot(merged.version))
 
 
 async def test_imports_are_merged_and_what_the_log_cannot_vouch_for_is_read_in_full(db, caplog):
     ids = await add_pois(feature("甲", ORIGIN), feature("乙", offset(ORIGIN, 500, 0)))
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
     await other.current()
 
     # An import logs the points it created or changed (the unchanged one is not re-read).
     await add_pois(feature("甲", ORIGIN), feature("丙", offset(ORIGIN, 0, 500)))
-    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
         snap = await refreshed(other, ticker)
-    assert "map index updated (1 changed)" in caplog.text and len(snap) == 3
-    assert_same_answers(snap, await index.build_snapshot(snap.version))
+    assert "map snapshot updated (1 changed)" in caplog.text and len(snap) == 3
+    assert_same_answers(snap, await snapshot_cache.build_snapshot(snap.version))
 
     # Divisions changed: logged as "*", every row is read again.
     await import_divisions([division("440303", "罗湖区", "district", square(ORIGIN, 3000))])
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
         snap = await refreshed(other, ticker)
-    assert "map index built" in caplog.text and [d.code for d in snap.divisions.containing(*ORIGIN)] == ["440303"]
+    assert "map snapshot built" in caplog.text and [d.code for d in snap.divisions.containing(*ORIGIN)] == ["440303"]
 
     # The log lost (Redis restarted, or trimmed past this worker's stamp): read everything.
     await service.link_hall(ids[0], 5)
     await storage.redis().delete(storage.key("geo", "changes"))
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
         snap = await refreshed(other, ticker)
-    assert "map index built" in caplog.text
+    assert "map snapshot built" in caplog.text
     assert b'"hall_id":5' in snap.bodies[snap.position_of(ids[0])]
 
 
 async def test_the_change_log_answers_only_for_an_unbroken_run_of_stamps(db):
-    await index.bump_version([3, 1])
+    await snapshot_cache.bump_version([3, 1])
     start = await storage.redis().get(storage.key("geo", "version"))
-    await index.bump_version([2])
-    await index.bump_version([1, 7])
+    await snapshot_cache.bump_version([2])
+    await snapshot_cache.bump_version([1, 7])
     end = await storage.redis().get(storage.key("geo", "version"))
-    assert await index.changes_between(start, end) == {1, 2, 7}
-    assert await index.changes_between(end, end) is None  # nothing to merge: not a delta
-    assert await index.changes_between(str(int(start) - 1), end) == {1, 2, 3, 7}
-    assert await index.changes_between(str(int(start) - 2), end) is None  # a stamp before the log
-    assert await index.changes_between(None, end) is None
-    await index.bump_version(None)
-    assert await index.changes_between(start, await storage.redis().get(storage.key("geo", "version"))) is None
+    assert await snapshot_cache.changes_between(start, end) == {1, 2, 7}
+    assert await snapshot_cache.changes_between(end, end) is None  # nothing to merge: not a delta
+    assert await snapshot_cache.changes_between(str(int(start) - 1), end) == {1, 2, 3, 7}
+    assert await snapshot_cache.changes_between(str(int(start) - 2), end) is None  # a stamp before the log
+    assert await snapshot_cache.changes_between(None, end) is None
+    await snapshot_cache.bump_version(None)
+    assert await snapshot_cache.changes_between(start, await storage.redis().get(storage.key("geo", "version"))) is None
 
 
 async def test_the_first_point_of_an_empty_map_is_merged_too(db, caplog):
     ticker = Ticker()
-    other = index.IndexHolder(monotonic=ticker)
-    await index.bump_version([])  # a stamp to start from, as any earlier write leaves
+    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    await snapshot_cache.bump_version([])  # a stamp to start from, as any earlier write leaves
     assert len(await other.current()) == 0
     created = await service_edit.create_poi(PoiFeature.model_validate(feature("首个", ORIGIN)), coord="wgs84")
-    with caplog.at_level(logging.INFO, logger="bianmin.geo.index"):
+    with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
         merged = await refreshed(other, ticker)
-    assert "map index updated (1 changed)" in caplog.text
+    assert "map snapshot updated (1 changed)" in caplog.text
     assert merged.ids.tolist() == [created["id"]]
-    assert_same_answers(merged, await index.build_snapshot(merged.version))
+    assert_same_answers(merged, await snapshot_cache.build_snapshot(merged.version))
