@@ -4,6 +4,7 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const subscribe = require('../../utils/subscribe')
+const care = require('../../utils/care')
 
 // The slot is gone or no longer bookable: show the fresh availability instead of the form.
 const SLOT_ERRORS = new Set(['slot_full', 'slot_closed', 'outside_booking_window', 'slot_not_found'])
@@ -15,6 +16,7 @@ function newKey() {
 
 Page({
   data: {
+    care: false,
     step: 'service',
     hall: null,
     services: [],
@@ -26,6 +28,10 @@ Page({
   },
   templates: [],
   attempt: null,
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad(options) {
     this.hallId = Number(options.hall_id)

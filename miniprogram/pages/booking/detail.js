@@ -4,6 +4,7 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
 const format = require('../../utils/format')
+const care = require('../../utils/care')
 
 const ZONE = 'Asia/Shanghai'
 const SCORES = [1, 2, 3, 4, 5]
@@ -30,7 +31,11 @@ function view(booking) {
 }
 
 Page({
-  data: { booking: null, created: false, rescheduled: false, qr: '', score: 0, comment: '', rated: false, scores: SCORES, scoreWord: '' },
+  data: { care: false, booking: null, created: false, rescheduled: false, qr: '', score: 0, comment: '', rated: false, scores: SCORES, scoreWord: '' },
+
+  onShow() {
+    care.apply(this)
+  },
 
   onLoad(options) {
     this.bookingId = Number(options.id)

@@ -1,9 +1,14 @@
 // 预约: the service halls that take bookings; pick one to book a service item there.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
+const care = require('../../utils/care')
 
 Page({
-  data: { halls: [], loaded: false },
+  data: { care: false, halls: [], loaded: false },
+  onShow() {
+    care.apply(this)
+  },
+
   async onLoad() {
     const halls = await api.request(E.halls).catch(() => [])
     this.setData({ halls: halls.filter(h => h.is_active), loaded: true })

@@ -3,6 +3,7 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
+const care = require('../../utils/care')
 
 const KIND = { document: '公报', notice: '通知', booking: '预约' }
 const PAGE_SIZE = 20
@@ -14,9 +15,10 @@ function row(item) {
 }
 
 Page({
-  data: { items: [], next: null, unread: 0, loaded: false, loading: false },
+  data: { care: false, items: [], next: null, unread: 0, loaded: false, loading: false },
 
   onShow() {
+    care.apply(this)
     return this.load(false)
   },
 

@@ -1,13 +1,18 @@
 // 公报: the issues of the district government gazette by year, and the way into search.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
+const care = require('../../utils/care')
 
 function yearsOf(issues) {
   return [...new Set(issues.map(i => i.year))].sort((a, b) => b - a)
 }
 
 Page({
-  data: { years: [], year: 0, issues: [], q: '' },
+  data: { care: false, years: [], year: 0, issues: [], q: '' },
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad() {
     const issues = await api.request(E.gazetteIssues).catch(() => [])

@@ -2,11 +2,13 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const mapUtil = require('../../utils/map')
+const care = require('../../utils/care')
 
 const ME_TAB = 3
 
 Page({
   data: {
+    care: false,
     q: '',
     searched: false,
     places: [],
@@ -14,6 +16,7 @@ Page({
     unread: 0,
   },
   onShow() {
+    care.apply(this)
     return this.loadUnread()
   },
   async loadUnread() {

@@ -4,6 +4,7 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const config = require('../../config')
 const mapUtil = require('../../utils/map')
+const care = require('../../utils/care')
 
 const NEARBY_RADIUS_M = 3000
 const NEARBY_LIMIT = 20
@@ -25,6 +26,7 @@ function promised(fn) {
 
 Page({
   data: {
+    care: false,
     longitude: config.districtCenter.longitude,
     latitude: config.districtCenter.latitude,
     scale: 14,
@@ -39,6 +41,10 @@ Page({
   markerIndex: {},
   viewportSeq: 0,
   me: null,
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad() {
     const [tree, here] = await Promise.all([api.request(E.mapCategories).catch(() => []), locate()])

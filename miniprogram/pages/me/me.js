@@ -3,11 +3,14 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const session = require('../../utils/session')
+const care = require('../../utils/care')
 
 Page({
-  data: { user: null, unread: 0 },
+  data: { care: false, careFollows: true, user: null, unread: 0 },
 
   onShow() {
+    care.apply(this)
+    this.setData({ careFollows: !care.choice() })
     const user = session.user()
     this.setData({ user })
     return user ? this.refresh() : undefined
@@ -51,6 +54,19 @@ Page({
     session.clear()
     this.setData({ user: null, unread: 0 })
     wx.removeTabBarBadge({ index: 3 })
+  },
+
+  // The 关怀模式 switch: the resident's choice is kept and wins over WeChat's font size from now on.
+  onCare(e) {
+    const on = care.choose(e.detail.value ? 'on' : 'off')
+    this.setData({ care: on, careFollows: false })
+    care.paintBars(on)
+  },
+
+  onCareFollow() {
+    const on = care.choose('')
+    this.setData({ care: on, careFollows: true })
+    care.paintBars(on)
   },
 
   go(e) {

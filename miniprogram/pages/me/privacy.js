@@ -3,15 +3,17 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const session = require('../../utils/session')
+const care = require('../../utils/care')
 
 Page({
-  data: { asking: false, loggedIn: false, deleting: false },
+  data: { care: false, asking: false, loggedIn: false, deleting: false },
 
   onLoad(options) {
     this.setData({ asking: options.ask === '1' })
   },
 
   onShow() {
+    care.apply(this)
     this.setData({ loggedIn: Boolean(session.token()) })
   },
 

@@ -44,3 +44,15 @@ test('the sizes stop at both ends', async () => {
   expect(events).toEqual([])
   expect(fontSize(comp)).toBe('14')
 })
+
+test('in 关怀模式 the same five levels start at 18px, so the body is never smaller', async () => {
+  const comp = render('rich-reader', { nodes: NODES, level: 0, care: true })
+  expect(fontSize(comp)).toBe('18')
+  const events = listen(comp, 'fontsize')
+  comp.querySelector('#smaller').dispatchEvent('tap')
+  await simulate.sleep(0)
+  expect(events).toEqual([])
+  comp.setData({ level: 4 })
+  expect(fontSize(comp)).toBe('26')
+  expect(comp.querySelector('#larger').dom.className).toContain('off')
+})

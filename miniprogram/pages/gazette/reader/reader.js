@@ -4,6 +4,7 @@
 const api = require('../../../utils/api')
 const E = require('../../../utils/endpoints')
 const session = require('../../../utils/session')
+const care = require('../../../utils/care')
 
 const FONT_KEY = 'bianmin.fontLevel'
 const DEFAULT_LEVEL = 1
@@ -17,9 +18,13 @@ function documentId(options) {
 }
 
 Page({
-  data: { doc: null, withdrawn: null, level: DEFAULT_LEVEL, favorited: false },
+  data: { care: false, doc: null, withdrawn: null, level: DEFAULT_LEVEL, favorited: false },
   scrollTop: 0,
   height: 0,
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad(options) {
     this.docId = documentId(options)

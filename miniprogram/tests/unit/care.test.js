@@ -1,0 +1,153 @@
+// 关怀模式 (care mode) on the main pages: it follows WeChat's font size and the switch in 我的; in care mode body
+// text is at least 36rpx (18px), line height at least 1.3, touch targets at least 120rpx (60px) and text at least
+// 4.5:1 against its background; every tappable element says what it is to a screen reader.
+const fs = require('fs')
+const path = require('path')
+const care = require('../../utils/care')
+const { createWx } = require('../fake-wx')
+const { loadPage, createApp } = require('../page-harness')
+
+const ROOT = path.join(__dirname, '..', '..')
+const read = file => fs.readFileSync(path.join(ROOT, file), 'utf8')
+
+// The main pages (and the booking flow and gazette reader end to end) with the components they use.
+const PAGES = ['pages/index/index', 'pages/map/map', 'pages/booking/halls', 'pages/booking/booking',
+  'pages/booking/detail', 'pages/gazette/gazette', 'pages/gazette/reader/reader', 'pages/feed/index', 'pages/me/me',
+  'pages/me/privacy', 'pages/me/privacy-list']
+
+function componentsOf(page) {
+  const using = JSON.parse(read(`${page}.json`)).usingComponents || {}
+  return Object.values(using).map(c => c.replace(/^\//, ''))
+}
+
+const FILES = [...new Set(PAGES.flatMap(p => [p, ...componentsOf(p)]))]
+
+/** Custom properties declared in the first rule of app.wxss whose selector is exactly `selector`. */
+function variables(selector) {
+  const block = new RegExp(`(?:^|\\n)${selector.replace('.', '\\.')} \\{([^}]*)\\}`).exec(read('app.wxss'))[1]
+  return Object.fromEntries([...block.matchAll(/(--[\w-]+):\s*([^;]+);/g)].map(m => [m[1], m[2].trim()]))
+}
+
+function luminance(hex) {
+  let h = hex.replace('#', '')
+  if (h.length === 3) h = h.split('').map(c => c + c).join('')
+  const [r, g, b] = [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16) / 255)
+    .map(v => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p)
+  return (x + 0.05) / (y + 0.05)
+}
+
+function wxWith(info, stored) {
+  const wx = createWx()
+  wx.getAppBaseInfo = () => Object.assign({ SDKVersion: '3.3.0' }, info)
+  if (stored) wx.setStorageSync(care.KEY, stored)
+  global.wx = wx
+  return wx
+}
+
+describe('turning care mode on', () => {
+  test.each([
+    [{}, '', false],
+    [{ fontSizeSetting: 17 }, '', false],
+    [{ fontSizeSetting: 20 }, '', true],
+    [{ fontSizeScaleFactor: 1.25 }, '', true],
+    [{ fontSizeSetting: 22 }, 'off', false],
+    [{ fontSizeSetting: 17 }, 'on', true],
+  ])('WeChat font %j with the choice %p in 我的: %p', (info, stored, on) => {
+    wxWith(info, stored)
+    expect(care.isOn()).toBe(on)
+  })
+
+  test('older clients without getAppBaseInfo are read through getSystemInfoSync', () => {
+    const wx = createWx()
+    wx.getSystemInfoSync = () => ({ fontSizeSetting: 21, windowWidth: 375 })
+    global.wx = wx
+    expect(care.isOn()).toBe(true)
+  })
+
+  test.each(PAGES)('%s takes care mode from WeChat\'s large font when it shows', async route => {
+    const wx = wxWith({ fontSizeSetting: 22 })
+    const page = loadPage(route, { wx, app: createApp(wx) })
+    await Promise.resolve(page.onShow()).catch(() => null)
+    expect(page.data.care).toBe(true)
+  })
+
+  test('the switch in 我的 is stored and wins over WeChat\'s font size, and can follow it again', async () => {
+    const wx = wxWith({ fontSizeSetting: 22 })
+    wx.setNavigationBarColor = arg => (wx.calls.setNavigationBarColor = wx.calls.setNavigationBarColor || []).push(arg)
+    const me = loadPage('pages/me/me', { wx })
+    me.onShow()
+    expect(me.data).toMatchObject({ care: true, careFollows: true })
+    me.onCare({ detail: { value: false } })
+    expect(me.data).toMatchObject({ care: false, careFollows: false })
+    expect(wx.getStorageSync(care.KEY)).toBe('off')
+    expect(wx.calls.setNavigationBarColor.pop().backgroundColor).toBe(care.NORMAL_ACCENT)
+
+    const again = loadPage('pages/me/me', { wx })
+    again.onShow()
+    expect(again.data.care).toBe(false)
+    again.onCareFollow()
+    expect(again.data).toMatchObject({ care: true, careFollows: true })
+    expect(wx.getStorageSync(care.KEY)).toBe('')
+    expect(wx.calls.setNavigationBarColor.pop().backgroundColor).toBe(care.CARE_ACCENT)
+  })
+})
+
+describe('what care mode does to the main pages', () => {
+  test.each(PAGES)('%s wraps everything in a root view that carries the care class', page => {
+    const wxml = read(`${page}.wxml`).trim()
+    expect(wxml.startsWith('<view class="page {{care ? \'care\' : \'\'}}">')).toBe(true)
+    expect(wxml.endsWith('</view>')).toBe(true)
+  })
+
+  test.each(FILES)('every tappable element of %s is a touch target with a role and a label', file => {
+    const wxml = read(`${file}.wxml`)
+    const taps = [...wxml.matchAll(/<[a-z][\w-]*\b(?:[^<>"]|"[^"]*")*?(?:bind|catch)tap="\w+"(?:[^<>"]|"[^"]*")*>/g)].map(m => m[0])
+    taps.forEach(tag => {
+      expect([tag, /\bclass="[^"]*\btap\b/.test(tag)]).toEqual([tag, true])
+      expect([tag, /aria-role="\w+"/.test(tag)]).toEqual([tag, true])
+      expect([tag, /aria-label="[^"]+"/.test(tag)]).toEqual([tag, true])
+    })
+  })
+
+  test('care mode sets text at 36rpx or more, line height 1.3 or more, touch targets 120rpx or more', () => {
+    const normal = variables('page')
+    const cared = variables('.care')
+    const fontVars = Object.keys(normal).filter(name => name.startsWith('--fs-'))
+    expect(fontVars.length).toBeGreaterThan(3)
+    fontVars.forEach(name => expect([name, parseInt(cared[name], 10) >= 36]).toEqual([name, true]))
+    expect(Number(cared['--lh'])).toBeGreaterThanOrEqual(1.3)
+    expect(parseInt(cared['--tap-min'], 10)).toBeGreaterThanOrEqual(120)
+    expect(read('app.wxss')).toMatch(/\.tap \{ min-height: var\(--tap-min\); min-width: var\(--tap-min\);/)
+  })
+
+  test.each(FILES)('%s sizes its text through the variables care mode enlarges', file => {
+    const wxss = fs.existsSync(path.join(ROOT, `${file}.wxss`)) ? read(`${file}.wxss`) : ''
+    expect(wxss.match(/font-size:\s*\d+(rpx|px)/g)).toBeNull()
+    ;[...wxss.matchAll(/line-height:\s*([\d.]+)\s*;/g)].forEach(m => expect(Number(m[1])).toBeGreaterThanOrEqual(1.3))
+    if (file.startsWith('components/') && /\btap\b/.test(read(`${file}.wxml`))) {
+      expect(wxss).toMatch(/\.tap \{ min-height: var\(--tap-min\); min-width: var\(--tap-min\);/)
+    }
+  })
+
+  test('in care mode every text colour has 4.5:1 against the backgrounds it is used on, white text too', () => {
+    const cared = variables('.care')
+    const backgrounds = ['#ffffff', '#f5f6f7', '#fafafa', '#f0f1f3', '#e8f1ff', '#fff7e6', '#e9f9ef']
+    Object.keys(cared).filter(name => name.startsWith('--c-')).forEach(name => {
+      backgrounds.forEach(bg => expect([name, bg, contrast(cared[name], bg) >= 4.5]).toEqual([name, bg, true]))
+      expect([name, 'under white', contrast(cared[name], '#ffffff') >= 4.5]).toEqual([name, 'under white', true])
+    })
+    expect(contrast(care.CARE_ACCENT, '#ffffff')).toBeGreaterThanOrEqual(4.5)
+    expect(cared['--c-accent']).toBe(care.CARE_ACCENT)
+    // Colours written out (not through a variable) stay as they are in care mode: they must pass already.
+    FILES.concat(['app']).forEach(file => {
+      const wxss = fs.existsSync(path.join(ROOT, `${file}.wxss`)) ? read(`${file}.wxss`) : ''
+      ;[...wxss.matchAll(/(?:^|[;{\s])color:\s*(#[0-9a-fA-F]{3,6})/g)].map(m => m[1]).filter(c => !/^#fff(fff)?$/i.test(c))
+        .forEach(colour => expect([file, colour, contrast(colour, '#f5f6f7') >= 4.5]).toEqual([file, colour, true]))
+    })
+  })
+})
