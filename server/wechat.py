@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from redis.exceptions import RedisError
 from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.redisstorage import RedisStorage
@@ -98,7 +99,10 @@ class WeChat:
     def __init__(self, *, settings: Settings, storage: Storage):
         self._client = _Client(settings=settings, storage=storage)
 
-    async def _call(self, fn: Callable[[_Client], T]) -> T:
+    async def _call(self, fn: Callable[[_Client], T], *, needs_token: bool = True) -> T:
+        """Run ``fn`` in a thread with the shared access token (read first, so a stale one can be
+        refreshed); ``needs_token=False`` for calls signed with the app secret instead (jscode2session),
+        which then work while Redis, where the token lives, is down."""
         refreshed = False
         attempt = 0
         while True:
@@ -106,14 +110,15 @@ class WeChat:
             try:
                 def run() -> T:
                     nonlocal token
-                    token = self._client.access_token
+                    if needs_token:
+                        token = self._client.access_token
                     return fn(self._client)
                 return await asyncio.to_thread(run)
             except WeChatClientException as exc:
                 code = int(exc.errcode) if exc.errcode is not None else None
                 if code is None:
                     raise WeChatUnavailable(details={"reason": "http_error"}) from exc
-                if code in STALE_TOKEN_CODES and not refreshed:
+                if code in STALE_TOKEN_CODES and needs_token and not refreshed:
                     log.info("wechat access token rejected (%s); refreshing once", code)
                     await asyncio.to_thread(self._client.forget_token, token)
                     refreshed = True
@@ -125,10 +130,18 @@ class WeChat:
                 raise WeChatError(code, str(exc.errmsg)) from exc
             except requests.RequestException as exc:
                 raise WeChatUnavailable(details={"reason": type(exc).__name__}) from exc
+            except RedisError as exc:  # the shared access token cannot be read or stored
+                log.warning("wechat access token unavailable: %s", type(exc).__name__)
+                raise WeChatUnavailable(details={"reason": "token_store_unavailable"}) from exc
 
     async def code_to_session(self, code: str) -> dict[str, Any]:
-        """jscode2session: {"openid", "session_key", "unionid"?}."""
-        return await self._call(lambda c: c.wxa.code_to_session(code))
+        """jscode2session: {"openid", "session_key", "unionid"?}.
+
+        Signed with the app secret: no access token is read or sent (wechatpy would add one to the URL).
+        """
+        params = {"appid": self._client.appid, "secret": self._client.secret, "js_code": code,
+                  "grant_type": "authorization_code", "access_token": None}  # None: requests leaves it out
+        return await self._call(lambda c: c.wxa._get("sns/jscode2session", params=params), needs_token=False)
 
     async def user_phone_number(self, code: str) -> str:
         """getuserphonenumber: the pure (national) phone number for a getPhoneNumber code."""
