@@ -1,9 +1,8 @@
 """Demo halls for `bianmin seed-demo` (idempotent; everything here is labelled demo data).
 
 Three halls of 罗湖区 with a dozen service items, Monday–Friday schedules with a lunch break (the district hall
-also on Saturday mornings), slots
-for the booking window, and a few bookings today near the current time, so that a clerk
-logged in as demo-staff can try check-in at once.
+also on Saturday mornings), slots for the booking window, and a few bookings today near the current time, so
+that a clerk logged in as demo-staff can try check-in at once.
 """
 
 from __future__ import annotations
