@@ -1,8 +1,8 @@
-from orjson import loads
-from tortoise import fields, migrations
-from tortoise.fields.data import JSON_DUMPS
+from tortoise import migrations
 from tortoise.migrations import operations as ops
-
+from orjson import loads
+from tortoise.fields.data import JSON_DUMPS
+from tortoise import fields
 
 class Migration(migrations.Migration):
     initial = True
