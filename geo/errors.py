@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from server import errors
 
 
@@ -13,6 +15,14 @@ class PoiNotFound(errors.NotFound):
 class DivisionNotFound(errors.NotFound):
     code = "division_not_found"
     message = "行政区划不存在"
+
+
+class MapWarming(errors.ServiceUnavailable):
+    """This worker is still reading the map at start-up (seconds with a million points)."""
+
+    code = "map_warming"
+    message = "地图数据正在加载，请稍后再试"
+    headers = MappingProxyType({"Retry-After": "2"})
 
 
 class SourceIdTaken(errors.Conflict):

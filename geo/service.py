@@ -3,7 +3,7 @@
 Other domains call :func:`get_poi`, :func:`find_pois` and :func:`link_hall` (appointments links
 its halls to their POIs), :func:`list_divisions` and :func:`division_names` (feeds offers and names
 places). The registry calls :func:`load_reference` (the category tree) and
-:func:`startup` (builds this worker's in-memory index).
+:func:`startup` (starts building this worker's map snapshot).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ async def load_reference() -> None:
 
 
 async def startup() -> None:
-    """Build this worker's index before it serves requests."""
-    await snapshot_cache.holder().refresh()
+    """Start building this worker's map snapshot (map reads answer 503 ``map_warming`` until it is built)."""
+    snapshot_cache.holder().start()
 
 
 async def get_poi(poi_id: int) -> dict[str, Any] | None:

@@ -26,12 +26,14 @@ from shapely.geometry import shape
 
 from geo import repository
 from geo.division_set import DivisionSet, DivisionShape
+from geo.errors import MapWarming
 from geo.snapshot import MapSnapshot, SnapshotBuilder
 from server import storage
 
 log = logging.getLogger("bianmin.geo.snapshot_cache")
 PAGE_ROWS = 5000
 CHECK_EVERY_S = 0.5
+WARMING_WAIT_S = 2.0  # a map read at start-up waits this long for the first snapshot, then answers 503
 CHANGE_LOG_KEEP = 512  # stamps kept in the change log
 MAX_DELTA = 20_000  # more changed POIs than this: read everything again
 _UNREADABLE = "unreadable"  # a stamp no Redis value equals: rebuild again once Redis answers
@@ -155,9 +157,20 @@ class SnapshotHolder:
         self._wanted += 1
         self._rebuild_all = self._rebuild_all or rebuild_all
 
+    def start(self) -> None:
+        """Build the first snapshot in the background: the worker serves (and tells its supervisor it
+        is ready) at once, and map reads wait for the snapshot at most ``WARMING_WAIT_S``."""
+        if self._snapshot is None and not self.rebuilding:
+            self._background = asyncio.create_task(self.refresh())
+            self._background.add_done_callback(_log_failure)
+
     async def current(self) -> MapSnapshot:
-        """The snapshot to answer a read with; starts a background rebuild when the stamp moved."""
+        """The snapshot to answer a read with; starts a background rebuild when the stamp moved.
+        Raises MapWarming while the first snapshot is still being built after ``WARMING_WAIT_S``."""
         snap = self._snapshot
+        if snap is None and self.rebuilding:
+            await self._first_snapshot()
+            snap = self._snapshot
         if snap is None or self._covered < self._wanted:
             return await self.refresh()
         now = self._monotonic()
@@ -168,6 +181,13 @@ class SnapshotHolder:
                 self._background = asyncio.create_task(self.refresh())
                 self._background.add_done_callback(_log_failure)
         return self._snapshot or snap
+
+    async def _first_snapshot(self) -> None:
+        task = self._background
+        assert task is not None
+        done, _ = await asyncio.wait({task}, timeout=WARMING_WAIT_S)
+        if not done:
+            raise MapWarming()
 
     @property
     def rebuilding(self) -> bool:

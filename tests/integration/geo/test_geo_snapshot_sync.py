@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from geo import service, service_edit, snapshot_cache
+from geo.errors import MapWarming
 from geo.schemas_edit import PoiPatch
 from server import storage
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature
@@ -85,3 +88,26 @@ async def test_readers_keep_a_whole_snapshot_while_a_new_one_is_swapped_in(db):
     swapped = await snapshot_cache.current()
     assert len(held) == 5 and len(held.grid) == 5 and len(held.bodies) == 5
     assert len(swapped) == 8 and len(swapped.grid) == 8
+
+
+async def test_a_worker_serves_at_once_and_map_reads_wait_then_answer_warming_until_its_first_snapshot(db, monkeypatch):
+    # At start-up the first snapshot is built in the background (seconds at a million points, past the
+    # supervisor's patience): reads wait a little, then answer 503 map_warming instead of hanging.
+    await add_pois(feature("甲", ORIGIN))
+    gate = asyncio.Event()
+    real_build = snapshot_cache.build_snapshot
+
+    async def slow_build(version):
+        await gate.wait()
+        return await real_build(version)
+
+    monkeypatch.setattr(snapshot_cache, "build_snapshot", slow_build)
+    monkeypatch.setattr(snapshot_cache, "WARMING_WAIT_S", 0.05)
+    other = snapshot_cache.SnapshotHolder()
+    other.start()
+    assert other.rebuilding and other.snapshot is None
+    with pytest.raises(MapWarming) as warming:
+        await other.current()
+    assert (warming.value.status, warming.value.code, warming.value.headers["Retry-After"]) == (503, "map_warming", "2")
+    gate.set()
+    assert names(await other.current()) == {"甲"}
