@@ -101,6 +101,12 @@ async def match_lists(item_id: int, probes: Mapping[str, Sequence[str]], *, conn
     return await execute(sql.match_lists(dialect=dialect(conn), item_id=item_id, probes=probes), conn)
 
 
+async def audience(probes: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """{accounts, immediate}: who an item with these probes would reach (one statement, nothing written)."""
+    row = (await fetch(sql.audience(dialect=dialect(), probes=probes)))[0]
+    return {"accounts": int(row["accounts"] or 0), "immediate": int(row["immediate"] or 0)}
+
+
 async def recipients(item_id: int, *, after: int) -> list[tuple[int, int]]:
     """[(account id, most urgent rank)] of every account the item goes to after ``after``, in id order."""
     rows = await fetch(sql.recipients(dialect=dialect(), item_id=item_id, after=after))

@@ -68,6 +68,17 @@ async def source_of(kind: str, ref_id: int) -> dict[str, Any] | None:
             "facts": ItemFacts.from_dict(notice.facts), "published_at": notice.published_at}
 
 
+async def audience(kind: str, ref_id: int) -> dict[str, int]:
+    """Before publishing: how many accounts the item would reach ({accounts, immediate}), by the
+    matching publication uses (its tags and the stored keywords its text contains)."""
+    source = await source_of(kind, ref_id)
+    if source is None:
+        return {"accounts": 0, "immediate": 0}
+    tokens = await asyncio.to_thread(keyword_tokens, source["text"])
+    keywords = await repository.keywords_matching(tokens)
+    return await repository.audience(probes(source["facts"], keywords))
+
+
 async def on_published(message: OutboxMessage) -> None:
     """Outbox handler of "gazette.published" and "feeds.notice_published"."""
     kind, ref_id = str(message.payload["kind"]), int(message.payload["id"])

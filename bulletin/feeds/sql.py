@@ -49,6 +49,15 @@ def match_lists(*, dialect: Dialect, item_id: int, probes: Mapping[str, Sequence
     """INSERT the lists an item matches into feed_item_lists (repeats ignored)."""
     p = Params(dialect)
     item = p(item_id)
+    matched = _matched(p, probes)
+    # Lists nobody follows any more are skipped: a new follower's backfill links them again.
+    return (f"INSERT INTO feed_item_lists (list_id, item_id) SELECT m.list_id, {item} FROM ({matched}) m "
+            "WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.list_id = m.list_id) "
+            "ON CONFLICT DO NOTHING"), p.values
+
+
+def _matched(p: Params, probes: Mapping[str, Sequence[str]]) -> str:
+    """SELECT list_id of every list whose criteria an item with these probes meets."""
     matched = "SELECT id AS list_id FROM feed_lists WHERE criteria_count = 0"
     hits = [f"(t.criterion = {p(term, 'text')} AND t.value {p.many(values)})" for term, values in probes.items() if values]
     if hits:
@@ -58,10 +67,25 @@ def match_lists(*, dialect: Dialect, item_id: int, probes: Mapping[str, Sequence
             "GROUP BY t.list_id, l.criteria_count HAVING COUNT(DISTINCT t.criterion) = l.criteria_count "
             f"UNION {matched}"
         )
-    # Lists nobody follows any more are skipped: a new follower's backfill links them again.
-    return (f"INSERT INTO feed_item_lists (list_id, item_id) SELECT m.list_id, {item} FROM ({matched}) m "
-            "WHERE EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.list_id = m.list_id) "
-            "ON CONFLICT DO NOTHING"), p.values
+    return matched
+
+
+def audience(*, dialect: Dialect, probes: Mapping[str, Sequence[str]]) -> tuple[str, list[Any]]:
+    """How many accounts an item with these probes would reach (``accounts``), and how many of them
+    follow with an immediate message (``immediate``): the editor's confirmation before publishing."""
+    p = Params(dialect)
+    matched = _matched(p, probes)
+    reached = (
+        "SELECT s.user_id AS user_id, s.rank AS rank FROM m JOIN feed_subscriptions s ON s.list_id = m.list_id "
+        "WHERE s.user_id IS NOT NULL "
+        "UNION ALL "
+        "SELECT ms.user_id AS user_id, s.rank AS rank FROM m JOIN feed_subscriptions s ON s.list_id = m.list_id "
+        "JOIN feed_enterprises e ON e.id = s.enterprise_id AND e.status = 'verified' "
+        "JOIN feed_memberships ms ON ms.enterprise_id = e.id AND ms.notify"
+    )
+    return (f"WITH m AS ({matched}) SELECT COUNT(*) AS accounts, "
+            "COALESCE(SUM(CASE WHEN a.rank = 0 THEN 1 ELSE 0 END), 0) AS immediate "
+            f"FROM (SELECT r.user_id, MIN(r.rank) AS rank FROM ({reached}) r GROUP BY r.user_id) a"), p.values
 
 
 def _recipients(p: Params, item: str) -> str:
