@@ -79,3 +79,8 @@ async def delete(attachment_id: int) -> None:
     await row.delete()
     if not await Attachment.exists(sha256=row.sha256):
         await asyncio.to_thread(_path(row.sha256).unlink, missing_ok=True)
+
+
+async def list_for(document_id: int) -> list[dict[str, Any]]:
+    """A document's attachments, in upload order (the editor's page lists them)."""
+    return [present.attachment(row) for row in await Attachment.filter(document_id=document_id).order_by("id")]

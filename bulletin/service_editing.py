@@ -12,7 +12,7 @@ from bulletin import cache, errors, present, repository, repository_search
 from bulletin.docnumber import normalize_doc_number
 from bulletin.html import body_to_html
 from bulletin.related import forget_cache, unknown_ids
-from bulletin.tables import Agency, Document
+from bulletin.tables import Agency, Document, InterpretationLink
 from server import clock, outbox, paging, storage
 
 PUBLISHED_TOPIC = "gazette.published"
@@ -157,6 +157,12 @@ async def set_interpretations(document_id: int, interpretation_ids: Sequence[int
             raise errors.NotAnInterpretation(details={"document_id": document_id, "ids": wrong})
         await repository.replace_interpretations(document_id, interpretation_ids, conn=conn)
     return await editor_view(document_id)
+
+
+async def interpretation_ids(document_id: int) -> list[int]:
+    """The 政策解读 covering a document (what set_interpretations last set)."""
+    return list(await InterpretationLink.filter(document_id=document_id).order_by("interpretation_id")
+                .values_list("interpretation_id", flat=True))
 
 
 async def set_related(document_id: int, *, services: Sequence[int] | None = None,

@@ -1,0 +1,67 @@
+"""The editor's pages through HTTP (both backends): draft, live preview through the sanitiser, the audience
+named before publishing, publish, withdraw; editors only."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.console.conftest import Browser, make_user
+from tests.integration.feeds.feeds_support import subscribe
+
+HOSTILE = "# 关于养老服务补贴的通知\n\n长者可申领补贴。<script>alert(1)</script><img src=x onerror=alert(2)>"
+FORM = {"title": "关于养老服务补贴申领的通知", "agency": "lhjyj", "kind": "document", "doc_type": "notice",
+        "topic": "civil_affairs_relief", "disclosure": "service", "validity": "valid", "body_format": "markdown",
+        "doc_number": "罗民[2026]3号", "divisions": "440303003", "body": HOSTILE}
+
+
+async def as_editor(browser: Browser) -> None:
+    assert (await browser.log_in(*await make_user("editor"))).status_code == 303
+
+
+async def test_an_editor_drafts_previews_and_publishes_sanitised(browser: Browser, client):
+    from server import accounts
+
+    reader = int((await accounts.login_dev("reader", None))["user"]["id"])
+    await subscribe(reader, "immediate", topics=["civil_affairs_relief"])
+    await as_editor(browser)
+    preview = await browser.submit("/console/editor/preview", {"body": HOSTILE, "body_format": "markdown"},
+                                   token_from="/console/editor/documents/new")
+    assert preview.status_code == 200 and "<h" in preview.text and "长者可申领补贴" in preview.text
+    assert "<script" not in preview.text and "onerror" not in preview.text
+
+    created = await browser.submit("/console/editor/documents", FORM, token_from="/console/editor/documents/new")
+    assert created.status_code == 303
+    page = await browser.get(created.headers["location"])
+    assert "罗民〔2026〕3号" in page.text  # stored in the standard form
+    assert re.search(r"发布后将进入 1 位订阅者的主页，其中 1 位将即时收到微信消息", page.text)
+    document_id = int(re.search(r"/documents/(\d+)", created.headers["location"]).group(1))
+
+    published = await browser.submit(f"/console/editor/documents/{document_id}/publish", {},
+                                      token_from=f"/console/editor/documents/{document_id}")
+    assert published.status_code == 303
+    reading = await client.get(f"/d/{document_id}")
+    assert reading.status_code == 200 and "长者可申领补贴" in reading.text
+    assert "<script>alert" not in reading.text and "onerror" not in reading.text
+    found = await client.get("/api/v1/gazette/documents", params={"q": "养老服务补贴"})
+    assert document_id in [item["id"] for item in found.json()["items"]]
+    assert "<script" not in found.text
+
+    withdrawn = await browser.submit(f"/console/editor/documents/{document_id}/withdraw", {"reason": "内容需修订"},
+                                     token_from=f"/console/editor/documents/{document_id}")
+    assert withdrawn.status_code == 303
+    assert "已撤回：内容需修订" in (await browser.get(withdrawn.headers["location"])).text
+
+
+async def test_a_bad_field_answers_with_the_apis_reason_and_saves_nothing(browser: Browser):
+    await as_editor(browser)
+    bad = await browser.submit("/console/editor/documents", {**FORM, "written_on": "2026-05-02",
+                                                            "published_on": "2026-05-01"},
+                               token_from="/console/editor/documents/new")
+    assert bad.status_code == 422 and "成文日期" in bad.text
+    listing = await browser.get("/console/editor/documents")
+    assert FORM["title"] not in listing.text
+
+
+async def test_the_editor_pages_are_for_editors(browser: Browser):
+    assert (await browser.log_in(*await make_user("staff"))).status_code == 303
+    assert (await browser.get("/console/editor/documents")).status_code == 403
