@@ -92,6 +92,7 @@ def combine_masks(*masks: BoolArray | None) -> BoolArray | None:
 # Relative slack on squared chords: far above float rounding yet far below any real gap, so a point
 # or a cell is only decided on chords when the answer is certain; near ties are measured exactly.
 _SLACK = 1e-9
+_SMALL_BOX = 2048  # up to this many points under the circle's box, measure them all (fewer numpy calls)
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
 _NO_METRES = np.zeros(0, dtype=np.float64)
 
@@ -310,8 +311,12 @@ class PointGrid:
         circle = self._circle(float(lon), float(lat), float(radius_m))
         if circle is None:
             return NearbyPage(_NO_POSITIONS, _NO_METRES, 0, False)
-        total = self._count_in_circle(circle, keep)
-        found, metres = self._nearest(circle, keep, int(limit) + 1, after)
+        if self._box_population(circle) <= _SMALL_BOX:  # measuring every point is the cheaper way
+            found, c2, total = self._matches(circle, keep, circle.rows, circle.cols, after)
+            found, metres = self._page_of(found, c2, int(limit) + 1)
+        else:
+            total = self._count_in_circle(circle, keep)
+            found, metres = self._nearest(circle, keep, int(limit) + 1, after)
         shown = min(len(found), int(limit))
         positions = self._order[found[:shown]]
         last_id, last_m = (int(self._ids[found[shown - 1]]), float(metres[shown - 1])) if shown else (0, 0.0)
@@ -436,7 +441,7 @@ class PointGrid:
             rows = (max(centre_row - reach, first_row), min(centre_row + reach, last_row))
             cols = (max(centre_col - reach, first_col), min(centre_col + reach, last_col))
             everything = rows == circle.rows and cols == circle.cols
-            found, c2 = self._matches(circle, keep, rows, cols, after)
+            found, c2, _ = self._matches(circle, keep, rows, cols, after)
             if everything:
                 break
             bound = min(4.0 * math.sin(math.radians(reach * self._dlat) / 2.0) ** 2,
@@ -444,6 +449,10 @@ class PointGrid:
             if np.count_nonzero(c2 < bound * (1.0 - _SLACK)) >= wanted:
                 break
             reach *= 2
+        return self._page_of(found, c2, wanted)
+
+    def _page_of(self, found: IntArray, c2: FloatArray, wanted: int) -> tuple[IntArray, FloatArray]:
+        """The ``wanted`` nearest of some matches by (metres, id): sorted positions and metres."""
         if len(found) > wanted:
             # The wanted nearest by chord, plus any near tie with the last of them: ids decide ties.
             cut = np.partition(c2, wanted - 1)[wanted - 1]
@@ -453,15 +462,22 @@ class PointGrid:
         order = np.lexsort((self._ids[found], metres))[:wanted]
         return found[order], metres[order]
 
+    def _box_population(self, circle: _Circle) -> int:
+        """How many points lie in the cells under the circle's bounding box."""
+        rows = self._row_base[circle.rows[0]:circle.rows[1] + 1]
+        return int((self._cell_start[rows + circle.cols[1] + 1] - self._cell_start[rows + circle.cols[0]]).sum())
+
     def _matches(self, circle: _Circle, keep: _Filter, rows: tuple[int, int], cols: tuple[int, int],
-                 after: tuple[float, int] | None) -> tuple[IntArray, FloatArray]:
-        """Sorted positions and squared chords of the matches in a block of cells (after the cursor)."""
+                 after: tuple[float, int] | None) -> tuple[IntArray, FloatArray, int]:
+        """Sorted positions and squared chords of the matches in a block of cells after the cursor, and
+        how many matches the block holds before the cursor is applied."""
         found = self._gather_box(rows[0], rows[1], cols[0], cols[1])
         c2 = self._chord2(found, circle.origin)
         good = c2 <= circle.radius_c2
         kept = keep.keep(found)
         if kept is not None:
             good &= kept
+        matches = int(np.count_nonzero(good))
         if after is not None:
             after_m, after_id = float(after[0]), int(after[1])
             after_c2 = chord2_of_metres(after_m)
@@ -470,7 +486,7 @@ class PointGrid:
             if len(close):  # near the cursor: compare exact metres, then ids
                 metres = metres_of_chord2(c2[close])
                 good[close] = (metres > after_m) | ((metres == after_m) & (self._ids[found[close]] > after_id))
-        return found[good], c2[good]
+        return found[good], c2[good], matches
 
     def _gather_runs(self, first_cells: IntArray, stop_cells: IntArray) -> IntArray:
         """Sorted-order positions of the points in runs of cells ``first_cells[k]..stop_cells[k] - 1``."""

@@ -30,6 +30,16 @@ def town():
     return ids, lons, lats, index
 
 
+@pytest.fixture(params=["edge cells", "whole box"], autouse=True)
+def query_path(request, monkeypatch):
+    """Run every test through both ways a query can go: counting whole cells and measuring the circle's
+    edge cells (big boxes), or measuring every point under the box (small ones)."""
+    import geo.grid
+
+    monkeypatch.setattr(geo.grid, "_SMALL_BOX", 0 if request.param == "edge cells" else 10**9)
+    return request.param
+
+
 def brute(town, lon, lat, radius, mask=None):
     ids, lons, lats, _ = town
     d = haversine(lon, lat, lons, lats)
