@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -12,10 +11,8 @@ from appointments import errors, repository
 from appointments.present import CONTEXTS
 from appointments.service_changes import own_booking
 from appointments.tables import Booking, Rating
-from server import clock, pii
+from server import audit, clock, pii
 from server.auth import CurrentUser
-
-log = logging.getLogger("bianmin.appointments.ratings")
 
 RATING_DAYS = 7
 DISSATISFIED_AT_MOST = 2
@@ -79,9 +76,8 @@ async def follow_up(rating_id: int, *, user: CurrentUser, status: str, note: str
 async def reveal_phone(rating_id: int, *, user: CurrentUser, reason: str) -> dict[str, Any]:
     """回访: one dissatisfied rating's phone number, unmasked, for the clerk who calls back, with a reason.
 
-    The only place a booking's phone leaves the server unmasked. Every reveal is recorded (who, which
-    rating and booking, why, when); the operation log (server/audit, h14-accounts) takes it over
-    when it lands: until then it is this structured log line, without the number.
+    The only place a booking's phone leaves the server unmasked. The request is written to the
+    operation log as a reveal (who, which booking, why; never the number).
     """
     rating = await Rating.get_or_none(id=rating_id)
     if rating is None:
@@ -94,7 +90,5 @@ async def reveal_phone(rating_id: int, *, user: CurrentUser, reason: str) -> dic
     if not booking.phone_enc:
         raise errors.PhoneErased(details={"booking_id": booking.id})
     phone = pii.vault().decrypt(booking.phone_enc, context=CONTEXTS["phone"])
-    log.warning("phone revealed", extra={"reveal": {"user_id": user.id, "role": user.role, "hall_id": rating.hall_id,
-                                                    "rating_id": rating.id, "booking_id": booking.id,
-                                                    "reason": reason, "at": clock.now().isoformat()}})
+    audit.note_reveal(target=f"booking:{booking.id}", fields=["phone"], reason=reason)
     return {"rating_id": rating.id, "booking_id": booking.id, "phone": phone}

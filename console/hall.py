@@ -25,7 +25,7 @@ from appointments.schemas_staff import (
     WalkinIn,
 )
 from console import sessions
-from console.pages import field, in_hall, install_error_pages, page, parse, render
+from console.pages import Redisplay, field, in_hall, install_error_pages, page, parse, render
 from server import clock, errors
 
 bp = Blueprint("console_hall", url_prefix="/console")
@@ -100,8 +100,7 @@ async def check_in(request: Request, hall_id: int, *, console: Console) -> HTTPR
     try:
         result = await service_checkin.check_in(user=console.user, token=body.token, code=body.code)
     except errors.DomainError as error:  # the clerk scans the next one at once: the form stays, with why
-        return render("hall/checkin.html", status=error.status, console=console, hall=hall, tab="checkin",
-                      error=error)
+        raise Redisplay(error, "hall/checkin.html", hall=hall, tab="checkin") from None
     return render("hall/checkin.html", console=console, hall=hall, tab="checkin", result=result)
 
 

@@ -15,7 +15,7 @@ from sanic.response import redirect
 
 from console import sessions
 from console.menu import menu_for
-from server import clock, config, errors
+from server import audit, clock, config, errors
 from server.validation import validation_error
 
 COOKIE = "bianmin_console"
@@ -40,6 +40,16 @@ class Forbidden(errors.Forbidden):
 class CsrfRefused(errors.Forbidden):
     code = "csrf_refused"
     message = "表单已失效，请刷新页面后重试"
+
+
+class Redisplay(errors.DomainError):
+    """A domain error answered with the form's own page again, saying why (the clerk scans the next
+    code at once); raised, so the operation log records the refusal like any other."""
+
+    def __init__(self, error: errors.DomainError, template: str, **context: Any) -> None:
+        super().__init__(error.message, details=error.details)
+        self.code, self.status = error.code, error.status
+        self.template, self.context = template, context
 
 
 def render(name: str, *, status: int = 200, console: sessions.Console | None = None,
@@ -83,8 +93,13 @@ def to_login(request: Request, *, expired: bool) -> HTTPResponse:
 
 def page(*roles: str) -> Callable[[Handler], Handler]:
     """Guard a console route: a live, fully logged-in session of one of ``roles`` (admins hold all),
-    and on every POST the session's CSRF token. The handler gets the session as ``console``."""
+    and on every POST the session's CSRF token. The handler gets the session as ``console``.
+
+    Every POST goes to the operation log (server/audit.py) as ``console.<module>.<handler>``, with the
+    form it sent and its result, refusals included, exactly as API writes do."""
     def wrap(handler: Handler) -> Handler:
+        action = f"console.{handler.__module__.rsplit('.', 1)[-1]}.{handler.__name__}"
+
         @wraps(handler)
         async def run(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
             token = request.cookies.get(COOKIE)
@@ -92,13 +107,33 @@ def page(*roles: str) -> Callable[[Handler], Handler]:
             if console is None or console.stage != sessions.ACTIVE:
                 return to_login(request, expired=bool(token) and console is None)
             request.ctx.user = console.user
-            if request.method not in ("GET", "HEAD") and not sessions.same(posted_csrf(request), console.csrf):
-                raise CsrfRefused()
-            if roles and not console.user.has_role(*roles):
-                raise Forbidden("无权访问该页面")
-            return await handler(request, *args, console=console, **kwargs)
+
+            async def checked() -> HTTPResponse:
+                if request.method not in ("GET", "HEAD") and not sessions.same(posted_csrf(request), console.csrf):
+                    raise CsrfRefused()
+                if roles and not console.user.has_role(*roles):
+                    raise Forbidden("无权访问该页面")
+                return await handler(request, *args, console=console, **kwargs)
+
+            return await audit.watch(request, console.user, checked, action=action, sent=lambda: PostedForm(request),
+                                     path_params=dict(kwargs))
         return run
     return wrap
+
+
+class PostedForm:
+    """What a console form sent, as the operation log records it: without the CSRF token; passwords
+    and other secrets are starred by the log itself (their field names say what they are)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def model_dump(self, **_: Any) -> dict[str, Any] | None:
+        form = self.request.form if self.request.method not in ("GET", "HEAD") else None
+        sent: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in (form or {}).items() if k != "csrf"}
+        for name, files in (self.request.files or {}).items():
+            sent[name] = [f.name for f in files]
+        return sent or None
 
 
 def posted_csrf(request: Request) -> str | None:
@@ -129,6 +164,8 @@ def install_error_pages(bp: Blueprint) -> None:
         error = exc if isinstance(exc, errors.DomainError) else (
             errors.NotFound() if isinstance(exc, sanic_errors.NotFound) else errors.MethodNotAllowed())
         console = await sessions.resolve(request.cookies.get(COOKIE))
+        if isinstance(error, Redisplay):
+            return render(error.template, status=error.status, console=console, error=error, **error.context)
         template = "fragments/error.html" if is_htmx(request) else "error.html"
         return render(template, status=error.status, console=console, error=error)
 

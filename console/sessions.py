@@ -76,8 +76,8 @@ async def second_factor_needed(user: User) -> bool:
     return bool(await needed(user)) if needed is not None else False
 
 
-async def log_in(username: str, password: str) -> tuple[str, str]:
-    """Check the password (the API's own check and lock-out) and open a session: (token, stage)."""
+async def log_in(username: str, password: str) -> tuple[str, str, int]:
+    """Check the password (the API's own check and lock-out) and open a session: (token, stage, user id)."""
     user = await accounts.authenticate_staff(username, password)
     stage = SECOND_FACTOR if await second_factor_needed(user) else ACTIVE
     token = secrets.token_urlsafe(32)
@@ -86,7 +86,7 @@ async def log_in(username: str, password: str) -> tuple[str, str]:
                                 last_seen_at=now, expires_at=now + ABSOLUTE)
     user.last_login_at = now
     await user.save(update_fields=["last_login_at"])
-    return token, stage
+    return token, stage, user.id
 
 
 async def confirm_second_factor(token_hash: str) -> None:

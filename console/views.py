@@ -13,6 +13,7 @@ from console.pages import (
     COOKIE,
     LOGIN_COOKIE,
     CsrfRefused,
+    Redisplay,
     clear_cookie,
     field,
     install_error_pages,
@@ -20,7 +21,7 @@ from console.pages import (
     render,
     set_cookie,
 )
-from server import accounts, errors
+from server import accounts, audit, errors
 
 bp = Blueprint("console", url_prefix="/console")
 bp.static("/static", Path(__file__).parent / "static", name="static")
@@ -54,10 +55,16 @@ async def login(request: Request) -> HTTPResponse:
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not sessions.same(field(request, "csrf"), sessions.login_csrf_for(nonce)):
         raise CsrfRefused()
+    username = field(request, "username")
     try:
-        token, stage = await sessions.log_in(field(request, "username"), request.form.get("password") or "")
+        token, stage, user_id = await sessions.log_in(username, request.form.get("password") or "")
     except errors.DomainError as error:  # wrong password or locked: the form again, with the reason
+        await audit.record_login(username=username, user_id=None, result=error.code, ip=audit.client_ip(request),
+                                 user_agent=audit.user_agent(request))
         return _login_form(request, status=error.status, message=error.message)
+    await audit.record_login(username=username, user_id=user_id, result="ok" if stage == sessions.ACTIVE
+                             else "second_factor_required", ip=audit.client_ip(request),
+                             user_agent=audit.user_agent(request))
     target = _next(request) if stage == sessions.ACTIVE else "/console/second-factor"
     response = redirect(target, status=303)
     set_cookie(response, COOKIE, token)
@@ -89,13 +96,13 @@ async def password_page(request: Request, *, console: sessions.Console) -> HTTPR
 @bp.post("/password")
 @page()
 async def change_password(request: Request, *, console: sessions.Console) -> HTTPResponse:
-    new = request.form.get("new") or ""
-    if new != (request.form.get("repeat") or ""):
-        return render("password.html", status=422, console=console, message="两次输入的新密码不一致")
+    new = request.form.get("new_password") or ""
+    if new != (request.form.get("repeat_password") or ""):
+        raise Redisplay(errors.ValidationFailed("两次输入的新密码不一致"), "password.html")
     try:
-        await accounts.change_password(console.user.id, old=request.form.get("old") or "", new=new)
+        await accounts.change_password(console.user.id, old=request.form.get("old_password") or "", new=new)
     except errors.DomainError as error:
-        return render("password.html", status=error.status, console=console, message=error.message)
+        raise Redisplay(error, "password.html") from None
     await sessions.end_others(console.user.id, keep=console.token_hash)
     return render("password.html", console=console, done=True)
 

@@ -11,6 +11,7 @@ import pytest
 from appointments import service_checkin, service_ratings
 from appointments.tables import Booking
 from server import clock
+from server.tables import OperationLog
 from tests.api.console.conftest import Browser, make_user
 from tests.integration.appointments.booking_support import (
     MONDAY_10,
@@ -94,6 +95,11 @@ async def test_a_morning_at_the_desk(browser: Browser, halls):
     assert [(r[7], r[8], r[10]) for r in rows[1:]] == [
         (typed["code"], "已办结", "A001"), (scanned["code"], "已签到", "A002"), (absent["code"], "爽约", "")]
     assert "13987654321" not in exported.text
+    written = await OperationLog.filter(action__startswith="console.hall.").order_by("id").values_list("action", "result")
+    assert written == [("console.hall.check_in", "ok"), ("console.hall.check_in", "ok"),
+                       ("console.hall.check_in", "already_checked_in"), ("console.hall.walk_in", "ok"),
+                       ("console.hall.call_next", "ok"), ("console.hall.move_ticket", "ok"),
+                       ("console.hall.booking_no_show", "ok")]
 
 
 async def test_a_phone_is_revealed_only_for_a_dissatisfied_rating_with_a_reason(browser: Browser, client, halls):
@@ -119,6 +125,10 @@ async def test_a_phone_is_revealed_only_for_a_dissatisfied_rating_with_a_reason(
     followed = await browser.submit(f"{url}/{bad['id']}", {"status": "contacted", "note": "已致歉并整改"}, token_from=url)
     assert followed.status_code == 303
     assert "已致歉并整改" in (await browser.get(url)).text
+    reveals = await OperationLog.filter(kind="reveal").values("target", "after", "actor_role", "result")
+    assert [(r["target"], r["after"]["reason"], r["actor_role"], r["result"]) for r in reveals] == [
+        (f"booking:{unhappy['id']}", "电话回访", "staff", "ok")]
+    assert "13987654321" not in str(await OperationLog.all().values())
 
 
 async def test_statistics_draw_a_chart_from_the_same_numbers(browser: Browser, halls):

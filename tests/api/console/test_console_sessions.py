@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from server import clock
+from server.tables import LoginLog, OperationLog
 from tests.api.console.conftest import Browser, make_user
 
 
@@ -25,15 +26,21 @@ async def test_wrong_password_shows_the_form_again_with_the_reason(browser: Brow
     response = await browser.log_in(username, "not-the-password")
     assert response.status_code == 401 and "用户名或密码错误" in response.text
     assert (await browser.get("/console/")).status_code == 303
+    assert (await browser.log_in(username, _)).status_code == 303
+    tried = await LoginLog.filter(username=username).order_by("id").values_list("result", "user_agent", "ip")
+    assert [row[0] for row in tried] == ["invalid_credentials", "ok"]
+    assert tried[0][2] and "python-httpx" in tried[0][1]
 
 
 async def test_a_form_without_its_csrf_token_is_refused(browser: Browser):
     await browser.log_in(*await make_user("staff"))
-    refused = await browser.post("/console/password", data={"old": "x", "new": "y", "repeat": "y"})
+    refused = await browser.post("/console/password", data={"old_password": "x", "new_password": "y", "repeat_password": "y"})
     assert refused.status_code == 403 and "表单已失效" in refused.text
     forged = await browser.post("/console/logout", data={"csrf": "0" * 64})
     assert forged.status_code == 403
     assert (await browser.get("/console/")).status_code == 200  # still logged in
+    refusals = await OperationLog.filter(result="csrf_refused").values_list("action", "status")
+    assert sorted(refusals) == [("console.views.change_password", 403), ("console.views.logout", 403)]
 
 
 async def test_login_form_needs_its_own_token(browser: Browser):
@@ -77,12 +84,15 @@ async def test_logout_ends_the_session(browser: Browser):
 async def test_change_password_needs_the_old_one_and_ends_other_sessions(browser: Browser, app):
     username, password = await make_user("staff")
     await browser.log_in(username, password)
-    wrong = await browser.submit("/console/password", {"old": "nope", "new": "Neu-Passwort-1", "repeat": "Neu-Passwort-1"})
+    wrong = await browser.submit("/console/password", {"old_password": "nope", "new_password": "Neu-Passwort-1", "repeat_password": "Neu-Passwort-1"})
     assert wrong.status_code == 401 and "原密码错误" in wrong.text
-    done = await browser.submit("/console/password", {"old": password, "new": "Neu-Passwort-1", "repeat": "Neu-Passwort-1"})
+    done = await browser.submit("/console/password", {"old_password": password, "new_password": "Neu-Passwort-1", "repeat_password": "Neu-Passwort-1"})
     assert done.status_code == 200 and "密码已修改" in done.text
     assert (await browser.log_in(username, password)).status_code == 401
     assert (await browser.log_in(username, "Neu-Passwort-1")).status_code == 303
+    entries = await OperationLog.filter(action="console.views.change_password").order_by("id").values("result", "after")
+    assert [e["result"] for e in entries] == ["invalid_credentials", "ok"]
+    assert "Neu-Passwort-1" not in str(entries) and password not in str(entries)
 
 
 async def test_menu_follows_the_role(browser: Browser):
