@@ -10,24 +10,11 @@ computed from these lists by bulletin.facet_counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Dialect = Literal["postgres", "sqlite"]
+from server.sqlparams import Dialect, Params
+
 _TOKEN = "(SELECT token FROM gazette_search_state WHERE id = 1) AS token"
-
-
-@dataclass
-class Binder:
-    """Numbered placeholders ($1 / ?1), so one value can appear several times in the text."""
-
-    dialect: Dialect
-    values: list[Any] = field(default_factory=list)
-
-    def __call__(self, value: Any, pg_type: str) -> str:
-        self.values.append(value)
-        number = len(self.values)
-        return f"${number}::{pg_type}" if self.dialect == "postgres" else f"?{number}"
 
 
 def _pg_ids(column: str, query: str) -> str:
@@ -40,7 +27,7 @@ def _fts_ids(match: str) -> str:
 
 def match_statement(*, dialect: Dialect, expression: str, tiers: bool) -> tuple[str, list[Any]]:
     """SQL returning token, ids (and title_ids, head_ids when tiers) for a tsquery or FTS5 expression."""
-    b = Binder(dialect)
+    b = Params(dialect)
     if dialect == "postgres":
         query = f"to_tsquery('simple', {b(expression, 'text')})"
         columns = [f"{_pg_ids('tsv', query)} AS ids"]
@@ -83,7 +70,7 @@ def bump_statement(*, dialect: Dialect, token: str) -> tuple[str, list[Any]]:
 
 def title_match_statement(*, dialect: Dialect, expression: str, limit: int) -> tuple[str, list[Any]]:
     """SQL for the newest published documents whose title holds every term (suggestions)."""
-    b = Binder(dialect)
+    b = Params(dialect)
     if dialect == "postgres":
         matching = ("SELECT document_id FROM gazette_search WHERE title_tsv @@ "
                     f"to_tsquery('simple', {b(expression, 'text')})")

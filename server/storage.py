@@ -7,9 +7,7 @@ once per command, the tests once per backend.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.transactions import in_transaction
 
-from server import config, registry
+from server import config, registry, sqlparams
 from server.config import Settings
 
 log = logging.getLogger("bianmin.storage")
@@ -150,27 +148,12 @@ def dialect() -> str:
     return db().capabilities.dialect
 
 
-_PLACEHOLDER = re.compile(r"\$(\d+)")
-
-
 async def sql(statement: str, values: Sequence[Any], *, conn: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
     """Run one statement written with $1.. placeholders on either database; returns its rows."""
     conn = conn or db()
-    params = list(values)
-    if conn.capabilities.dialect == "sqlite":
-        # SQLite numbers its parameters ?1..; dates and times go in the text form Tortoise stores.
-        statement = _PLACEHOLDER.sub(r"?\1", statement)
-        params = [_sqlite_value(value) for value in params]
+    statement, params = sqlparams.for_dialect(statement, values, conn.capabilities.dialect)
     # execute_query_dict fetches rows for every statement (execute_query drops an INSERT's RETURNING).
     return await conn.execute_query_dict(statement, params)
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def transaction() -> Any:

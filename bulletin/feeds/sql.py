@@ -12,29 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Dialect = Literal["postgres", "sqlite"]
-
-
-@dataclass
-class Params:
-    """Placeholders for one statement: $n on PostgreSQL, ?n on SQLite."""
-
-    dialect: Dialect
-    values: list[Any] = field(default_factory=list)
-
-    def __call__(self, value: Any, pg_type: str = "int") -> str:
-        """A placeholder for ``value``; PostgreSQL gets an explicit type, as SELECT lists need one."""
-        self.values.append(value)
-        return f"${len(self.values)}::{pg_type}" if self.dialect == "postgres" else f"?{len(self.values)}"
-
-    def many(self, values: Sequence[Any]) -> str:
-        """An IN list (SQLite) or = ANY(array) (PostgreSQL) operand, including the operator."""
-        if self.dialect == "postgres":
-            return f"= ANY({self(list(values), 'text[]')})"
-        return "IN (" + ", ".join(self(v) for v in values) + ")"
+from server.sqlparams import Dialect, Params
 
 
 def insert_list(*, dialect: Dialect, key: str, criteria: str, count: int, now: Any) -> tuple[str, list[Any]]:
