@@ -61,7 +61,7 @@ async def test_token_and_wechat_token_shared_by_two_workers(backend, wx, tmp_pat
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen([*cli, "serve", "--workers", "2", "--port", str(port)], env=env, cwd=tmp_path,
-                                  stdout=out, stderr=subprocess.STDOUT)
+                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
         pids = set()
