@@ -3,6 +3,7 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
 const format = require('../../utils/format')
+const care = require('../../utils/care')
 
 const FILTERS = [
   { key: 'all', name: '全部', status: [] },
@@ -18,9 +19,10 @@ function row(b) {
 }
 
 Page({
-  data: { filters: FILTERS, filter: 'all', items: [], loaded: false },
+  data: { care: false, filters: FILTERS, filter: 'all', items: [], loaded: false },
 
   onShow() {
+    care.apply(this)
     return this.load()
   },
 

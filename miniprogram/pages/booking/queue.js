@@ -1,11 +1,12 @@
 // The hall's live queue: now serving per window, people waiting, the next numbers; refreshed while shown.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
+const care = require('../../utils/care')
 
 const REFRESH_MS = 15000
 
 Page({
-  data: { queue: null, ticket: '', ahead: -1 },
+  data: { care: false, queue: null, ticket: '', ahead: -1 },
 
   onLoad(options) {
     this.hallId = Number(options.hall_id)
@@ -13,6 +14,7 @@ Page({
   },
 
   onShow() {
+    care.apply(this)
     this.timer = setInterval(() => this.load(), REFRESH_MS)
     return this.load()
   },

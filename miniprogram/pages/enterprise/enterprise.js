@@ -4,6 +4,7 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const enterprise = require('../../utils/enterprise')
 const layout = require('../../utils/subscriptions')
+const care = require('../../utils/care')
 
 function locate() {
   return new Promise(resolve => wx.getLocation({ type: 'gcj02', success: resolve, fail: () => resolve(null) }))
@@ -11,6 +12,7 @@ function locate() {
 
 Page({
   data: {
+    care: false,
     enterprises: [], current: 0, home: null, members: [], invitation: null, owner: false, statusText: '',
     form: {}, errors: {}, industries: [], sizes: [], divisions: [], joinCode: '', loaded: false,
     editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false,
@@ -18,6 +20,7 @@ Page({
   options: null,
 
   async onShow() {
+    care.apply(this)
     const mine = await api.request(E.myEnterprises).catch(() => null)
     if (!mine) return
     this.setData({ enterprises: mine, loaded: true })

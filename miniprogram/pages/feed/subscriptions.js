@@ -2,6 +2,7 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const layout = require('../../utils/subscriptions')
+const care = require('../../utils/care')
 
 function locate() {
   return new Promise(resolve => {
@@ -10,9 +11,13 @@ function locate() {
 }
 
 Page({
-  data: { items: [], limit: 20, editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false, loaded: false },
+  data: { care: false, items: [], limit: 20, editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false, loaded: false },
   options: null,
   divisions: [],
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad() {
     const [options, here] = await Promise.all([api.request(E.subscriptionOptions).catch(() => null), locate()])

@@ -1,9 +1,14 @@
 // One issue of the gazette: its table of contents by section.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
+const care = require('../../utils/care')
 
 Page({
-  data: { issue: null },
+  data: { care: false, issue: null },
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad(options) {
     const issue = await api.request(E.gazetteIssue, { path: { issue_id: Number(options.id) } }).catch(() => null)

@@ -2,6 +2,7 @@
 // other filters, so a reader can switch within one), sort, keyset paging, and suggestions while typing.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
+const care = require('../../utils/care')
 
 const FACETS = [
   { key: 'agency', name: '发布机构' },
@@ -27,8 +28,12 @@ function facetGroups(facets, filters) {
 }
 
 Page({
-  data: { q: '', sort: 'relevance', sorts: SORTS, filters: emptyFilters(), groups: [], items: [], total: 0, next: null,
+  data: { care: false, q: '', sort: 'relevance', sorts: SORTS, filters: emptyFilters(), groups: [], items: [], total: 0, next: null,
     loading: false, searched: false, suggestions: null },
+
+  onShow() {
+    care.apply(this)
+  },
 
   onLoad(options) {
     const q = options.q ? decodeURIComponent(options.q) : ''

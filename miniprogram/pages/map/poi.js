@@ -3,9 +3,14 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const hours = require('../../utils/hours')
 const time = require('../../utils/time')
+const care = require('../../utils/care')
 
 Page({
-  data: { poi: null, rows: [], today: '', next: '', divisions: '' },
+  data: { care: false, poi: null, rows: [], today: '', next: '', divisions: '' },
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad(options) {
     this.poiId = Number(options.id)

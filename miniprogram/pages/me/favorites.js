@@ -2,6 +2,7 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
+const care = require('../../utils/care')
 
 const TABS = [{ key: 'favorites', name: '我的收藏' }, { key: 'history', name: '浏览记录' }]
 
@@ -13,9 +14,10 @@ function row(item) {
 }
 
 Page({
-  data: { tabs: TABS, tab: 'favorites', items: [], next: null, loaded: false },
+  data: { care: false, tabs: TABS, tab: 'favorites', items: [], next: null, loaded: false },
 
   onShow() {
+    care.apply(this)
     return this.load(false)
   },
 

@@ -2,9 +2,14 @@
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
+const care = require('../../utils/care')
 
 Page({
-  data: { notice: null, when: '' },
+  data: { care: false, notice: null, when: '' },
+
+  onShow() {
+    care.apply(this)
+  },
 
   async onLoad(options) {
     const notice = await api.request(E.notice, { path: { notice_id: Number(options.id) } }).catch(() => null)

@@ -10,10 +10,8 @@ const { loadPage, createApp } = require('../page-harness')
 const ROOT = path.join(__dirname, '..', '..')
 const read = file => fs.readFileSync(path.join(ROOT, file), 'utf8')
 
-// The main pages (and the booking flow and gazette reader end to end) with the components they use.
-const PAGES = ['pages/index/index', 'pages/map/map', 'pages/booking/halls', 'pages/booking/booking',
-  'pages/booking/detail', 'pages/gazette/gazette', 'pages/gazette/reader/reader', 'pages/feed/index', 'pages/me/me',
-  'pages/me/privacy', 'pages/me/privacy-list']
+// Every page (the main ones, the booking flow and the gazette reader among them) with the components it uses.
+const PAGES = JSON.parse(read('app.json')).pages
 
 function componentsOf(page) {
   const using = JSON.parse(read(`${page}.json`)).usingComponents || {}
