@@ -18,23 +18,22 @@ def started(monkeypatch, tmp_path, capsys):
     for name in list(os.environ):
         if name.startswith(("BIANMIN_", "SANIC_")):
             monkeypatch.delenv(name)
+    monkeypatch.delenv("SANIC_IGNORE_PRODUCTION_WARNING", raising=False)  # `serve` sets it: undone after the test
     monkeypatch.setenv("BIANMIN_VAR_DIR", str(tmp_path))
     monkeypatch.setattr(startup, "is_atty", lambda: True)  # Sanic warns about "PRODUCTION mode" only on a terminal
+    monkeypatch.setattr(config, "_current", config._current)
     served = []
     monkeypatch.setattr(Sanic, "serve_single", classmethod(lambda cls, primary=None: served.append(primary)))
-    root = logging.getLogger()
-    handlers = list(root.handlers)
-    previous = config._current
+    loggers = [logging.getLogger(), logging.getLogger("bianmin.access")]
+    saved = [(lg, list(lg.handlers), lg.propagate, lg.level) for lg in loggers]
     try:
         assert cli.main(["serve", "--port", "8123"]) == 0
     finally:
-        for handler in root.handlers:
-            if handler not in handlers:
+        for lg, handlers, propagate, level in saved:
+            for handler in lg.handlers:
                 handler.flush()
-                root.removeHandler(handler)
-        root.handlers[:] = handlers
-        if previous:
-            config.install(previous)
+            lg.handlers[:] = handlers
+            lg.propagate, lg.level = propagate, level
     out = capsys.readouterr()
     return served, out.out + out.err
 
