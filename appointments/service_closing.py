@@ -84,3 +84,23 @@ async def add_closure(hall_id: int, *, user: CurrentUser, day: dt.date, start: d
 
 def _hhmm(moment: dt.time | None) -> str | None:
     return moment.strftime("%H:%M") if moment is not None else None
+
+
+async def closure_preview(hall_id: int, *, day: dt.date, start: dt.time | None, end: dt.time | None) -> dict[str, int]:
+    """Before closing (停办): how many open slots the closure would close and how many booked people it
+    would cancel, by the same rule add_closure applies. Nothing is written."""
+    hall = await repository.hall_or_404(hall_id)
+    probe = Closure(hall_id=hall.id, day=day, start_time=_hhmm(start), end_time=_hhmm(end), reason="")
+    slots = [s.id for s in await Slot.filter(hall_id=hall.id, day=day, status="open")
+             if covers(probe, day=day, start=s.start_at, end=s.end_at, hall=hall)]
+    booked = await Booking.filter(slot_id__in=slots, status="booked").count() if slots else 0
+    return {"slots": len(slots), "bookings": booked}
+
+
+async def day_slots(hall_id: int, day: dt.date) -> list[dict[str, Any]]:
+    """The hall's slots on a day, by time and service item, for the clerk's capacity and closing page."""
+    hall = await repository.hall_or_404(hall_id)
+    rows = await Slot.filter(hall_id=hall.id, day=day).select_related("service").order_by("start_at", "service_id")
+    zone = zone_of(hall)
+    return [{**present.slot(s), "service_name": s.service.name,
+             "time": f"{s.start_at.astimezone(zone):%H:%M}-{s.end_at.astimezone(zone):%H:%M}"} for s in rows]

@@ -41,7 +41,7 @@ async def _hall(console: Console, hall_id: int) -> dict[str, Any]:
     return await service_halls.get_hall(hall_id)
 
 
-def _back(path: str, **query: str) -> HTTPResponse:
+def back(path: str, **query: str) -> HTTPResponse:
     wanted = {k: v for k, v in query.items() if v}
     return redirect(path + ("?" + urlencode(wanted) if wanted else ""), status=303)
 
@@ -80,7 +80,7 @@ async def day_sheet_csv(request: Request, hall_id: int, *, console: Console) -> 
 async def booking_no_show(request: Request, hall_id: int, booking_id: int, *, console: Console) -> HTTPResponse:
     in_hall(console, hall_id)
     booking = await service_tickets.booking_no_show(booking_id, user=console.user)
-    return _back(f"/console/hall/{hall_id}/day", date=field(request, "date"), ok=f"预约 {booking['code']} 已记为爽约")
+    return back(f"/console/hall/{hall_id}/day", date=field(request, "date"), ok=f"预约 {booking['code']} 已记为爽约")
 
 
 @bp.get("/hall/<hall_id:int>/checkin")
@@ -125,7 +125,7 @@ async def move_ticket(request: Request, hall_id: int, ticket_id: int, action: st
     call = parse(CallIn, {"window": window}) if ACTIONS[action] == "call" else None
     ticket = await service_tickets.move_ticket(ticket_id, ACTIONS[action], user=console.user,
                                                window=call.window if call else None)
-    return _back(f"/console/hall/{hall_id}/queue", window=window, ok=f"{ticket['label']} {DONE[action]}")
+    return back(f"/console/hall/{hall_id}/queue", window=window, ok=f"{ticket['label']} {DONE[action]}")
 
 
 @bp.post("/hall/<hall_id:int>/call-next")
@@ -136,9 +136,9 @@ async def call_next(request: Request, hall_id: int, *, console: Console) -> HTTP
     call = parse(CallIn, {"window": field(request, "window")})
     waiting = await service_tickets.hall_tickets(hall_id, status="waiting")
     if not waiting:
-        return _back(f"/console/hall/{hall_id}/queue", window=call.window, ok="当前没有等候的号")
+        return back(f"/console/hall/{hall_id}/queue", window=call.window, ok="当前没有等候的号")
     ticket = await service_tickets.move_ticket(waiting[0]["id"], "call", user=console.user, window=call.window)
-    return _back(f"/console/hall/{hall_id}/queue", window=call.window, ok=f"{ticket['label']} 已叫号")
+    return back(f"/console/hall/{hall_id}/queue", window=call.window, ok=f"{ticket['label']} 已叫号")
 
 
 @bp.post("/hall/<hall_id:int>/walkins")
@@ -147,7 +147,7 @@ async def walk_in(request: Request, hall_id: int, *, console: Console) -> HTTPRe
     in_hall(console, hall_id)
     body = parse(WalkinIn, {"service_id": field(request, "service_id") or None})
     ticket = await service_checkin.walk_in(hall_id, service_id=body.service_id)
-    return _back(f"/console/hall/{hall_id}/queue", window=field(request, "window"), ok=f"已取号 {ticket['label']}")
+    return back(f"/console/hall/{hall_id}/queue", window=field(request, "window"), ok=f"已取号 {ticket['label']}")
 
 
 @bp.get("/hall/<hall_id:int>/ratings")
@@ -166,7 +166,7 @@ async def follow_up(request: Request, hall_id: int, rating_id: int, *, console: 
     body = parse(FollowUpIn, {"follow_up_status": field(request, "status"), "follow_up_note": field(request, "note")})
     await service_ratings.follow_up(rating_id, user=console.user, status=body.follow_up_status,
                                     note=body.follow_up_note)
-    return _back(f"/console/hall/{hall_id}/ratings", ok="回访记录已保存")
+    return back(f"/console/hall/{hall_id}/ratings", ok="回访记录已保存")
 
 
 @bp.post("/hall/<hall_id:int>/ratings/<rating_id:int>/phone")

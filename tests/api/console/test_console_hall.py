@@ -139,3 +139,32 @@ async def test_statistics_draw_a_chart_from_the_same_numbers(browser: Browser, h
     assert page.status_code == 200 and "data-chart=" in page.text and "03-10" in page.text
     too_long = await browser.get(f"/console/hall/{world.hall_id}/stats", params={"from": "2026-01-01", "to": "2026-12-31"})
     assert too_long.status_code == 422
+
+
+async def test_a_closure_says_how_many_bookings_it_cancels_before_it_does(browser: Browser, halls):
+    world, _ = halls
+    morning = [await book(world, local(3, 10, 9), person()) for _ in range(2)]
+    await book(world, local(3, 10, 14), person())  # the afternoon stays open
+    await as_clerk(browser, world.hall_id)
+    url = f"/console/hall/{world.hall_id}/closures"
+    form = {"date": "2026-03-10", "from": "08:00", "to": "12:00", "reason": "系统升级"}
+    preview = await browser.submit(f"{url}/preview", form, token_from=url)
+    effect = re.search(r"将关闭 (\d+) 个开放时段，取消 (\d+) 个预约", preview.text)
+    assert effect and int(effect.group(2)) == len(morning)
+    assert [(await Booking.get(id=b["id"])).status for b in morning] == ["booked"] * 2  # nothing yet
+    done = await browser.submit(url, form, token_from=url)
+    assert re.search(rf"关闭 {effect.group(1)} 个时段，取消 {len(morning)} 个预约", done.text)
+    assert [(await Booking.get(id=b["id"])).status for b in morning] == ["cancelled"] * 2
+
+
+async def test_slot_capacity_never_below_what_is_booked(browser: Browser, halls):
+    world, _ = halls
+    await book(world, local(3, 10, 9), person())
+    await as_clerk(browser, world.hall_id)
+    page = await browser.get(f"/console/hall/{world.hall_id}/slots", params={"date": "2026-03-10"})
+    slot_id = re.search(r"/slots/(\d+)\"", page.text).group(1)
+    url = f"/console/hall/{world.hall_id}/slots"
+    too_low = await browser.submit(f"{url}/{slot_id}", {"capacity": "0"}, token_from=url)
+    assert too_low.status_code == 409
+    raised = await browser.submit(f"{url}/{slot_id}", {"capacity": "12"}, token_from=url)
+    assert raised.status_code == 303 and "date=2026-03-10" in raised.headers["location"]
