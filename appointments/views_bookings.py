@@ -40,7 +40,8 @@ def _idempotency_key(request: Request) -> str | None:
 
 @bp.post("/bookings")
 @endpoint("Book a slot; a retry with the same Idempotency-Key returns the same booking", tags=TAGS,
-          body=BookingIn, response=BookingOut, status=201, auth_roles=ANY_USER, raises=BOOKING_ERRORS)
+          body=BookingIn, response=BookingOut, status=201, auth_roles=ANY_USER, raises=BOOKING_ERRORS,
+          limits="booking")
 async def book(request: Request, *, body: BookingIn, user: auth.CurrentUser):
     person = service_booking.parse_person(name=body.name, id_number=body.id_number, phone=body.phone)
     return await service_booking.book(account_id=user.id, slot_id=body.slot_id, service_id=body.service_id,
@@ -75,7 +76,7 @@ async def cancel(request: Request, booking_id: int, *, body: CancelIn, user: aut
           raises=[errors.BookingNotFound, errors.BookingNotActive, errors.CancellationClosed, errors.SlotFull,
                   errors.SlotClosed, errors.OutsideBookingWindow, errors.SlotStarted, errors.DuplicateBooking,
                   errors.QuotaExceeded, errors.TooManyAccounts, errors.TooManyBookings, errors.TooManyPersons,
-                  errors.ServiceMismatch])
+                  errors.ServiceMismatch], limits="booking")
 async def reschedule(request: Request, booking_id: int, *, body: RescheduleIn, user: auth.CurrentUser):
     return await service_changes.reschedule(booking_id, user_id=user.id, slot_id=body.slot_id)
 

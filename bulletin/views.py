@@ -33,7 +33,8 @@ TAGS = ["gazette"]
 
 @bp.get("/gazette/documents")
 @endpoint("Search published documents: items with highlights, exact total, facets, keyset cursor", tags=TAGS,
-          query=SearchQuery, response=SearchPage, raises=[errors.InvalidCursor, errors.UnknownAgency])
+          query=SearchQuery, response=SearchPage, raises=[errors.InvalidCursor, errors.UnknownAgency],
+          limits="search")
 async def search_documents(request: Request, *, query: SearchQuery):
     params = service_search.SearchParams(
         q=query.q, agency=tuple(query.agency), topic=tuple(query.topic), doc_type=tuple(query.doc_type),
@@ -45,7 +46,7 @@ async def search_documents(request: Request, *, query: SearchQuery):
 
 @bp.get("/gazette/suggest")
 @endpoint("Complete a partial query with government terms and document titles", tags=TAGS,
-          query=SuggestQuery, response=Suggestions)
+          query=SuggestQuery, response=Suggestions, limits="suggest")
 async def suggest_terms(request: Request, *, query: SuggestQuery):
     return await suggest(query.q)
 

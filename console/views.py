@@ -21,12 +21,13 @@ from console.pages import (
     render,
     set_cookie,
 )
-from server import accounts, audit, errors
+from server import accounts, audit, errors, ratelimit
 
 bp = Blueprint("console", url_prefix="/console")
 bp.static("/static", Path(__file__).parent / "static", name="static")
 install_error_pages(bp)
 STAFF_ROLES = accounts.STAFF_ROLES
+STAFF_LOGIN_LIMITS = ("staff_login_ip", "staff_login_user")  # as POST /api/v1/auth/staff
 
 
 def _next(request: Request) -> str:
@@ -57,6 +58,7 @@ async def login(request: Request) -> HTTPResponse:
         raise CsrfRefused()
     username = field(request, "username")
     try:
+        await ratelimit.check(STAFF_LOGIN_LIMITS, request, username=username)
         token, stage, user_id = await sessions.log_in(username, request.form.get("password") or "")
     except errors.DomainError as error:  # wrong password or locked: the form again, with the reason
         await audit.record_login(username=username, user_id=None, result=error.code, ip=audit.client_ip(request),

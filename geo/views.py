@@ -38,7 +38,7 @@ async def categories(request: Request):
 
 @bp.get("/map/pois")
 @endpoint("Service points near a point (by distance), in a bbox, or anywhere (by id)", tags=TAGS,
-          query=PoiListQuery, response=PoiCollection, etag=True, check_response=False,
+          query=PoiListQuery, response=PoiCollection, etag=True, check_response=False, limits="map",
           description="lat+lon (radius: metres, default 3000, at most 20000) sorts by distance and adds "
                       "distance_m; bbox lists by id. Filters: category (descendants included), q, open_now, status. "
                       "coord applies to the input and every output coordinate. Pages with next_cursor.")
@@ -48,21 +48,21 @@ async def list_pois(request: Request, *, query: PoiListQuery):
 
 @bp.get("/map/pois/<poi_id:int>")
 @endpoint("One service point with every detail, open now, next change and its divisions", tags=TAGS,
-          query=CoordQuery, response=PoiDetail, raises=[PoiNotFound])
+          query=CoordQuery, response=PoiDetail, raises=[PoiNotFound], limits="map")
 async def poi_detail(request: Request, poi_id: int, *, query: CoordQuery):
     return await service_query.poi_detail(poi_id, coord=query.coord)
 
 
 @bp.get("/map/clusters")
 @endpoint("Clusters and single service points of a map viewport", tags=TAGS, query=ClusterQuery,
-          response=ClusterCollection, etag=True, check_response=False)
+          response=ClusterCollection, etag=True, check_response=False, limits="map")
 async def clusters(request: Request, *, query: ClusterQuery):
     return await service_query.clusters(query)
 
 
 @bp.get("/map/locate")
 @endpoint("Who serves me: the divisions containing a point and the nearest service point per category",
-          tags=TAGS, query=LocateQuery, response=LocateResult)
+          tags=TAGS, query=LocateQuery, response=LocateResult, limits="map")
 async def locate(request: Request, *, query: LocateQuery):
     return await service_query.locate(query.point, coord=query.coord, categories=query.category)
 
@@ -78,14 +78,14 @@ async def divisions(request: Request, *, query: DivisionQuery):
 
 @bp.get("/map/coverage")
 @endpoint("Share of a division within walking distance of a category (15-minute life circle)", tags=TAGS,
-          query=CoverageQuery, response=CoverageResult, raises=[DivisionNotFound])
+          query=CoverageQuery, response=CoverageResult, raises=[DivisionNotFound], limits="coverage")
 async def coverage(request: Request, *, query: CoverageQuery):
     return await service_coverage.division_coverage(query)
 
 
 @bp.get("/map/pois.geojson")
 @endpoint("Every service point in service as one GeoJSON FeatureCollection (streamed; QGIS, geojson.io)",
-          tags=TAGS, query=CoordQuery, content_type="application/geo+json")
+          tags=TAGS, query=CoordQuery, content_type="application/geo+json", limits="map")
 async def export(request: Request, *, query: CoordQuery):
     tag = f'W/"geo-{await service.data_version()}-{query.coord}"'
     headers = {"ETag": tag, "Cache-Control": "no-cache", "Content-Disposition": 'inline; filename="pois.geojson"'}

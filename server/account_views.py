@@ -24,7 +24,7 @@ TAGS = ["accounts"]
 
 @bp.post("/auth/wechat")
 @endpoint("Log in with a wx.login() code", tags=TAGS, body=WeChatLogin, response=LoginResult,
-          raises=[wechat.InvalidCode, wechat.WeChatRateLimited, wechat.WeChatUnavailable])
+          raises=[wechat.InvalidCode, wechat.WeChatRateLimited, wechat.WeChatUnavailable], limits="wechat_login_ip")
 async def login_wechat(request: Request, *, body: WeChatLogin):
     return await accounts.login_wechat(body.code)
 
@@ -38,7 +38,7 @@ async def login_dev(request: Request, *, body: DevLogin):
 
 @bp.post("/auth/staff")
 @endpoint("Log in as staff, editor or admin", tags=TAGS, body=StaffLogin, response=LoginResult,
-          raises=[accounts.BadCredentials, accounts.TooManyAttempts])
+          raises=[accounts.BadCredentials, accounts.TooManyAttempts], limits=("staff_login_ip", "staff_login_user"))
 async def login_staff(request: Request, *, body: StaffLogin):
     return await accounts.login_staff(body.username, body.password)
 

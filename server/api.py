@@ -23,7 +23,7 @@ import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sanic import HTTPResponse, Request
 
-from server import audit, auth, errors, validation
+from server import audit, auth, errors, ratelimit, validation
 from server.schemas import Versioned
 from server.validation import validation_error
 
@@ -47,6 +47,7 @@ class EndpointSpec:
     check_response: bool
     max_body: int | None = None  # this route's own body limit (its route must be registered with stream=True)
     also_serves: tuple[str, ...] = ()  # other content types a success may carry (a CSV export), documented as text
+    limits: tuple[str, ...] = ()  # rate limits counted before the handler runs (server/ratelimit.py)
 
 
 def dumps(value: Any) -> bytes:
@@ -212,6 +213,7 @@ def endpoint(
     check_response: bool = True,
     max_body: int | None = None,
     also_serves: typing.Sequence[str] = (),
+    limits: str | typing.Sequence[str] = (),
 ) -> Callable[[Handler], Handler]:
     """Declare a JSON API endpoint; the handler receives ``query``, ``body`` and ``user`` keywords as declared.
 
@@ -224,10 +226,20 @@ def endpoint(
 
     ``also_serves`` names other content types a successful answer may have (``text/csv`` for a
     day sheet asked for with ``?format=csv``), so that the OpenAPI document describes them.
+
+    ``limits`` names rate limits (``BIANMIN_RATE_LIMITS``) that each request counts against once its
+    caller and body are known; the 429 ``rate_limited`` answer is then documented too.
     """
+    limit_names = (limits,) if isinstance(limits, str) else tuple(limits)
+    unknown = [name for name in limit_names if name not in ratelimit.KEYS]
+    if unknown:
+        raise ValueError(f"unknown rate limit {unknown[0]!r}; known: {', '.join(ratelimit.KEYS)}")
+    if limit_names:
+        raises = (*raises, ratelimit.RateLimited)
     roles = (auth_roles,) if isinstance(auth_roles, str) else (tuple(auth_roles) if auth_roles else None)
     spec = EndpointSpec(summary, tuple(tags), query, body, response, status, roles, tuple(raises),
-                        content_type, description, etag, check_response, max_body, tuple(also_serves))
+                        content_type, description, etag, check_response, max_body, tuple(also_serves),
+                        limit_names)
 
     def decorate(handler: Handler) -> Handler:
         action = f"{handler.__module__.split('.')[0]}.{handler.__name__}"
@@ -243,6 +255,9 @@ def endpoint(
                     kwargs["query"] = parse_query(request, query)
                 if body is not None:
                     kwargs["body"] = parse_body(request, body)
+                if limit_names:
+                    await ratelimit.check(limit_names, request, user=kwargs.get("user"),
+                                          username=getattr(kwargs.get("body"), "username", None))
                 return render(spec, request, await handler(request, *args, **kwargs))
 
             if roles is None:

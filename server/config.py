@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +31,19 @@ TEMPLATE_PURPOSES = (
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com"
 MAX_WORKERS = 64
 STAFF_ROLES = ("staff", "editor", "admin")
+# Rate limits (server/ratelimit.py): name -> "N/period"; BIANMIN_RATE_LIMITS overrides any of them.
+DEFAULT_RATE_LIMITS = {
+    "staff_login_user": "10/1m",   # per username (the database lock-out allows 5 wrong guesses in 15 min)
+    "staff_login_ip": "60/1m",     # per client IP: a hall's 40 windows log in behind one address
+    "wechat_login_ip": "120/1m",   # per client IP: mobile carriers put many residents behind one
+    "booking": "20/1m",            # booking attempts (book, reschedule) per account
+    "search": "120/1m",            # gazette searches per client IP
+    "suggest": "300/1m",           # search suggestions (typed keystroke by keystroke) per client IP
+    "map": "600/1m",               # map queries (POIs, clusters, locate, GeoJSON) per client IP
+    "coverage": "30/1m",           # service coverage computations per client IP (costly)
+    "enterprise_register": "10/1h",  # enterprise registrations per account
+}
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class ConfigError(Exception):
@@ -75,6 +89,10 @@ class Settings:
     password_max_age_days: int = 90
     account_idle_days: int = 90
     require_2fa: tuple[str, ...] = ("admin",)
+    # name -> (requests, period in seconds), or None when that limit is off
+    rate_limits: Mapping[str, tuple[int, int] | None] = field(
+        default_factory=lambda: _rate_limits("defaults", "{}"))
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -167,6 +185,39 @@ def _templates(name: str, raw: str) -> dict[str, Template]:
         else:
             raise ConfigError(f"{name}: {purpose} must be a template id or {{\"id\": ..., \"kind\": ...}}")
     return result
+
+
+def _rate(name: str, key: str, raw: object) -> tuple[int, int] | None:
+    """ "N/period" (period: 30s, 1m, 15m, 1h, 1d; a bare unit means 1) or "off"."""
+    text = str(raw).strip().lower()
+    if text == "off":
+        return None
+    count, _, period = text.partition("/")
+    unit = period[-1:] if period else ""
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _PERIODS and int(count) > 0 and int(amount) > 0):
+        raise ConfigError(f"{name}: {key} must be \"N/period\" such as \"60/1m\" (s, m, h, d) or \"off\" (got {raw!r})")
+    return int(count), int(amount) * _PERIODS[unit]
+
+
+def _rate_limits(name: str, raw: str) -> dict[str, tuple[int, int] | None]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{name} is not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name} must be a JSON object from limit name to \"N/period\"")
+    unknown = sorted(set(data) - set(DEFAULT_RATE_LIMITS))
+    if unknown:
+        raise ConfigError(f"{name} has unknown limit {unknown[0]!r}; known: {', '.join(DEFAULT_RATE_LIMITS)}")
+    return {key: _rate(name, key, value) for key, value in {**DEFAULT_RATE_LIMITS, **data}.items()}
+
+
+def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    try:
+        return tuple(ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated addresses or CIDRs ({exc})") from None
 
 
 def _generated_secret(var_dir: Path, filename: str, make: Callable[[], str]) -> str:
@@ -304,6 +355,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, overrides: Mappin
         account_idle_days=_int("BIANMIN_ACCOUNT_IDLE_DAYS", get("BIANMIN_ACCOUNT_IDLE_DAYS") or "90",
                                low=1, high=3650),
         require_2fa=_roles_2fa("BIANMIN_REQUIRE_2FA", get("BIANMIN_REQUIRE_2FA") or "admin"),
+        rate_limits=_rate_limits("BIANMIN_RATE_LIMITS", get("BIANMIN_RATE_LIMITS") or "{}"),
+        trusted_proxies=_networks("BIANMIN_TRUSTED_PROXIES", get("BIANMIN_TRUSTED_PROXIES") or ""),
     )
 
 

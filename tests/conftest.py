@@ -68,6 +68,9 @@ def base_settings(tmp: Path, fake: FakeWeChat, **changes: Any) -> Settings:
         env="test", secret_key="t" * 40, pii_key=TEST_PII_KEY, public_base_url="https://bianmin.example.gov.cn",
         wechat_appid=fake.state.appid, wechat_secret=fake.state.secret, wechat_api_base=fake.base_url,
         dev_login=True, run_worker=False, var_dir=tmp, redis_prefix=f"bt{RUN_ID}:",
+        # Tests log in and search far faster than people: limits are raised (still counted in Redis);
+        # tests/api/test_rate_limits_api.py lowers the ones it proves.
+        rate_limits={name: (1_000_000, 60) for name in config.DEFAULT_RATE_LIMITS},
     )
     return dataclasses.replace(settings, **changes)
 

@@ -33,7 +33,8 @@ OWNER_ONLY = [errors.EnterpriseNotFound, errors.NotEnterpriseOwner]
 @bp.post("/enterprises")
 @endpoint("Register an enterprise (pending until an admin verifies it; lapses after 14 days; 3 at once)",
           tags=TAGS, body=EnterpriseIn, response=EnterpriseOut, status=201, auth_roles=ANY_USER,
-          raises=[errors.InvalidPersonalData, errors.CreditCodeTaken, errors.TooManyPendingRegistrations])
+          raises=[errors.InvalidPersonalData, errors.CreditCodeTaken, errors.TooManyPendingRegistrations],
+          limits="enterprise_register")
 async def register(request: Request, *, body: EnterpriseIn, user: auth.CurrentUser):
     return await service_enterprises.register(user.id, body.model_dump())
 
