@@ -24,6 +24,17 @@ from geo.coords import EARTH_RADIUS_M
 
 Polygonal: TypeAlias = Polygon | MultiPolygon
 _QUAD_SEGS = 16  # 64-gon circles: area within 0.2 % of the true disc
+RADIUS_STEP_M = 250  # radii are answered in steps of 250 m: 500 (10 minutes), 1000 (15 minutes), ...
+
+
+def radius_bucket(radius_m: float) -> int:
+    """The radius actually computed for ``radius_m``: the nearest step of 250 m, at least one step.
+
+    Each (division, category, radius) answer costs up to seconds of CPU and is cached per data
+    version; steps keep the number of distinct answers small (20 up to 5 km), so varying the radius
+    cannot force a new computation on every request.
+    """
+    return max(RADIUS_STEP_M, round(radius_m / RADIUS_STEP_M) * RADIUS_STEP_M)
 
 
 class Coverage(NamedTuple):

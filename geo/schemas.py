@@ -185,7 +185,9 @@ class DivisionQuery(BaseModel):
 class CoverageQuery(_Query):
     category: str = Field(description="category code (descendants included)")
     radius_m: float = Field(1000, gt=0, le=MAX_COVERAGE_RADIUS_M, allow_inf_nan=False,
-                            description="walking radius in metres: ~1000 for the 15-minute circle, ~500 for 10")
+                            description="walking radius in metres: ~1000 for the 15-minute circle, ~500 for 10; "
+                                        "answered in steps of 250 m (the nearest, at least 250: see radius_m "
+                                        "in the answer)")
     division: str = Field(min_length=1, max_length=32, description="division code")
 
     @field_validator("category")
