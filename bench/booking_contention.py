@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.booking_raw import check, run_raw
 from bench.booking_runs import Run, drive, table
 from bench.http_load import free_port
+from bench.support import RAISED_RATE_LIMITS
 
 LOCAL_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
@@ -60,7 +61,8 @@ def environment(database_url: str, redis_url: str, var_dir: Path) -> dict[str, s
             "BIANMIN_REDIS_PREFIX": f"bench{secrets.token_hex(4)}:", "BIANMIN_WORKERS": "2",
             "BIANMIN_SECRET_KEY": secrets.token_urlsafe(40), "BIANMIN_RUN_WORKER": "false",
             "BIANMIN_PII_KEY": base64.b64encode(secrets.token_bytes(32)).decode(), "BIANMIN_DEV_LOGIN": "true",
-            "BIANMIN_VAR_DIR": str(var_dir), "BIANMIN_LOG_LEVEL": "WARNING"}
+            "BIANMIN_VAR_DIR": str(var_dir), "BIANMIN_LOG_LEVEL": "WARNING",
+            "BIANMIN_RATE_LIMITS": RAISED_RATE_LIMITS}
 
 
 async def fetchval(url: str, statement: str) -> object:

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.geo_postgis import POSTGIS_NEAREST, ensure_postgis, load_postgis, time_postgis
 from bench.http_load import free_port, load_test, rss_mb, start_server
-from bench.support import create_database, drop_database
+from bench.support import RAISED_RATE_LIMITS, create_database, drop_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 RADIUS_M = 3000
@@ -209,7 +209,7 @@ def bianmin_env(url: str, prefix: str, var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BIANMIN_")}
     env.update({"BIANMIN_ENV": "test", "BIANMIN_DATABASE_URL": url, "BIANMIN_REDIS_URL": REDIS_URL,
                 "BIANMIN_REDIS_PREFIX": prefix, "BIANMIN_VAR_DIR": str(var_dir), "BIANMIN_LOG_LEVEL": "WARNING",
-                "PYTHONPATH": str(ROOT)})
+                "BIANMIN_RATE_LIMITS": RAISED_RATE_LIMITS, "PYTHONPATH": str(ROOT)})
     return env
 
 

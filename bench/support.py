@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 from server import config, storage
-from server.config import Settings
+from server.config import DEFAULT_RATE_LIMITS, Settings
+
+# Load from one address far beyond what a person sends: every rate limit raised (still counted, as in
+# production), for servers a benchmark starts (BIANMIN_RATE_LIMITS).
+RAISED_RATE_LIMITS = json.dumps({name: "1000000/1m" for name in DEFAULT_RATE_LIMITS})
 
 
 async def open_backend(url: str, var_dir: Path, *, redis_prefix: str) -> None:
