@@ -28,7 +28,7 @@ from typing import Any
 
 from sanic import HTTPResponse, Request
 
-from server import audit_chain, clock, config, errors, pii
+from server import audit_chain, clock, config, errors, pii, ratelimit
 from server.auth import CurrentUser
 from server.config import STAFF_ROLES
 
@@ -136,8 +136,8 @@ async def record_login(*, username: str, user_id: int | None, result: str, ip: s
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address: the proxy's forwarded one when Sanic is configured to trust it."""
-    return request.remote_addr or request.ip or ""
+    """The caller's address: X-Forwarded-For only from BIANMIN_TRUSTED_PROXIES (as the rate limits count it)."""
+    return ratelimit.client_ip(request)
 
 
 def user_agent(request: Request) -> str:
