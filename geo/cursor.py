@@ -5,24 +5,23 @@ A nearby cursor carries the exact float distance and id of the last item (the in
 listing cursor carries the last id. Both carry the ``scope`` of the query that issued them (a
 hash of its point, radius, viewport and filters): a cursor sent with another query would start
 its page at a distance or id that means nothing there, so it is refused. Cursors travel as
-URL-safe base64 of a small JSON array.
+server/paging.py's cursors, like every other listing's.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import math
 from dataclasses import dataclass
 from typing import Literal
 
-import orjson
+from server import paging
+from server.paging import CursorValue
 
 CursorKind = Literal["nearby", "ids"]
 _TAGS = {"nearby": "n", "ids": "i"}
 _KINDS = {tag: kind for kind, tag in _TAGS.items()}
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 class CursorError(ValueError):
@@ -46,32 +45,24 @@ def scope_of(*query: object) -> str:
 
 
 def encode(cursor: Cursor) -> str:
-    """The opaque string form of a cursor."""
-    parts: list[object] = [_TAGS[cursor.kind], cursor.last_id]
+    """The opaque string form of a cursor (server/paging.py's codec, as every listing's)."""
+    key: list[CursorValue] = [_TAGS[cursor.kind], cursor.last_id]
     if cursor.kind == "nearby":
-        parts.append(cursor.distance_m)
-    parts.append(cursor.scope)
-    # orjson writes the shortest repr that reads back to the same float, so the distance survives.
-    # (binascii and a translation table: base64.urlsafe_b64encode's two extra layers, per map page.)
-    return binascii.b2a_base64(orjson.dumps(parts), newline=False).translate(_URLSAFE).rstrip(b"=").decode()
+        key.append(cursor.distance_m)  # json writes the shortest repr that reads back to the same float
+    return paging.encode_cursor(key, scope=cursor.scope)
 
 
 def decode(text: str) -> Cursor:
     """Parse :func:`encode` output; raises :class:`CursorError` for anything else."""
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        parts = orjson.loads(raw)
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        scope, parts = paging.read_cursor(text)
+    except paging.InvalidCursor:
         raise CursorError("cursor is not valid") from None
-    if not isinstance(parts, list) or not parts or parts[0] not in _KINDS:
-        raise CursorError("cursor is not valid")
-    kind, scope = _KINDS[parts[0]], parts[-1]
-    if not isinstance(scope, str):
-        raise CursorError("cursor is not valid")
-    if kind == "ids" and len(parts) == 3 and _is_int(parts[1]):
-        return Cursor(kind="ids", last_id=parts[1], scope=scope)
-    if kind == "nearby" and len(parts) == 4 and _is_int(parts[1]) and _is_distance(parts[2]):
-        return Cursor(kind="nearby", last_id=parts[1], distance_m=float(parts[2]), scope=scope)
+    kind = _KINDS.get(parts[0]) if parts and isinstance(parts[0], str) else None
+    if kind == "ids" and len(parts) == 2 and _is_int(parts[1]):
+        return Cursor(kind="ids", last_id=int(parts[1]), scope=scope)  # type: ignore[arg-type]
+    if kind == "nearby" and len(parts) == 3 and _is_int(parts[1]) and _is_distance(parts[2]):
+        return Cursor(kind="nearby", last_id=int(parts[1]), distance_m=float(parts[2]), scope=scope)  # type: ignore[arg-type]
     raise CursorError("cursor is not valid")
 
 

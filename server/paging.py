@@ -47,6 +47,14 @@ def encode_cursor(key: Sequence[CursorValue], *, scope: str = "") -> str:
 
 def decode_cursor(token: str, *, scope: str = "") -> tuple[CursorValue, ...]:
     """The key inside a cursor of this scope; :class:`InvalidCursor` for anything else."""
+    found_scope, key = read_cursor(token)
+    if found_scope != scope:
+        raise InvalidCursor("cursor belongs to a different listing or sort order")
+    return key
+
+
+def read_cursor(token: str) -> tuple[str, tuple[CursorValue, ...]]:
+    """The scope and key inside a cursor, for listings that explain a scope mismatch themselves."""
     if len(token) > MAX_CURSOR_CHARS or not _CURSOR_RE.fullmatch(token):
         # b64decode would silently skip characters outside the alphabet.
         raise InvalidCursor("cursor is empty, too long or not base64url")
@@ -57,9 +65,7 @@ def decode_cursor(token: str, *, scope: str = "") -> tuple[CursorValue, ...]:
         raise InvalidCursor() from exc
     if not _is_payload(decoded):
         raise InvalidCursor()
-    if decoded[0] != scope:
-        raise InvalidCursor("cursor belongs to a different listing or sort order")
-    return tuple(decoded[1])
+    return decoded[0], tuple(decoded[1])
 
 
 def moment_and_id(cursor: str | None, *, scope: str) -> tuple[datetime, int] | None:
