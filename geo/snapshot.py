@@ -68,7 +68,7 @@ class MapSnapshot:
         # Pre-rendered GeoJSON (see geo/feature_store.py), in WGS-84 and GCJ-02.
         self.bodies = rows.bodies
         self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
-        self.search = SearchKeys(rows.keys)
+        self.search = SearchKeys.of_records(rows.keys)
         self.grid = PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
         self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
         self.fingerprint = self._fingerprint(list(timetables.index))

@@ -22,6 +22,7 @@ from geo import hours as hours_rules
 from geo.categories import DEFAULT_TREE
 from geo.feature_store import Parts, PartsBuilder
 from geo.model import POI_STATUSES
+from geo.textmatch import search_record
 
 
 def feature_head(poi_id: int, lon: float, lat: float) -> bytes:
@@ -50,7 +51,7 @@ class PoiRows:
     categories: NDArray[np.int16]
     statuses: NDArray[np.int8]
     hours_refs: NDArray[np.int32]  # into Timetables.hours; -1 when the hours are unknown
-    keys: list[str]  # search keys (geo/textmatch.py)
+    keys: Parts  # search keys as records (geo/textmatch.py's search_record)
     heads: Parts  # pre-rendered Feature heads, WGS-84 geometry
     gcj02_heads: Parts  # the same in GCJ-02 (what every mini-program request asks for)
     bodies: Parts  # pre-rendered properties, open-ended (geo/feature_store.py)
@@ -59,17 +60,16 @@ class PoiRows:
         return len(self.ids)
 
     def take(self, positions: NDArray[np.int64]) -> PoiRows:
-        picked = positions.tolist()
         return PoiRows(self.ids[positions], self.lons[positions], self.lats[positions],
                        self.categories[positions], self.statuses[positions], self.hours_refs[positions],
-                       [self.keys[p] for p in picked], self.heads.take(positions),
+                       self.keys.take(positions), self.heads.take(positions),
                        self.gcj02_heads.take(positions), self.bodies.take(positions))
 
     @staticmethod
     def concat(first: PoiRows, second: PoiRows) -> PoiRows:
         return PoiRows(*(np.concatenate((getattr(first, name), getattr(second, name)))
                          for name in ("ids", "lons", "lats", "categories", "statuses", "hours_refs")),
-                       first.keys + second.keys, Parts.concat(first.heads, second.heads),
+                       Parts.concat(first.keys, second.keys), Parts.concat(first.heads, second.heads),
                        Parts.concat(first.gcj02_heads, second.gcj02_heads), Parts.concat(first.bodies, second.bodies))
 
 
@@ -94,7 +94,7 @@ class SnapshotBuilder:
         self._hours_refs = array("i")
         self._heads = PartsBuilder()
         self._bodies = PartsBuilder()
-        self._keys: list[str] = []
+        self._keys = PartsBuilder()
 
     def add_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """Add raw rows ordered as repository.INDEX_COLUMNS (ids ascending across pages)."""
@@ -105,7 +105,7 @@ class SnapshotBuilder:
             self._categories.append(DEFAULT_TREE.id_of(category))
             self._statuses.append(POI_STATUSES.index(status))
             self._hours_refs.append(self._hours_ref(hours))
-            self._keys.append(key)
+            self._keys.append(search_record(key))
             props = orjson.dumps({"name": name, "category": category, "category_name": DEFAULT_TREE.name(category),
                                   "address": address, "phone": phone, "status": status, "hall_id": hall_id})
             # Open-ended on purpose: each answer appends its per-request properties (open_now, distance_m).
@@ -135,5 +135,5 @@ class SnapshotBuilder:
         gcj02_heads = Parts.of(feature_head(*row) for row in zip(ids.tolist(), gcj_lons.tolist(), gcj_lats.tolist()))
         return PoiRows(ids, lons, lats, np.frombuffer(self._categories, dtype=np.int16).copy(),
                        np.frombuffer(self._statuses, dtype=np.int8).copy(),
-                       np.frombuffer(self._hours_refs, dtype=np.int32).copy(), self._keys, self._heads.finish(),
+                       np.frombuffer(self._hours_refs, dtype=np.int32).copy(), self._keys.finish(), self._heads.finish(),
                        gcj02_heads, self._bodies.finish())

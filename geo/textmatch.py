@@ -13,11 +13,11 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg as simple_seg
+
+from geo.feature_store import Parts
 
 _FIELD_SEP = "\x1f"  # never survives normalize_query, so a match cannot span two fields
-_RECORD_SEP = "\n"
+_RECORD_SEP = b"\n"
 _DROP = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
@@ -31,12 +31,18 @@ def name_initials(name: str) -> str:
     """Pinyin initials of a name, lowercase; Latin letters and digits are kept as written."""
     # pypinyin costs ~50 us a name; splitting into words first (pypinyin's own segmenter,
     # so polyphones like 长者 still read right) lets words shared by many names be cached.
+    # pypinyin's dictionaries take ~55 MB once imported: only workers that write POIs load them (the
+    # search keys of existing POIs are stored with them, so reads and snapshot builds never do).
+    from pypinyin.seg.simpleseg import seg as simple_seg
+
     initials = "".join(_word_initials(word) for word in simple_seg(normalize_query(name)))
     return "".join(ch for ch in initials if ch.isascii() and ch.isalnum())
 
 
 @lru_cache(maxsize=1 << 16)
 def _word_initials(word: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default"))
 
 
@@ -52,31 +58,44 @@ def key_matches(key: str, query: str) -> bool:
 
 
 class SearchKeys:
-    """All POIs' search keys joined into one string, so a rare query costs one C-level scan."""
+    """All POIs' search keys as UTF-8 records end to end (one ``bytes``), so a rare query costs one
+    C-level scan and a million keys take tens of MB, not a str object each. UTF-8 matches a
+    substring of characters exactly where it matches their bytes, and no key holds the separator."""
 
     def __init__(self, keys: Sequence[str]) -> None:
-        """Build once per index from :func:`search_key` values (in index order)."""
-        self._keys = list(keys)
-        self._text = _RECORD_SEP.join(self._keys)
-        lengths = np.fromiter((len(k) + 1 for k in self._keys), np.int64, len(self._keys))
-        self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        """Build once per snapshot from :func:`search_key` values (in snapshot order)."""
+        self._init(Parts.of(search_record(k) for k in keys))
+
+    @classmethod
+    def of_records(cls, records: Parts) -> SearchKeys:
+        """From :func:`search_record` values already end to end (the snapshot keeps them so)."""
+        found = cls.__new__(cls)
+        found._init(records)
+        return found
+
+    def _init(self, records: Parts) -> None:
+        self._text = records.data
+        self._starts = records.offsets[:-1]
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._starts)
 
     def mask(self, query: str) -> NDArray[np.bool_]:
         """Boolean array, true where the POI matches ``query``."""
-        needle = normalize_query(query)
-        n = len(self._keys)
+        needle = normalize_query(query).encode()
+        n = len(self)
         if not needle:
             return np.ones(n, dtype=bool)
         hits = self._text.count(needle)
         if hits > n // 8:
             # Common queries would yield a match object per hit; testing every key is cheaper.
-            return np.fromiter((needle in k for k in self._keys), bool, n)
-        positions = np.fromiter(
-            (m.start() for m in re.finditer(re.escape(needle), self._text)), np.int64, hits
-        )
+            return np.fromiter((needle in k for k in self._text.split(_RECORD_SEP)[:n]), bool, n)
+        positions = np.fromiter((m.start() for m in re.finditer(re.escape(needle), self._text)), np.int64, hits)
         found = np.zeros(n, dtype=bool)
         found[np.searchsorted(self._starts, positions, side="right") - 1] = True
         return found
+
+
+def search_record(key: str) -> bytes:
+    """A search key as :class:`SearchKeys` stores it: UTF-8, then the record separator."""
+    return key.encode() + _RECORD_SEP

@@ -110,4 +110,5 @@ async def test_a_worker_serves_at_once_and_map_reads_wait_then_answer_warming_un
         await other.current()
     assert (warming.value.status, warming.value.code, warming.value.headers["Retry-After"]) == (503, "map_warming", "2")
     gate.set()
+    await other.settled()
     assert names(await other.current()) == {"甲"}
