@@ -64,6 +64,31 @@ async def put_schedule(hall_id: int, service_id: int, data: Mapping[str, object]
     return {"service_id": service.id, "schedule": service.schedule, "generated": done.__dict__}
 
 
+async def preview_schedule(hall_id: int, service_id: int, data: Mapping[str, object]) -> dict[str, Any]:
+    """Before saving a weekly schedule: the slots it gives over the booking window, per day, and what
+    saving would create, close (unbooked slots no longer wanted) and keep. Nothing is written."""
+    service = await repository.service_or_404(service_id, hall_id=hall_id)
+    try:
+        schedule = parse_schedule(data)
+    except InvalidSetting as error:
+        raise errors.invalid_setting(error.path, error.reason) from None
+    first, last = await window_of(service.hall)
+    zone = zone_of(service.hall)
+    desired = generate_slots(schedule, first=first, last=last, tz=zone,
+                             calendar=await service_calendar.working_calendar(first, last))
+    rows = await Slot.filter(service_id=service.id, day__gte=first, day__lte=last)
+    plan = plan_regeneration(desired=desired, existing=[
+        ExistingSlot(id=r.id, start=r.start_at, end=r.end_at, capacity=r.capacity, booked=r.booked,
+                     status=r.status) for r in rows])  # type: ignore[arg-type]
+    days: dict[dt.date, list[str]] = {}
+    for spec in desired:
+        local = spec.start.astimezone(zone)
+        days.setdefault(local.date(), []).append(f"{local:%H:%M}-{spec.end.astimezone(zone):%H:%M}")
+    return {"from": first, "to": last, "capacity": schedule.capacity,
+            "days": [{"date": day, "slots": times} for day, times in sorted(days.items())],
+            "create": len(plan.to_create), "close": len(plan.to_close), "keep": len(plan.to_keep)}
+
+
 async def window_of(hall: Hall) -> tuple[dt.date, dt.date]:
     """The dates a resident may book at the hall today."""
     today = today_at(hall)

@@ -168,3 +168,26 @@ async def test_slot_capacity_never_below_what_is_booked(browser: Browser, halls)
     assert too_low.status_code == 409
     raised = await browser.submit(f"{url}/{slot_id}", {"capacity": "12"}, token_from=url)
     assert raised.status_code == 303 and "date=2026-03-10" in raised.headers["location"]
+
+
+async def test_a_weekly_schedule_is_previewed_before_it_is_saved(browser: Browser, halls):
+    from appointments import service_slots
+
+    world, _ = halls
+    await as_clerk(browser, world.hall_id)
+    url = f"/console/hall/{world.hall_id}/schedules/{world.service_id}"
+    form = {"mon": "09:00-11:00", "tue": "", "wed": "14:00-15:00", "thu": "", "fri": "", "sat": "", "sun": "",
+            "slot_minutes": "60", "capacity": "3"}
+    before = (await service_slots.get_schedule(world.hall_id, world.service_id))["schedule"]
+    preview = await browser.submit(f"{url}/preview", form, token_from=url)
+    assert preview.status_code == 200
+    rows = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>([^<]*)</td></tr>", preview.text)
+    assert rows and {times for _, times in rows} <= {"09:00-10:00、10:00-11:00", "14:00-15:00"}
+    assert (await service_slots.get_schedule(world.hall_id, world.service_id))["schedule"] == before
+    bad = await browser.submit(f"{url}/preview", {**form, "mon": "11:00-09:00"}, token_from=url)
+    assert bad.status_code == 422
+    saved = await browser.submit(url, form, token_from=url)
+    assert saved.status_code == 303
+    after = (await service_slots.get_schedule(world.hall_id, world.service_id))["schedule"]
+    assert after["periods"] == {"mon": [["09:00", "11:00"]], "wed": [["14:00", "15:00"]]}
+    assert after["capacity"] == 3
