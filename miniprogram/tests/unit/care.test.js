@@ -71,6 +71,7 @@ describe('turning care mode on', () => {
     const wx = wxWith({ fontSizeSetting: 22 })
     const page = loadPage(route, { wx, app: createApp(wx) })
     await Promise.resolve(page.onShow()).catch(() => null)
+    if (page.onUnload) page.onUnload() // the queue page polls until it is left
     expect(page.data.care).toBe(true)
   })
 
