@@ -3,9 +3,11 @@ and no route answers 500 (both backends)."""
 
 from __future__ import annotations
 
+import httpx
 import schemathesis
 
 from server import accounts
+from tests.api.console.conftest import Browser, make_user
 from tests.api.fuzz_support import build_world, persona_for, request_of
 from tests.api.test_fuzz_openapi import examples, roles_by_operation
 from tests.integration.appointments.booking_support import MONDAY_10, freeze, make_hall
@@ -30,6 +32,24 @@ async def test_staff_login_and_its_lock_out_work_without_redis(client):
     # the lock was kept in the database: Redis coming back does not lift it
     again = await client.post("/api/v1/auth/staff", json={"username": "clerk.feng", "password": "right password"})
     assert again.status_code == 429
+
+
+async def test_the_console_logs_in_and_serves_its_pages_without_redis(app, db):
+    freeze(MONDAY_10)
+    hall = (await make_hall()).hall_id
+    clerk, editor = await make_user("staff", halls=[hall]), await make_user("editor")
+    pages = {clerk: ["/console/", "/console/halls", *(f"/console/hall/{hall}/{page}" for page in
+                     ("day", "day.csv", "queue", "checkin", "ratings", "stats", "closures", "slots")),
+                     f"/console/display/{hall}", f"/console/display/{hall}/board", "/console/password"],
+             editor: ["/console/editor/documents", "/console/editor/documents/new"]}
+    for (username, password), paths in pages.items():
+        async with Browser(transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+                           base_url="https://testserver") as browser, redis_down():
+            response = await browser.log_in(username, password)
+            assert response.status_code == 303, response.text
+            for path in paths:
+                page = await browser.get(path)
+                assert page.status_code == 200, f"{path}: {page.status_code} {page.text[:300]}"
 
 
 async def test_wechat_login_works_without_redis_and_needs_no_access_token(client, wx):
