@@ -1,5 +1,5 @@
 """Redis stopped under traffic and started again (PostgreSQL + a private redis-server): bookings, the map,
-the gazette and a signed-in resident's pages keep working without it, /readyz says it is down, and when
+the gazette, a signed-in resident's pages and logins (WeChat, staff) keep working without it, /readyz says it is down, and when
 it is back everything is served again without a restart."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from appointments.tables import Booking, Slot
-from server import config, storage, wechat
+from server import accounts, config, storage, wechat
 from tests.faults.support import PrivateRedis
 from tests.integration.appointments.booking_support import MONDAY_10, freeze, local, make_hall, slot_at
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, offset
@@ -43,14 +43,19 @@ async def redis_of_our_own(db, tmp_path):
         redis_sync.close()
 
 
+CLERK = {"username": "clerk-faults", "password": "pw-窗口-20261207"}
+
+
 def booking_body(world, slot_id: int, n: int) -> dict:
     return {"slot_id": slot_id, "service_id": world.service_id, "name": "赵敏", "phone": "13500135000",
             "id_number": make_id_number(seq=n, birth=dt.date(1979, 8, 8))}
 
 
-async def traffic(client, world, slot_id: int, residents: list[dict], first: int) -> Counter:
-    """One round of what residents do: book, look at their bookings and the hall, the map, the gazette."""
-    calls = []
+async def traffic(client, world, slot_id: int, residents: list[dict], first: int, wx) -> Counter:
+    """One round of what residents do: book, look at their bookings and the hall, the map, the gazette; and
+    logins (WeChat, and a clerk's)."""
+    calls = [client.post("/api/v1/auth/wechat", json={"code": wx.login_code()}),
+             client.post("/api/v1/auth/staff", json=CLERK)]
     for n, headers in enumerate(residents):
         calls += [
             client.post("/api/v1/bookings", json=booking_body(world, slot_id, first + n), headers=headers),
@@ -67,7 +72,7 @@ async def traffic(client, world, slot_id: int, residents: list[dict], first: int
     return Counter(r.status_code for r in responses)
 
 
-async def test_redis_stopped_and_restarted_under_traffic(client, redis_of_our_own):
+async def test_redis_stopped_and_restarted_under_traffic(client, wx, redis_of_our_own):
     freeze(MONDAY_10)
     world = await make_hall(schedule={"periods": {d: [["09:00", "12:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
                                       "slot_minutes": 60, "capacity": 30},
@@ -75,18 +80,19 @@ async def test_redis_stopped_and_restarted_under_traffic(client, redis_of_our_ow
     slot_id = await slot_at(world, local(3, 10, 9))
     await add_pois(*(feature(f"便民服务点{i}", offset(ORIGIN, 100 * i, 50 * i)) for i in range(5)))
     residents = [await client.login_dev() for _ in range(6)]
+    await accounts.create_user(**CLERK, role="staff", halls=[world.hall_id])
 
-    await traffic(client, world, slot_id, residents, first=0)
+    await traffic(client, world, slot_id, residents, first=0, wx=wx)
     assert (await client.get("/readyz")).status_code == 200
 
     async def stop_mid_round() -> None:
         await asyncio.sleep(0.05)
         redis_of_our_own.stop()
 
-    await asyncio.gather(traffic(client, world, slot_id, residents, first=6), stop_mid_round())
+    await asyncio.gather(traffic(client, world, slot_id, residents, first=6, wx=wx), stop_mid_round())
     ready = await client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["error"]["details"]["down"] == ["redis"]
-    await traffic(client, world, slot_id, residents, first=12)
+    await traffic(client, world, slot_id, residents, first=12, wx=wx)
 
     redis_of_our_own.start()  # empty, as a Redis without persistence comes back
     for _ in range(50):
@@ -94,7 +100,7 @@ async def test_redis_stopped_and_restarted_under_traffic(client, redis_of_our_ow
             break
         await asyncio.sleep(0.1)
     assert (await client.get("/readyz")).status_code == 200, "Redis is seen again without a restart"
-    await traffic(client, world, slot_id, residents, first=18)
+    await traffic(client, world, slot_id, residents, first=18, wx=wx)
     assert await storage.redis().ping()
 
     made = await Booking.filter(slot_id=slot_id).count()
