@@ -14,7 +14,13 @@ import pytest
 from appointments.tables import Booking, Slot
 from server import accounts, config, storage, wechat
 from tests.faults.support import PrivateRedis
-from tests.integration.appointments.booking_support import MONDAY_10, freeze, local, make_hall, slot_at
+from tests.integration.appointments.booking_support import (
+    MONDAY_10,
+    freeze,
+    local,
+    make_hall,
+    slot_at,
+)
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature, offset
 from tests.support.ids import make_id_number
 

@@ -20,7 +20,6 @@ from bulletin.feeds import service_fanout
 from bulletin.feeds.tables import Entry, FeedItem
 from server import config, notify
 from server.tables import OutboxMessage, PushLog
-from tests.conftest import PG_ADMIN_URL
 from tests.faults.support import Worker, child_env
 from tests.integration.feeds.feeds_support import (
     DOC_TEMPLATE,
