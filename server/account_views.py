@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sanic import Blueprint, Request
 
-from server import accounts, auth, errors, wechat
+from server import accounts, auth, errors, passwords, totp, wechat
 from server.api import ANY_USER, endpoint
 from server.schemas import (
     Deleted,
@@ -13,13 +13,18 @@ from server.schemas import (
     Me,
     MeQuery,
     MeUpdate,
+    OtpConfirm,
+    OtpEnrolment,
+    PasswordChange,
     PhoneBind,
+    RecoveryCodes,
     StaffLogin,
     WeChatLogin,
 )
 
 bp = Blueprint("accounts", url_prefix="/api/v1")
 TAGS = ["accounts"]
+STAFF = ("staff", "editor", "admin")
 
 
 @bp.post("/auth/wechat")
@@ -38,9 +43,10 @@ async def login_dev(request: Request, *, body: DevLogin):
 
 @bp.post("/auth/staff")
 @endpoint("Log in as staff, editor or admin", tags=TAGS, body=StaffLogin, response=LoginResult,
-          raises=[accounts.BadCredentials, accounts.TooManyAttempts], limits=("staff_login_ip", "staff_login_user"))
+          raises=[accounts.BadCredentials, accounts.TooManyAttempts, totp.OtpRequired, totp.InvalidOtp],
+          limits=("staff_login_ip", "staff_login_user"))
 async def login_staff(request: Request, *, body: StaffLogin):
-    return await accounts.login_staff(body.username, body.password)
+    return await accounts.login_staff(body.username, body.password, body.otp)
 
 
 @bp.post("/auth/phone")
@@ -51,14 +57,14 @@ async def bind_phone(request: Request, *, body: PhoneBind, user: auth.CurrentUse
 
 
 @bp.post("/auth/logout")
-@endpoint("End this session", tags=TAGS, status=204, auth_roles=ANY_USER)
+@endpoint("End this session", tags=TAGS, status=204, auth_roles=ANY_USER, pending_ok=True)
 async def logout(request: Request, *, user: auth.CurrentUser):
     await accounts.logout(auth.bearer_token(request) or "")
 
 
 @bp.get("/me")
 @endpoint("Who am I (home in ?coord=, WGS-84 by default)", tags=TAGS, query=MeQuery, response=Me,
-          auth_roles=ANY_USER)
+          auth_roles=ANY_USER, pending_ok=True)
 async def me(request: Request, *, query: MeQuery, user: auth.CurrentUser):
     return await accounts.get_me(user.id, coord=query.coord)
 
@@ -77,3 +83,27 @@ async def update_me(request: Request, *, body: MeUpdate, user: auth.CurrentUser)
 async def delete_me(request: Request, *, user: auth.CurrentUser):
     await accounts.delete_account(user.id)
     return {"deleted": True}
+
+
+@bp.post("/me/password")
+@endpoint("Change my password (staff, editors, admins); allowed while a change is required", tags=TAGS,
+          body=PasswordChange, status=204, auth_roles=STAFF, pending_ok=True,
+          raises=[passwords.WrongPassword, passwords.WeakPassword, passwords.PasswordReused,
+                  passwords.TooManyChangeAttempts])
+async def change_password(request: Request, *, body: PasswordChange, user: auth.CurrentUser):
+    await accounts.change_password(user.id, old=body.old_password, new=body.new_password)
+
+
+@bp.post("/me/otp/enrol")
+@endpoint("Start enrolling an authenticator app: a new secret, its otpauth URI and QR code", tags=TAGS,
+          response=OtpEnrolment, auth_roles=STAFF, pending_ok=True, raises=[totp.AlreadyEnrolled])
+async def start_otp(request: Request, *, user: auth.CurrentUser):
+    return await totp.start_enrolment(user.id)
+
+
+@bp.post("/me/otp/confirm")
+@endpoint("Finish enrolling with the app's first code; answers 10 one-time recovery codes (shown once)",
+          tags=TAGS, body=OtpConfirm, response=RecoveryCodes, auth_roles=STAFF, pending_ok=True,
+          raises=[totp.InvalidOtp, totp.NotEnrolling, totp.AlreadyEnrolled, totp.TooManyOtpAttempts])
+async def confirm_otp(request: Request, *, body: OtpConfirm, user: auth.CurrentUser):
+    return await totp.confirm_enrolment(user.id, body.otp)

@@ -9,27 +9,28 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server import (
+    audit,
     auth,
     clock,
     config,
     errors,
     lockout,
+    passwords,
     pii,
     pii_rotation,
     registry,
     storage,
+    totp,
     wechat,
 )
-from server.tables import ROLES, Session, User
+from server.tables import ROLES, PasswordHistory, Session, User
 
 log = logging.getLogger("bianmin.accounts")
 
-# OWASP's minimum argon2id profile: about 20 ms a hash, off the event loop.
-hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+hasher = passwords.hasher
 Point = tuple[float, float]  # (lon, lat)
 STAFF_ROLES = ("staff", "editor", "admin")
 _DUMMY_HASH = hasher.hash("bianmin-timing-equaliser")
@@ -45,10 +46,7 @@ class BadCredentials(errors.Unauthorized):
     message = "用户名或密码错误"
 
 
-class WeakPassword(errors.DomainError):
-    code = "weak_password"
-    status = 422
-    message = "新密码至少 8 位，且不能与原密码或用户名相同"
+WeakPassword = passwords.WeakPassword
 
 
 class DevLoginDisabled(errors.NotFound):
@@ -84,7 +82,8 @@ async def _login(user: User) -> dict[str, Any]:
     user.last_login_at = clock.now()
     await user.save(update_fields=["last_login_at"])
     token, expires_at = await auth.issue_session(user)
-    return {"token": token, "expires_at": expires_at, "user": user_view(user)}
+    return {"token": token, "expires_at": expires_at, "user": user_view(user),
+            "state": auth.pending_step(user) or "ok"}
 
 
 async def _resident(openid: str, *, unionid: str | None = None, nickname: str | None = None) -> User:
@@ -122,28 +121,73 @@ async def login_dev(openid: str, nickname: str | None) -> dict[str, Any]:
     return await _login(user)
 
 
-async def login_staff(username: str, password: str) -> dict[str, Any]:
-    """Username and password for staff, editors and admins; 5 guesses in 15 minutes lock the name."""
-    return await _login(await authenticate_staff(username, password))
+async def login_staff(username: str, password: str, otp: str | None = None) -> dict[str, Any]:
+    """Username, password and (when enrolled) a one-time code for staff, editors and admins; 5 guesses
+    in 15 minutes lock the name. Every attempt goes to the login log.
+
+    ``state`` in the answer says what the session may do: ``ok``, or ``password_change_required`` /
+    ``otp_enrolment_required`` (the session can then only change the password or enrol).
+    """
+    name = username.strip().lower()
+    user, ticket = await _check_password(name, password)
+    if totp.enrolled(user):
+        try:
+            await totp.check_code(user.id, otp)
+        except errors.DomainError as exc:  # the guess keeps counting towards the lock-out
+            await audit.record_login(username=name, user_id=user.id, result=exc.code)
+            raise
+    await lockout.give_back(name, ticket)
+    await audit.record_login(username=name, user_id=user.id, result="ok")
+    return await _login(user)
 
 
 async def authenticate_staff(username: str, password: str) -> User:
-    """The one check of a staff password (the JSON login and the console): the account, or
-    BadCredentials; 5 guesses in 15 minutes lock the name (TooManyAttempts).
+    """The console's password step: the account, or BadCredentials / TooManyAttempts (both logged).
 
-    The guess is counted in the database before the password is checked (see server/lockout.py), so
-    parallel guesses cannot get past the limit and the lock holds while Redis is down.
+    An account with a second factor is logged as fully in only by :func:`verify_second_factor`.
     """
     name = username.strip().lower()
+    user, ticket = await _check_password(name, password)
+    await lockout.give_back(name, ticket)
+    if not totp.enrolled(user):
+        await audit.record_login(username=name, user_id=user.id, result="ok")
+    return user
+
+
+async def _check_password(name: str, password: str) -> tuple[User, float]:
+    """The one check of a staff password: the account and its lock-out ticket, or an error (logged).
+
+    The guess is counted in the database before the password is checked (see server/lockout.py), so
+    parallel guesses cannot get past the limit and the lock holds while Redis is down; the caller
+    gives the ticket back once every factor is right.
+    """
     ticket = await lockout.take_guess(name)
     if ticket is None:
+        await audit.record_login(username=name, user_id=None, result=TooManyAttempts.code)
         raise TooManyAttempts(retry_after=await lockout.locked_for(name))
     user = await User.get_or_none(username=name, role__in=STAFF_ROLES, is_active=True)
-    if not await _password_ok(user.password_hash if user else None, password):
+    if not await _password_ok(user.password_hash if user else None, password) or user is None:
         log.info("staff login failed", extra={"username": name})
+        await audit.record_login(username=name, user_id=user.id if user else None, result=BadCredentials.code)
         raise BadCredentials()
-    await lockout.give_back(name, ticket)
-    return user  # type: ignore[return-value]
+    return user, ticket
+
+
+async def second_factor_required(user: User) -> bool:
+    """Whether the account must give a one-time code after its password (the console's second step)."""
+    return totp.enrolled(user)
+
+
+async def verify_second_factor(user_id: int, code: str) -> bool:
+    """The console's second step: a TOTP or recovery code, once (False when wrong); logged either way."""
+    user = await User.get(id=user_id)
+    try:
+        await totp.check_code(user_id, code)
+    except errors.DomainError as exc:
+        await audit.record_login(username=user.username or "", user_id=user_id, result=exc.code)
+        return False
+    await audit.record_login(username=user.username or "", user_id=user_id, result="ok")
+    return True
 
 
 async def _password_ok(stored: str | None, password: str) -> bool:
@@ -194,8 +238,14 @@ async def logout(token: str) -> None:
     await auth.revoke(token)
 
 
-async def create_user(*, username: str, password: str, role: str, halls: list[int] | None = None) -> User:
-    """Create or update a staff, editor or admin account (``bianmin createuser``)."""
+async def create_user(*, username: str, password: str, role: str, halls: list[int] | None = None,
+                      must_change: bool = False) -> User:
+    """Create or update a staff, editor or admin account with this password.
+
+    ``bianmin createuser`` (and an admin creating or resetting an account) passes ``must_change=True``
+    after checking the password rules: a first password is temporary, the account's first login can
+    do nothing but change it. Tests and the demo seed set ready-to-use accounts.
+    """
     if role not in STAFF_ROLES:
         raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
     if len(password) < 8:
@@ -205,21 +255,17 @@ async def create_user(*, username: str, password: str, role: str, halls: list[in
     user, _ = await User.update_or_create(
         username=username.strip().lower(),
         defaults={"role": role, "password_hash": password_hash, "halls": sorted(set(halls or [])),
-                  "is_active": True, "updated_at": now, "created_at": now})
+                  "is_active": True, "disabled_reason": None, "updated_at": now, "created_at": now,
+                  "password_changed_at": now, "must_change_password": must_change})
+    await PasswordHistory.create(user_id=user.id, password_hash=password_hash, created_at=now)
     await auth.refresh_cached_user(user.id)
     return user
 
 
 async def change_password(user_id: int, *, old: str, new: str) -> None:
-    """A staff member changes their own password: the old one must be right (BadCredentials)."""
-    user = await User.get(id=user_id)
-    if not await _password_ok(user.password_hash, old):
-        raise BadCredentials("原密码错误")
-    if len(new) < 8 or new == old or new.strip().lower() == (user.username or ""):
-        raise WeakPassword()
-    user.password_hash = await asyncio.to_thread(hasher.hash, new)
-    user.updated_at = clock.now()
-    await user.save(update_fields=["password_hash", "updated_at"])
+    """A staff member changes their own password (the console and ``POST /me/password``): the old one
+    must be right (403 ``wrong_password``), the new one follow the rules (see server/passwords.py)."""
+    await passwords.change_password(user_id, current=old, new=new)
 
 
 async def set_halls(user_id: int, halls: list[int]) -> None:
@@ -268,7 +314,8 @@ assert set(STAFF_ROLES) <= set(ROLES)
 
 
 USER_PII = (pii_rotation.EncryptedColumn("phone_enc", "user.phone", hash_column="phone_hash", hash_kind="phone"),
-            pii_rotation.EncryptedColumn("wechat_session_key_enc", "user.session_key"))
+            pii_rotation.EncryptedColumn("wechat_session_key_enc", "user.session_key"),
+            pii_rotation.EncryptedColumn("totp_secret_enc", totp.CONTEXT))
 
 
 async def rekey(*, check: bool, progress: pii_rotation.Progress | None = None) -> dict[str, int]:

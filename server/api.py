@@ -214,6 +214,7 @@ def endpoint(
     max_body: int | None = None,
     also_serves: typing.Sequence[str] = (),
     limits: str | typing.Sequence[str] = (),
+    pending_ok: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Declare a JSON API endpoint; the handler receives ``query``, ``body`` and ``user`` keywords as declared.
 
@@ -229,6 +230,9 @@ def endpoint(
 
     ``limits`` names rate limits (``BIANMIN_RATE_LIMITS``) that each request counts against once its
     caller and body are known; the 429 ``rate_limited`` answer is then documented too.
+
+    ``pending_ok=True`` lets an account with a pending step (a first password to change, a second
+    factor to enrol: see ``auth.pending_step``) call the route; every other route answers it 403.
     """
     limit_names = (limits,) if isinstance(limits, str) else tuple(limits)
     unknown = [name for name in limit_names if name not in ratelimit.KEYS]
@@ -263,7 +267,7 @@ def endpoint(
             if roles is None:
                 return await run()
             wanted = () if roles == (ANY_USER,) else roles
-            user = kwargs["user"] = await auth.require(request, *wanted)
+            user = kwargs["user"] = await auth.require(request, *wanted, pending_ok=pending_ok)
             # Staff writes and reveals go to the operation log (server/audit.py), failures included.
             return await audit.watch(request, user, run, action=action, sent=lambda: kwargs.get("body"),
                                      path_params=path_params)

@@ -14,7 +14,7 @@ from sanic import exceptions as sanic_errors
 from sanic_ext import Extend
 from sanic_ext.extensions.http.extension import HTTPExtension
 
-from server import config, errors, logs, registry, storage, validation, wechat
+from server import audit, config, errors, logs, registry, storage, validation, wechat
 from server.api import body_limit, json_response
 from server.config import Settings
 
@@ -75,6 +75,7 @@ def _install_middleware(app: Sanic) -> None:
         request.ctx.request_id = given if given and REQUEST_ID.match(given) else f"{prefix}{next(ids):016x}"
         request.ctx.started = time.perf_counter()
         logs.request_id.set(request.ctx.request_id)
+        audit.bind_request(request)
         # Sanic's own server enforces REQUEST_MAX_SIZE while reading; ASGI servers do not. A route with
         # its own limit (streamed, see server/api.py) reads its body later, under that limit.
         declared = request.headers.get("content-length")

@@ -55,6 +55,12 @@ class Note:
 
 
 _note: contextvars.ContextVar[Note | None] = contextvars.ContextVar("audit_note", default=None)
+_request: contextvars.ContextVar[Request | None] = contextvars.ContextVar("audit_request", default=None)
+
+
+def bind_request(request: Request) -> None:
+    """Remember the request being served (app middleware), so entries carry its IP and user agent."""
+    _request.set(request)
 
 
 def note(*, target: str | None = None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
@@ -115,9 +121,13 @@ def mask_fields(value: Any, key: str = "", depth: int = 0) -> Any:
 
 async def record_operation(*, actor: CurrentUser | None, action: str, target: str = "", kind: str = "write",
                            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-                           ip: str = "", route: str = "", method: str = "", status: int = 200,
+                           ip: str | None = None, route: str = "", method: str = "", status: int = 200,
                            result: str = "ok") -> None:
-    """Append one entry to the operation log (personal data in before/after masked here)."""
+    """Append one entry to the operation log (personal data in before/after masked here); the IP is
+    the current request's unless given."""
+    request = _request.get()
+    if ip is None:
+        ip = client_ip(request) if request is not None else ""
     await audit_chain.append("operations", {
         "created_at": clock.now(), "kind": kind, "actor_id": actor.id if actor else None,
         "actor_role": actor.role if actor else "", "actor_halls": list(actor.halls) if actor else [],
@@ -127,9 +137,14 @@ async def record_operation(*, actor: CurrentUser | None, action: str, target: st
         "ip": ip[:64], "status": status, "result": result[:64]})
 
 
-async def record_login(*, username: str, user_id: int | None, result: str, ip: str = "",
-                       user_agent: str = "") -> None:
-    """Append one login attempt to the login log."""
+async def record_login(*, username: str, user_id: int | None, result: str, ip: str | None = None,
+                       user_agent: str | None = None) -> None:
+    """Append one login attempt to the login log (IP and user agent: the current request's unless given)."""
+    request = _request.get()
+    if ip is None:
+        ip = client_ip(request) if request is not None else ""
+    if user_agent is None:
+        user_agent = client_agent(request) if request is not None else ""
     await audit_chain.append("logins", {
         "created_at": clock.now(), "username": username.strip().lower()[:64], "user_id": user_id,
         "result": result[:64], "ip": ip[:64], "user_agent": user_agent[:256]})
@@ -140,7 +155,7 @@ def client_ip(request: Request) -> str:
     return ratelimit.client_ip(request)
 
 
-def user_agent(request: Request) -> str:
+def client_agent(request: Request) -> str:
     return request.headers.get("user-agent") or ""
 
 

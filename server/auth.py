@@ -23,7 +23,7 @@ import orjson
 from redis.exceptions import RedisError
 from sanic import Request
 
-from server import clock, errors, storage
+from server import clock, config, errors, storage
 from server.tables import Session, User
 
 log = logging.getLogger("bianmin.auth")
@@ -51,12 +51,44 @@ class CurrentUser:
     id: int
     role: str
     halls: tuple[int, ...] = ()
+    pending: str | None = None  # a step the account must take before anything else (see pending_step)
 
     def can_serve(self, hall_id: int) -> bool:
         return self.role == "admin" or hall_id in self.halls
 
     def has_role(self, *roles: str) -> bool:
         return not roles or self.role in roles or self.role == "admin"
+
+
+class PasswordChangeRequired(errors.Forbidden):
+    code = "password_change_required"
+    message = "请先修改密码（首次登录或密码已超过有效期）"
+
+
+class OtpEnrolmentRequired(errors.Forbidden):
+    code = "otp_enrolment_required"
+    message = "该账号须先绑定动态口令（两步验证）"
+
+
+PENDING_ERRORS: dict[str, type[errors.Forbidden]] = {
+    PasswordChangeRequired.code: PasswordChangeRequired,
+    OtpEnrolmentRequired.code: OtpEnrolmentRequired,
+}
+
+
+def pending_step(user: User) -> str | None:
+    """What a staff, editor or admin account must do before anything else: change a first or expired
+    password (``password_change_required``), or enrol a second factor its role requires
+    (``otp_enrolment_required``). None for residents and for accounts in order."""
+    if user.role not in config.STAFF_ROLES or not user.password_hash:
+        return None
+    settings = config.current()
+    changed = user.password_changed_at or user.created_at
+    if user.must_change_password or clock.now() - changed > timedelta(days=settings.password_max_age_days):
+        return PasswordChangeRequired.code
+    if user.role in settings.require_2fa and user.totp_confirmed_at is None:
+        return OtpEnrolmentRequired.code
+    return None
 
 
 def hash_token(token: str) -> str:
@@ -69,7 +101,7 @@ def _cache_key(token_hash: str) -> str:
 
 async def _cache_put(token_hash: str, user: User, expires_at: datetime) -> None:
     value = orjson.dumps({"id": user.id, "role": user.role, "halls": list(user.halls or []),
-                          "exp": expires_at.isoformat()})
+                          "exp": expires_at.isoformat(), "pending": pending_step(user)})
     try:
         await storage.redis().set(_cache_key(token_hash), value, ex=CACHE_TTL_S)
     except RedisError as exc:
@@ -101,7 +133,8 @@ async def _from_database(token_hash: str) -> dict[str, Any] | None:
         return None
     await _cache_put(token_hash, session.user, session.expires_at)
     user = session.user
-    return {"id": user.id, "role": user.role, "halls": list(user.halls or []), "exp": session.expires_at.isoformat()}
+    return {"id": user.id, "role": user.role, "halls": list(user.halls or []), "exp": session.expires_at.isoformat(),
+            "pending": pending_step(user)}
 
 
 async def _slide(token_hash: str, entry: dict[str, Any], expires_at: datetime) -> None:
@@ -139,7 +172,7 @@ async def resolve_token(token: str) -> CurrentUser | None:
     if expires_at <= clock.now():
         return None
     await _slide(token_hash, entry, expires_at)
-    return CurrentUser(id=entry["id"], role=entry["role"], halls=tuple(entry["halls"]))
+    return CurrentUser(id=entry["id"], role=entry["role"], halls=tuple(entry["halls"]), pending=entry.get("pending"))
 
 
 async def revoke(token: str) -> None:
@@ -199,14 +232,18 @@ async def current_user(request: Request) -> CurrentUser | None:
     return user
 
 
-async def require(request: Request, *roles: str, hall: int | None = None) -> CurrentUser:
+async def require(request: Request, *roles: str, hall: int | None = None, pending_ok: bool = False) -> CurrentUser:
     """The caller, who must be logged in, hold one of ``roles`` (admins hold all) and serve ``hall``.
 
-    401 without a valid token; 403 ``forbidden`` outside the role or the hall scope.
+    401 without a valid token; 403 ``forbidden`` outside the role or the hall scope; 403
+    ``password_change_required`` or ``otp_enrolment_required`` while the account has that step
+    pending, except where ``pending_ok`` (changing the password, enrolling, logging out).
     """
     user = await current_user(request)
     if user is None:
         raise errors.Unauthorized()
+    if user.pending is not None and not pending_ok:
+        raise PENDING_ERRORS[user.pending]()
     if not user.has_role(*roles):
         raise errors.Forbidden(details={"required_role": list(roles)})
     if hall is not None and not user.can_serve(hall):

@@ -108,11 +108,18 @@ async def _seed_demo(args: argparse.Namespace) -> int:
 
 
 async def cmd_createuser(args: argparse.Namespace) -> int:
-    from server import accounts
+    from server import accounts, passwords
 
     password = sys.stdin.readline().rstrip("\r\n")
+    broken = passwords.problems(password, username=args.username)
+    if broken:
+        print(f"bianmin createuser: the password must have {'; '.join(passwords.RULES[r] for r in broken)}",
+              file=sys.stderr)
+        return 2
     try:
-        user = await accounts.create_user(username=args.username, password=password, role=args.role, halls=args.hall)
+        # A first password is temporary: the first login can do nothing but change it.
+        user = await accounts.create_user(username=args.username, password=password, role=args.role, halls=args.hall,
+                                          must_change=True)
     except ValueError as exc:
         print(f"bianmin createuser: {exc}", file=sys.stderr)
         return 2

@@ -65,6 +65,9 @@ class LoginResult(BaseModel):
     token: str
     expires_at: datetime
     user: Me
+    state: Literal["ok", "password_change_required", "otp_enrolment_required"] = Field(
+        "ok", description="staff: what the session may do; until ok, only change the password or enrol a "
+                          "second factor (other routes answer 403 with this code)")
 
 
 class WeChatLogin(Strict):
@@ -79,6 +82,29 @@ class DevLogin(Strict):
 class StaffLogin(Strict):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+    otp: str | None = Field(default=None, max_length=32,
+                            description="accounts with a second factor: the 6-digit code, or a recovery code")
+
+
+class PasswordChange(Strict):
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256,
+                              description="8+ characters, 3 of upper/lower/digit/other, not the username, "
+                                          "none of the last 5")
+
+
+class OtpEnrolment(BaseModel):
+    secret: str = Field(description="base32, for apps that cannot scan")
+    otpauth_uri: str
+    qr_png_base64: str = Field(description="the otpauth URI as a QR code (PNG, base64)")
+
+
+class OtpConfirm(Strict):
+    otp: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$", description="the app's current code")
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str] = Field(description="10 one-time codes, shown only now")
 
 
 class PhoneBind(Strict):

@@ -27,6 +27,13 @@ class User(Model):
     updated_at = fields.DatetimeField()
     last_login_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
+    # account controls (server/passwords.py, server/totp.py)
+    password_changed_at = fields.DatetimeField(null=True)
+    must_change_password = fields.BooleanField(default=False)
+    disabled_reason = fields.CharField(max_length=32, null=True)  # e.g. idle: unused for 90 days
+    totp_secret_enc = fields.TextField(null=True)  # PII vault token of the base32 secret
+    totp_confirmed_at = fields.DatetimeField(null=True)
+    totp_last_step = fields.BigIntField(null=True)  # the last time step accepted: a code is good once
 
     class Meta:
         table = "users"
@@ -169,3 +176,28 @@ class AuditChainStart(Model):
 
     class Meta:
         table = "audit_chain_starts"
+
+
+class PasswordHistory(Model):
+    """Argon2 hashes of an account's recent passwords (a new one may not repeat the last five)."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("server.User", related_name="password_history", on_delete=fields.CASCADE)
+    password_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "password_history"
+
+
+class RecoveryCode(Model):
+    """A one-time code that stands in for the authenticator app, kept only as its keyed hash."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("server.User", related_name="recovery_codes", on_delete=fields.CASCADE)
+    code_hash = fields.CharField(max_length=80, db_index=True)
+    created_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"

@@ -17,7 +17,7 @@ async def test_wechat_login_creates_a_resident_and_hides_the_session_key(client,
     response = await client.post("/api/v1/auth/wechat", json={"code": code})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"token", "expires_at", "user"}
+    assert set(body) == {"token", "expires_at", "user", "state"} and body["state"] == "ok"
     assert body["user"] == {"id": body["user"]["id"], "role": "resident", "nickname": "", "phone": None,
                             "home": None, "coord": "wgs84", "halls": []}
     stored = await User.get(openid="oWx_resident_1")

@@ -50,14 +50,17 @@ def test_seed_demo_is_idempotent_and_prints_passwords_in_dev(migrated):
 
 def test_createuser_reads_the_password_from_stdin(migrated):
     result = bianmin(migrated, "createuser", "--username", "Clerk.Chen", "--role", "staff", "--hall", "3",
-                     "--hall", "1", stdin="a long enough password\n")
+                     "--hall", "1", stdin="A long enough password\n")
     assert result.returncode == 0, result.stderr
-    assert "a long enough password" not in result.stdout + result.stderr
+    assert "A long enough password" not in result.stdout + result.stderr
     row = sqlite3.connect(migrated / "bianmin.sqlite3").execute(
-        "SELECT role, halls, password_hash FROM users WHERE username='clerk.chen'").fetchone()
+        "SELECT role, halls, password_hash, must_change_password FROM users WHERE username='clerk.chen'").fetchone()
     assert row[0] == "staff" and row[1] == "[1,3]" and row[2].startswith("$argon2id$")
-    short = bianmin(migrated, "createuser", "--username", "x", "--role", "editor", stdin="short\n")
-    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert row[3] == 1  # a first password is temporary
+    short = bianmin(migrated, "createuser", "--username", "x", "--role", "editor", stdin="Sh0rt!\n")
+    assert short.returncode == 2 and "至少 8 个字符" in short.stderr
+    plain = bianmin(migrated, "createuser", "--username", "y", "--role", "editor", stdin="all lower case\n")
+    assert plain.returncode == 2 and "三类" in plain.stderr
 
 
 PRODUCTION = {"BIANMIN_ENV": "production", "BIANMIN_REDIS_URL": "redis://127.0.0.1:1/0",

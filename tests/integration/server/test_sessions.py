@@ -10,6 +10,7 @@ import redis.asyncio as redis_async
 
 from server import accounts, auth, clock, errors, storage
 from server.tables import Session, User
+from tests.conftest import enrol_totp
 
 
 async def make_user(role: str = "resident", halls: list[int] | None = None) -> User:
@@ -98,6 +99,8 @@ async def test_revoke_all_ends_every_session(db):
 async def test_require_checks_role_and_hall_scope(db):
     clerk = await accounts.create_user(username="clerk.a", password="password-1", role="staff", halls=[7])
     admin = await accounts.create_user(username="boss", password="password-2", role="admin")
+    await enrol_totp(admin.id)  # admins need a second factor before their sessions can do anything
+    admin = await User.get(id=admin.id)
     editor = await accounts.create_user(username="ed", password="password-3", role="editor")
     resident = await make_user()
     clerk_token, _ = await auth.issue_session(clerk)
