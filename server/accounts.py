@@ -129,33 +129,30 @@ async def login_staff(username: str, password: str, otp: str | None = None) -> d
     ``otp_enrolment_required`` (the session can then only change the password or enrol).
     """
     name = username.strip().lower()
-    user, ticket = await _check_password(name, password)
-    if totp.enrolled(user):
-        try:
-            await totp.check_code(user.id, otp)
-        except errors.DomainError as exc:  # the guess keeps counting towards the lock-out
-            await audit.record_login(username=name, user_id=user.id, result=exc.code)
-            raise
+    user: User | None = None
+    try:
+        user, ticket = await _check_password(name, password)
+        if totp.enrolled(user):
+            await totp.check_code(user.id, otp)  # a wrong code keeps the guess counting towards the lock-out
+    except errors.DomainError as exc:
+        await audit.record_login(username=name, user_id=user.id if user else None, result=exc.code)
+        raise
     await lockout.give_back(name, ticket)
     await audit.record_login(username=name, user_id=user.id, result="ok")
     return await _login(user)
 
 
 async def authenticate_staff(username: str, password: str) -> User:
-    """The console's password step: the account, or BadCredentials / TooManyAttempts (both logged).
-
-    An account with a second factor is logged as fully in only by :func:`verify_second_factor`.
-    """
+    """The console's password step: the account, or BadCredentials / TooManyAttempts (the console logs
+    the attempt; :func:`verify_second_factor` logs the code that follows)."""
     name = username.strip().lower()
     user, ticket = await _check_password(name, password)
     await lockout.give_back(name, ticket)
-    if not totp.enrolled(user):
-        await audit.record_login(username=name, user_id=user.id, result="ok")
     return user
 
 
 async def _check_password(name: str, password: str) -> tuple[User, float]:
-    """The one check of a staff password: the account and its lock-out ticket, or an error (logged).
+    """The one check of a staff password: the account and its lock-out ticket, or an error.
 
     The guess is counted in the database before the password is checked (see server/lockout.py), so
     parallel guesses cannot get past the limit and the lock holds while Redis is down; the caller
@@ -163,12 +160,10 @@ async def _check_password(name: str, password: str) -> tuple[User, float]:
     """
     ticket = await lockout.take_guess(name)
     if ticket is None:
-        await audit.record_login(username=name, user_id=None, result=TooManyAttempts.code)
         raise TooManyAttempts(retry_after=await lockout.locked_for(name))
     user = await User.get_or_none(username=name, role__in=STAFF_ROLES, is_active=True)
     if not await _password_ok(user.password_hash if user else None, password) or user is None:
         log.info("staff login failed", extra={"username": name})
-        await audit.record_login(username=name, user_id=user.id if user else None, result=BadCredentials.code)
         raise BadCredentials()
     return user, ticket
 

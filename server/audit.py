@@ -144,7 +144,7 @@ async def record_login(*, username: str, user_id: int | None, result: str, ip: s
     if ip is None:
         ip = client_ip(request) if request is not None else ""
     if user_agent is None:
-        user_agent = client_agent(request) if request is not None else ""
+        user_agent = _agent_of(request) if request is not None else ""
     await audit_chain.append("logins", {
         "created_at": clock.now(), "username": username.strip().lower()[:64], "user_id": user_id,
         "result": result[:64], "ip": ip[:64], "user_agent": user_agent[:256]})
@@ -155,8 +155,11 @@ def client_ip(request: Request) -> str:
     return ratelimit.client_ip(request)
 
 
-def client_agent(request: Request) -> str:
+def user_agent(request: Request) -> str:
     return request.headers.get("user-agent") or ""
+
+
+_agent_of = user_agent  # record_login's parameter of the same name hides the function
 
 
 # --- the endpoint hook --------------------------------------------------------------------------

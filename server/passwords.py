@@ -10,7 +10,7 @@ a daily job. Until a required change is made the account's sessions can do nothi
 What the console calls:
 
 - ``problems(password, username=)`` (sync, pure): the rule codes a candidate breaks, for live hints.
-- ``change_password(user_id, current=, new=)``: ``POST /api/v1/me/password`` (401 ``wrong_password``
+- ``change_password(user_id, current=, new=)``: ``POST /api/v1/me/password`` (401 ``invalid_credentials``
   for a wrong current password, 422 ``weak_password`` / ``password_reused``).
 - ``set_password(user, password, must_change=)``: create or reset (an admin resetting sets
   ``must_change=True``).
@@ -53,7 +53,7 @@ class PasswordReused(errors.ValidationFailed):
 
 
 class WrongPassword(errors.Unauthorized):
-    code = "wrong_password"
+    code = "invalid_credentials"
     message = "原密码错误"
 
 

@@ -44,7 +44,7 @@ async def test_a_first_password_must_be_changed_before_anything_else(client):
     assert weak.status_code == 422 and weak.json()["error"]["code"] == "weak_password"
     assert {f["code"] for f in weak.json()["error"]["details"]["fields"]} == {"classes"}
     wrong = await change("not-it-1A", "Better-pass-2")
-    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "wrong_password"
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_credentials"
     assert (await change("Temp-pass-1", "Temp-pass-1")).json()["error"]["code"] == "password_reused"
     assert (await change("Temp-pass-1", "Better-pass-2")).status_code == 204
     again = await client.get("/api/v1/staff/halls/1/bookings", headers=headers)
