@@ -20,6 +20,7 @@ MENU: tuple[Entry, ...] = (
     Entry("首页", "/console/", ()),
     Entry("服务大厅", "/console/halls", ("staff",)),
     Entry("政府公报", "/console/editor/documents", ("editor",)),
+    Entry("通知公告", "/console/notices/", ("staff", "editor")),
     Entry("修改密码", "/console/password", ()),
 )
 

@@ -97,7 +97,8 @@ DOMAINS: tuple[Domain, ...] = (
         label="console",
         tables="console.tables",
         migrations="console.migrations",
-        blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp", "console.editor:bp"),
+        blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp",
+                    "console.editor:bp", "console.notices:bp"),
         worker="console.jobs:register",
     ),
 )

@@ -65,3 +65,22 @@ async def test_a_bad_field_answers_with_the_apis_reason_and_saves_nothing(browse
 async def test_the_editor_pages_are_for_editors(browser: Browser):
     assert (await browser.log_in(*await make_user("staff"))).status_code == 303
     assert (await browser.get("/console/editor/documents")).status_code == 403
+
+
+async def test_notices_are_posted_and_withdrawn_by_editors_and_by_staff_of_their_hall(browser: Browser, client, db):
+    from tests.integration.appointments.booking_support import make_hall
+
+    world = await make_hall()
+    assert (await browser.log_in(*await make_user("staff", halls=[world.hall_id]))).status_code == 303
+    url = "/console/notices/"
+    posted = await browser.submit(url, {"title": "周六延时服务", "body": "本周六上午正常办理社保业务。",
+                                        "hall_id": str(world.hall_id), "topic": "", "divisions": ""}, token_from=url)
+    assert posted.status_code == 303
+    public = (await client.get("/api/v1/notices")).json()["items"]
+    assert [n["title"] for n in public] == ["周六延时服务"]
+    refused = await browser.submit(url, {"title": "无大厅", "body": "正文", "hall_id": "", "topic": ""},
+                                   token_from=url)
+    assert refused.status_code == 422  # hall staff post for their hall
+    withdrawn = await browser.submit(f"{url}{public[0]['id']}/withdraw", {"reason": "时间调整"}, token_from=url)
+    assert withdrawn.status_code == 303
+    assert (await client.get("/api/v1/notices")).json()["items"] == []
