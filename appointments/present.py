@@ -6,7 +6,7 @@ from typing import Any
 
 from appointments.model import parse_rules
 from appointments.tables import Booking, Hall, Rating, ServiceItem, Slot, Ticket
-from server import config, pii
+from server import config, pii, pii_vault
 
 CONTEXTS = {"name": "booking.name", "id_number": "booking.id_number", "phone": "booking.phone"}
 
@@ -35,7 +35,7 @@ def slot(row: Slot) -> dict[str, Any]:
 
 def person(row: Booking) -> dict[str, str | None]:
     """The booked person, masked; None for what was erased (PIPL account deletion)."""
-    vault = pii.vault()
+    vault = pii_vault.vault()
     name = vault.decrypt(row.name_enc, context=CONTEXTS["name"]) if row.name_enc else None
     id_number = vault.decrypt(row.id_number_enc, context=CONTEXTS["id_number"]) if row.id_number_enc else None
     phone = vault.decrypt(row.phone_enc, context=CONTEXTS["phone"]) if row.phone_enc else None

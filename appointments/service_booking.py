@@ -31,7 +31,7 @@ from appointments.present import CONTEXTS
 from appointments.service_halls import rules_of, today_at, zone_of
 from appointments.service_quotas import check_booking
 from appointments.tables import Booking, Hall, Slot
-from server import clock, pii, storage
+from server import clock, pii, pii_vault, storage
 
 CODE_ATTEMPTS = 3
 
@@ -48,7 +48,7 @@ class Person:
     def id_hashes(self) -> list[str]:
         """The lookup hash under every known PII key, current first: new bookings store and lock on the
         first, quotas count bookings under any (older ones during a key rotation)."""
-        return pii.vault().lookup_hashes(self.id_number, kind="id_number")
+        return pii_vault.vault().lookup_hashes(self.id_number, kind="id_number")
 
 
 def parse_person(*, name: str, id_number: str, phone: str) -> Person:
@@ -166,7 +166,7 @@ async def _book_in_transaction(slot: Slot, *, person: Person, id_hashes: list[st
 
 def encrypt_person(person: Person) -> dict[str, str]:
     """The encrypted columns of a booking's person."""
-    vault = pii.vault()
+    vault = pii_vault.vault()
     return {"name_enc": vault.encrypt(person.name, context=CONTEXTS["name"]),
             "id_number_enc": vault.encrypt(person.id_number, context=CONTEXTS["id_number"]),
             "phone_enc": vault.encrypt(person.phone, context=CONTEXTS["phone"])}

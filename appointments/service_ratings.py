@@ -11,7 +11,7 @@ from appointments import errors, repository
 from appointments.present import CONTEXTS
 from appointments.service_changes import own_booking
 from appointments.tables import Booking, Rating
-from server import audit, clock, pii
+from server import audit, clock, pii_vault
 from server.auth import CurrentUser
 
 RATING_DAYS = 7
@@ -89,6 +89,6 @@ async def reveal_phone(rating_id: int, *, user: CurrentUser, reason: str) -> dic
     booking = await Booking.get(id=rating.booking_id)
     if not booking.phone_enc:
         raise errors.PhoneErased(details={"booking_id": booking.id})
-    phone = pii.vault().decrypt(booking.phone_enc, context=CONTEXTS["phone"])
+    phone = pii_vault.vault().decrypt(booking.phone_enc, context=CONTEXTS["phone"])
     audit.note_reveal(target=f"booking:{booking.id}", fields=["phone"], reason=reason)
     return {"rating_id": rating.id, "booking_id": booking.id, "phone": phone}

@@ -21,6 +21,7 @@ from server import (
     passwords,
     pii,
     pii_rotation,
+    pii_vault,
     registry,
     storage,
     totp,
@@ -68,7 +69,7 @@ def convert_point(point: Point, src: str, dst: str) -> Point:
 
 def user_view(user: User, *, coord: str = "wgs84") -> dict[str, Any]:
     """What /api/v1/me shows: the phone masked, nothing else personal; home in ``coord``."""
-    phone = pii.vault().decrypt(user.phone_enc, context="user.phone") if user.phone_enc else None
+    phone = pii_vault.vault().decrypt(user.phone_enc, context="user.phone") if user.phone_enc else None
     home = None
     if user.home_lon is not None and user.home_lat is not None:
         lon, lat = convert_point((user.home_lon, user.home_lat), "wgs84", coord)
@@ -105,7 +106,7 @@ async def login_wechat(code: str) -> dict[str, Any]:
     except wechat.WeChatError as exc:
         raise wechat.login_error(exc) from None
     user = await _resident(result["openid"], unionid=result.get("unionid"))
-    user.wechat_session_key_enc = pii.vault().encrypt(result["session_key"], context="user.session_key")
+    user.wechat_session_key_enc = pii_vault.vault().encrypt(result["session_key"], context="user.session_key")
     await user.save(update_fields=["wechat_session_key_enc"])
     return await _login(user)
 
@@ -202,8 +203,8 @@ async def bind_phone(user_id: int, code: str) -> dict[str, Any]:
         raise wechat.login_error(exc) from None
     phone = pii.normalize_phone(raw)
     user = await User.get(id=user_id)
-    user.phone_enc = pii.vault().encrypt(phone, context="user.phone")
-    user.phone_hash = pii.vault().lookup_hash(phone, kind="phone")
+    user.phone_enc = pii_vault.vault().encrypt(phone, context="user.phone")
+    user.phone_hash = pii_vault.vault().lookup_hash(phone, kind="phone")
     user.updated_at = clock.now()
     await user.save(update_fields=["phone_enc", "phone_hash", "updated_at"])
     return user_view(user)

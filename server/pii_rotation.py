@@ -22,7 +22,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from server import pii
+from server import pii_vault
 
 log = logging.getLogger("bianmin.pii")
 BATCH = 500
@@ -52,7 +52,7 @@ async def rekey(model: type[Model], columns: Sequence[EncryptedColumn], *, check
 async def rekey_table(model: type[Model], columns: Sequence[EncryptedColumn], *,
                       progress: Progress | None = None) -> int:
     """Rewrite every row of ``model`` holding a token not under the current key; returns the rows rewritten."""
-    vault = pii.vault()
+    vault = pii_vault.vault()
     names = [c.column for c in columns] + [c.hash_column for c in columns if c.hash_column]
     last, rewritten = 0, 0
     while True:
@@ -63,7 +63,7 @@ async def rekey_table(model: type[Model], columns: Sequence[EncryptedColumn], *,
         for row in rows:
             try:
                 new_values = _rotated(vault, row, columns)
-            except pii.PiiDecryptError as exc:
+            except pii_vault.PiiDecryptError as exc:
                 # A token no known key opens (a key dropped too early, a damaged value): say which row.
                 log.error("%s row %s left as it is: %s", model._meta.db_table, row["id"], exc)
                 continue
@@ -75,7 +75,7 @@ async def rekey_table(model: type[Model], columns: Sequence[EncryptedColumn], *,
             progress(len(rows))
 
 
-def _rotated(vault: pii.PiiVault, row: dict[str, Any], columns: Sequence[EncryptedColumn]) -> dict[str, str] | None:
+def _rotated(vault: pii_vault.PiiVault, row: dict[str, Any], columns: Sequence[EncryptedColumn]) -> dict[str, str] | None:
     """The row's columns re-encrypted (and re-hashed) under the current key, or None when all are current."""
     if not any(row[c.column] and vault.needs_rotation(row[c.column]) for c in columns):
         return None
@@ -93,7 +93,7 @@ def _rotated(vault: pii.PiiVault, row: dict[str, Any], columns: Sequence[Encrypt
 
 async def count_stale(model: type[Model], columns: Sequence[EncryptedColumn]) -> int:
     """Rows of ``model`` still holding a token not under the current key."""
-    vault = pii.vault()
+    vault = pii_vault.vault()
     names = [c.column for c in columns]
     stale, last = 0, 0
     while True:

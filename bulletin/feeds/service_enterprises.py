@@ -20,7 +20,7 @@ from bulletin.feeds import errors
 from bulletin.feeds.divisions import canonical_division
 from bulletin.feeds.model import INDUSTRIES, SIZES
 from bulletin.feeds.tables import Account, Enterprise, Membership
-from server import clock, pii, pii_rotation, storage
+from server import clock, pii, pii_rotation, pii_vault, storage
 from server.auth import CurrentUser
 from server.errors import ValidationFailed
 
@@ -42,7 +42,7 @@ def _contact(contact: Mapping[str, str]) -> dict[str, str]:
         phone = pii.normalize_phone(contact["phone"])
     except pii.PiiFormatError as exc:
         raise personal_data_error(exc, "contact.phone") from None
-    vault = pii.vault()
+    vault = pii_vault.vault()
     return {"contact_name_enc": vault.encrypt(contact["name"], context=CONTEXT_NAME),
             "contact_phone_enc": vault.encrypt(phone, context=CONTEXT_PHONE)}
 
@@ -56,7 +56,7 @@ def _district(value: str) -> str:
 
 def view(row: Enterprise, *, membership: Membership | None, admin: bool = False) -> dict[str, Any]:
     """An enterprise for its members and admins: the contact masked, the code in full for owners."""
-    vault = pii.vault()
+    vault = pii_vault.vault()
     name = vault.decrypt(row.contact_name_enc, context=CONTEXT_NAME) if row.contact_name_enc else None
     phone = vault.decrypt(row.contact_phone_enc, context=CONTEXT_PHONE) if row.contact_phone_enc else None
     full_code = admin or (membership is not None and membership.role == "owner")

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from server import config, pii
+from server import config, pii_vault
 from server.tables import User
 from tests.support.ids import random_phone
 
@@ -25,7 +25,7 @@ async def test_wechat_login_creates_a_resident_and_hides_the_session_key(client,
     session_key = wx.state.login_codes[code]["session_key"]
     assert session_key not in response.text
     assert session_key not in (stored.wechat_session_key_enc or "")
-    assert pii.vault().decrypt(stored.wechat_session_key_enc, context="user.session_key") == session_key
+    assert pii_vault.vault().decrypt(stored.wechat_session_key_enc, context="user.session_key") == session_key
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.json() == body["user"]
 
@@ -177,7 +177,7 @@ async def test_phone_binding_is_encrypted_and_masked(client, wx, caplog):
     assert response.json()["phone"] == phone[:3] + "****" + phone[-4:]
     stored = await User.get(openid="dev-bob")
     assert phone not in (stored.phone_enc or "")
-    assert stored.phone_hash == pii.vault().lookup_hash(phone, kind="phone")
+    assert stored.phone_hash == pii_vault.vault().lookup_hash(phone, kind="phone")
     assert phone not in response.text
     assert phone not in caplog.text and phone[:3] + "****" + phone[-4:] in caplog.text
     again = await client.post("/api/v1/auth/phone", headers=headers, json={"code": "phone-unknown"})

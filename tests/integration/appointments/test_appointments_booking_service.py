@@ -15,7 +15,7 @@ from appointments import (
     service_slots,
 )
 from appointments.tables import Booking, Slot
-from server import pii
+from server import pii_vault
 from tests.integration.appointments.booking_support import (
     CST,
     MONDAY_10,
@@ -50,7 +50,7 @@ async def test_booking_takes_a_seat_masks_the_person_and_queues_confirmation_and
     assert (slot.capacity, slot.booked) == (2, 1)
     stored = await Booking.get(id=booking["id"])
     assert who.id_number not in (stored.id_number_enc or "") and stored.id_hash != who.id_number
-    assert pii.vault().decrypt(stored.id_number_enc, context="booking.id_number") == who.id_number
+    assert pii_vault.vault().decrypt(stored.id_number_enc, context="booking.id_number") == who.id_number
     confirmed = await pushes(purpose="booking_confirmed")
     reminders = await pushes(purpose="booking_reminder")
     assert len(confirmed) == 1 and confirmed[0].due_at == MONDAY_10

@@ -18,7 +18,7 @@ from appointments import present
 from appointments.tables import Booking
 from bulletin.feeds.service_enterprises import CONTEXT_NAME, CONTEXT_PHONE
 from bulletin.feeds.tables import Enterprise
-from server import accounts, clock, config, pii
+from server import accounts, clock, config, pii_vault
 from server.cli import cmd_rotate_pii_key
 from server.tables import User
 from tests.integration.appointments.booking_support import (
@@ -58,13 +58,13 @@ async def test_rotation_re_encrypts_re_hashes_and_lets_the_old_key_go(keys, caps
     erased = await book(world, local(3, 12, 10), person())
     await Booking.filter(id=erased["id"]).update(name_enc=None, id_number_enc=None, phone_enc=None, id_hash=None)
     user = await accounts.create_user(username="clerk-1", password="pw-" + secrets.token_hex(6), role="staff")
-    await User.filter(id=user.id).update(phone_enc=pii.vault().encrypt("13800138000", context="user.phone"),
-                                         phone_hash=pii.vault().lookup_hash("13800138000", kind="phone"))
+    await User.filter(id=user.id).update(phone_enc=pii_vault.vault().encrypt("13800138000", context="user.phone"),
+                                         phone_hash=pii_vault.vault().lookup_hash("13800138000", kind="phone"))
     now = clock.now()
     company = await Enterprise.create(
         name="深圳市便民科技有限公司", credit_code="91440300MA5XXXXXX1", industry="I", size="small",
-        district="440303", contact_name_enc=pii.vault().encrypt("李雷", context=CONTEXT_NAME),
-        contact_phone_enc=pii.vault().encrypt("13700137000", context=CONTEXT_PHONE), created_at=now, updated_at=now)
+        district="440303", contact_name_enc=pii_vault.vault().encrypt("李雷", context=CONTEXT_NAME),
+        contact_phone_enc=pii_vault.vault().encrypt("13700137000", context=CONTEXT_PHONE), created_at=now, updated_at=now)
 
     keys(NEW, OLD)  # the operator's first step: new key current, old key kept for reading
     # Before the command runs, old bookings still count: the same 身份证 the same day is a duplicate.
@@ -76,7 +76,7 @@ async def test_rotation_re_encrypts_re_hashes_and_lets_the_old_key_go(keys, caps
     assert await rotate() == 0
     assert await rotate(check=True) == 0
     assert "nothing left to rotate" in capsys.readouterr().out
-    vault = pii.vault()
+    vault = pii_vault.vault()
     row = await Booking.get(id=kept["id"])
     tokens = [row.name_enc, row.id_number_enc, row.phone_enc]
     assert not any(vault.needs_rotation(t) for t in tokens)
@@ -106,11 +106,11 @@ async def test_a_row_no_key_can_open_is_reported_and_the_others_rotate(keys, cap
     lost_key = secrets.token_bytes(32)
     keys(lost_key)
     await Booking.filter(id=damaged["id"]).update(
-        name_enc=pii.vault().encrypt("某某", context="booking.name"))  # under a key nobody has any more
+        name_enc=pii_vault.vault().encrypt("某某", context="booking.name"))  # under a key nobody has any more
     keys(NEW, OLD)
     assert await rotate() == 0
     assert f"bookings row {damaged['id']} left as it is" in caplog.text
-    vault = pii.vault()
+    vault = pii_vault.vault()
     assert not vault.needs_rotation((await Booking.get(id=readable["id"])).id_number_enc)
     assert await rotate(check=True) == 1  # still there, still counted
 
