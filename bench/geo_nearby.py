@@ -14,8 +14,8 @@ in the same run; the targets are issue 15's.
 4. HTTP, as information: requests/s of ``GET /api/v1/map/pois?lat&lon&radius=3000&limit=20`` against a bare Sanic
    JSON route, both real servers with one worker, driven by wrk (or concurrent httpx clients without it).
 
-100k POIs are imported through the real importer; beyond that (an import of a million through the API's
-validation takes many minutes on a small machine) the same validated rows are written with COPY.
+Up to 20 000 POIs are imported through the real importer; beyond that (an import of a million through the API
+takes many minutes on a small machine) the importer's validated rows are written with COPY.
 
 Run from the repository root: ``.venv/bin/python bench/geo_nearby.py [--pois 1000000]`` (needs the local
 PostgreSQL and Redis the tests use; installs Debian's postgresql-15-postgis-3 with apt-get when the postgis
@@ -97,7 +97,7 @@ def settings_for(database_url: str, redis_prefix: str, var_dir: Path):
                     secret_key="b" * 40, pii_key=b"k" * 32, run_worker=False, var_dir=var_dir, log_level="WARNING")
 
 
-IMPORT_LIMIT = 100_000  # above this many features, COPY the importer's validated rows (see the module doc)
+IMPORT_LIMIT = 20_000  # above this many features, COPY the importer's validated rows (see the module doc)
 
 
 async def copy_features(url: str, features: list[dict]) -> None:
@@ -414,7 +414,8 @@ def run_size(args: argparse.Namespace, size: int) -> tuple[int, dict, dict | Non
             http = None if args.skip_http else measure_http(run, work, prep)
         finally:
             asyncio.run(cleanup(run, prep))
-    print(f"  {size:,} POIs measured (load average {os.getloadavg()[0]:.1f})", flush=True)
+    print(f"  {size:,} POIs measured (load average {os.getloadavg()[0]:.1f}):", flush=True)
+    report(args, [(size, prep, http)])  # each size as soon as it is measured
     return size, prep, http
 
 

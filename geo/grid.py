@@ -92,7 +92,7 @@ def combine_masks(*masks: BoolArray | None) -> BoolArray | None:
 # Relative slack on squared chords: far above float rounding yet far below any real gap, so a point
 # or a cell is only decided on chords when the answer is certain; near ties are measured exactly.
 _SLACK = 1e-9
-_SMALL_BOX = 2048  # up to this many points under the circle's box, measure them all (fewer numpy calls)
+_SMALL_BOX = 8192  # up to this many points under the circle's box, measure them all (fewer numpy calls)
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
 _NO_METRES = np.zeros(0, dtype=np.float64)
 
