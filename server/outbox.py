@@ -28,7 +28,9 @@ from server.tables import OutboxMessage
 log = logging.getLogger("bianmin.outbox")
 
 LEASE = timedelta(seconds=60)
-MAX_ATTEMPTS = 8
+# 12 attempts, 10 s doubling to at most an hour apart: a message outlives ~3.4 hours of its provider failing
+# (8 gave up after 21 minutes of a WeChat outage).
+MAX_ATTEMPTS = 12
 BACKOFF_BASE_S = 10
 
 Handler = Callable[[OutboxMessage], Awaitable[None]]

@@ -95,3 +95,14 @@ async def test_the_minute_quota_waits_a_minute(one_message, wx):
     assert (row.status, row.attempts, row.due_at - clock.now()) == ("pending", 0, timedelta(minutes=1))
     clock.advance(timedelta(minutes=1))
     assert (await attempt()).status == "sent" and len(wx.sent) == 1
+
+
+async def test_a_two_hour_wechat_outage_loses_no_message(one_message, wx):
+    outage_ends = clock.now() + timedelta(hours=2)
+    while clock.now() < outage_ends:
+        wx.fail_http(SEND, 503)
+        row = await attempt()
+        assert row.status == "pending", f"given up after {row.attempts} attempts, {row.due_at - outage_ends} early"
+        clock.advance(row.due_at - clock.now())
+    row = await attempt()
+    assert row.status == "sent" and len(wx.sent) == 1
