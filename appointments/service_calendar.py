@@ -8,10 +8,8 @@ Council publishes it) is not stored: Monday–Friday applies and days are unconf
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable, Mapping
 
-from redis.exceptions import RedisError
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from appointments import errors
@@ -24,76 +22,40 @@ from appointments.model import (
     parse_year,
 )
 from appointments.tables import CalendarDay, CalendarYear
-from server import clock, storage
+from server import clock, stamps, storage
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Years read on the booking path, tagged with the calendar version they were read under, and the
 # calendars built from them (a booking needs one per request).
-_cache: dict[int, tuple[str | None, YearEntries]] = {}
-_built: dict[tuple[str | None, int, int], WorkingCalendar] = {}
-_UNKNOWN = "unknown"  # Redis unreachable: read the database every time
-# The version is read from Redis at most once a second per process: every booking asks, and an
-# admin's calendar change may take that long to reach the other workers (this one at once).
-VERSION_TTL_S = 1.0
-_version_seen: tuple[float, str | None] | None = None
-_monotonic = time.monotonic
+_cache: dict[int, tuple[int, YearEntries]] = {}
+_built: dict[tuple[int, int, int], WorkingCalendar] = {}
+STAMP = "calendar"  # every booking asks; an admin's change reaches every process within stamps.POLL_S
 
 
 async def working_calendar(first: dt.date, last: dt.date) -> WorkingCalendar:
     """A calendar covering `first` to `last` plus the following year (windows cross New Year)."""
-    version = await _version()
+    version = await stamps.current(STAMP)
     key = (version, first.year, last.year + 1)
-    found = _built.get(key) if version != _UNKNOWN else None
+    found = _built.get(key)
     if found is not None:
         return found
     years = []
     for year in range(first.year, last.year + 2):
         cached = _cache.get(year)
-        if version == _UNKNOWN or cached is None or cached[0] != version:
-            cached = (version, await year_entries(year))
-            if version != _UNKNOWN:
-                _cache[year] = cached
+        if cached is None or cached[0] != version:
+            cached = _cache[year] = (version, await year_entries(year))
         years.append(cached[1])
     calendar = WorkingCalendar.from_years(years)
-    if version != _UNKNOWN:
-        if len(_built) >= 16:
-            _built.clear()
-        _built[key] = calendar
+    if len(_built) >= 16:
+        _built.clear()
+    _built[key] = calendar
     return calendar
 
 
 def forget() -> None:
     """Drop this process's copies (the database was emptied or replaced under it: tests)."""
-    global _version_seen
     _cache.clear()
     _built.clear()
-    _version_seen = None
-
-
-def _version_key() -> str:
-    return storage.key("appointments", "calendar-version")
-
-
-async def _version() -> str | None:
-    """A counter every worker sees: an admin's change makes every process re-read the calendar."""
-    global _version_seen
-    now = _monotonic()
-    if _version_seen is not None and now - _version_seen[0] < VERSION_TTL_S:
-        return _version_seen[1]
-    try:
-        version = await storage.redis().get(_version_key())
-    except RedisError:
-        return _UNKNOWN
-    _version_seen = (now, version)
-    return version
-
-
-async def _bump_version() -> None:
-    forget()
-    try:
-        await storage.redis().incr(_version_key())
-    except RedisError:
-        pass  # other workers keep their copy until Redis is back; this one re-reads at once
 
 
 async def year_entries(year: int) -> YearEntries:
@@ -125,7 +87,8 @@ async def replace_year(year: int, items: Iterable[Mapping[str, object]]) -> dict
         await CalendarYear.filter(year=year).using_db(conn).update(source="admin", updated_at=clock.now())
         await CalendarDay.filter(year=year).using_db(conn).delete()
         await CalendarDay.bulk_create([_row(entry) for entry in entries], using_db=conn)
-    await _bump_version()
+        await stamps.bump(STAMP, using_db=conn)
+    forget()
     return _year_view(YearEntries(year=year, entries=tuple(entries), confirmed=True), "admin")
 
 

@@ -1,8 +1,9 @@
-"""A short-lived Redis cache of search answers, keyed by the gazette's version stamp.
+"""A short-lived Redis cache of search answers, keyed by the gazette's change stamp.
 
-Every change that readers can see (publish, withdraw, edit of a published document) bumps
-the version, so a cached answer is never served after the data behind it changed; old
-entries simply expire. A Redis outage only turns the cache off.
+Every change that readers can see (publish, withdraw, edit of a published document, an import)
+bumps the ``gazette`` stamp in the database (server/stamps.py), which every process reads, so a
+cached answer is never served after the data behind it changed, whichever process changed it;
+old entries simply expire. A Redis outage only turns the cache off.
 """
 
 from __future__ import annotations
@@ -13,32 +14,21 @@ from typing import Any
 import orjson
 from redis.exceptions import RedisError
 
-from server import storage
+from server import stamps, storage
 
 log = logging.getLogger("bianmin.bulletin.cache")
 TTL_S = 300
+STAMP = "gazette"
 
 
-def _version_key() -> str:
-    return storage.key("gazette", "version")
-
-
-async def version() -> str | None:
-    """The current version stamp, or None when Redis is unavailable."""
-    try:
-        return str(await storage.redis().get(_version_key()) or "0")
-    except RedisError as exc:
-        log.warning("gazette cache unavailable: %s", type(exc).__name__)
-        return None
+async def version() -> str:
+    """The gazette's current change stamp (at most ``stamps.POLL_S`` old)."""
+    return str(await stamps.current(STAMP))
 
 
 async def bump() -> None:
-    """Invalidate every cached answer (call after the change has committed)."""
-    try:
-        await storage.redis().incr(_version_key())
-    except RedisError as exc:
-        log.warning("could not bump the gazette version; cached answers live %s s: %s",
-                    TTL_S, type(exc).__name__)
+    """Invalidate every cached answer in every process (call after the change has committed)."""
+    await stamps.bump(STAMP)
 
 
 async def get(stamp: str, name: str) -> Any | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bulletin import repository_search
+from bulletin import cache, repository_search
 from bulletin.facet_counts import Snapshot
-from server import config
+from server import config, stamps
 
 _UNKNOWN = object()
 _current: dict[str, Snapshot] = {}
@@ -34,5 +34,11 @@ async def current(token: str | None | object = _UNKNOWN) -> Snapshot:
 
 
 async def warm() -> None:
-    """Build the snapshot before the first search (the registry's startup hook)."""
+    """Build the snapshot before the first search, and again whenever any process changes the
+    gazette (the registry's startup hook), so that searches do not wait for the rebuild."""
+    await current()
+    stamps.on_change(cache.STAMP, _follow)
+
+
+async def _follow(version: int) -> None:
     await current()

@@ -19,6 +19,7 @@ from geo.categories import DEFAULT_TREE, SEED_CATEGORIES
 from geo.errors import DivisionNotFound, PoiNotFound
 from geo.present import poi_dict, poi_properties
 from geo.schemas import STATUS_DEFAULT
+from server import stamps
 
 EXPORT_PAGE = 1000
 
@@ -29,8 +30,10 @@ async def load_reference() -> None:
 
 
 async def startup() -> None:
-    """Start building this worker's map snapshot (map reads answer 503 ``map_warming`` until it is built)."""
+    """Start building this worker's map snapshot (map reads answer 503 ``map_warming`` until it is
+    built), and follow the map's change stamp."""
     snapshot_cache.holder().start()
+    stamps.on_change(snapshot_cache.STAMP, snapshot_cache.holder().follow)
 
 
 async def get_poi(poi_id: int) -> dict[str, Any] | None:

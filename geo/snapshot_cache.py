@@ -1,23 +1,23 @@
-"""The per-worker map snapshot: one immutable MapSnapshot per process, kept in step with a version stamp.
+"""The per-worker map snapshot: one immutable MapSnapshot per process, kept in step with a change stamp.
 
-Every write bumps ``storage.key("geo", "version")`` in Redis (after its transaction commits) and, in
-the same Lua call, appends ``stamp:ids`` (the POI ids it wrote, or ``*``) to a short change log.
-Each worker reads the stamp at most every ``check_every`` seconds; when it differs from the
-snapshot's, a new snapshot is made in the background and swapped in with one assignment, so
-readers always see a whole snapshot. When the log names every stamp since the snapshot's, only
-those POIs are read and merged into a copy of the snapshot (geo/snapshot_rows.py: tens of
-milliseconds at 100k POIs); otherwise (divisions or an import changed, the log was trimmed or
-lost) every row is read again (about a second at 100k). The worker that wrote marks itself dirty
-and its next read waits for the new snapshot: an editor sees their own change.
+Every write bumps the ``geo`` change stamp in the database (server/stamps.py, after its
+transaction commits) and appends ``stamp:ids`` (the POI ids it wrote, or ``*``) to a short change
+log in Redis. Every worker's stamp poller starts a new snapshot when the stamp moves, and a read
+that knows a newer stamp than its snapshot's waits for it rather than answer from the old one; the
+snapshot is swapped in with one assignment, so readers always see a whole snapshot. When the log
+names every stamp since the snapshot's, only those POIs are read and merged into a copy of the
+snapshot (geo/snapshot_rows.py: tens of milliseconds at 100k POIs); otherwise (divisions or an
+import changed, the write came from a command with its own in-process Redis, the log was trimmed
+or lost) every row is read again (about a second at 100k). The worker that wrote marks itself
+dirty and its next read waits for the new snapshot: an editor sees their own change.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import orjson
 import shapely
@@ -28,40 +28,24 @@ from geo import repository
 from geo.division_set import DivisionSet, DivisionShape
 from geo.errors import MapWarming
 from geo.snapshot import MapSnapshot, SnapshotBuilder
-from server import storage
+from server import stamps, storage
 
 log = logging.getLogger("bianmin.geo.snapshot_cache")
 PAGE_ROWS = 5000
-CHECK_EVERY_S = 0.5
 WARMING_WAIT_S = 2.0  # a map read at start-up waits this long for the first snapshot, then answers 503
 CHANGE_LOG_KEEP = 512  # stamps kept in the change log
 MAX_DELTA = 20_000  # more changed POIs than this: read everything again
-_UNREADABLE = "unreadable"  # a stamp no Redis value equals: rebuild again once Redis answers
+_UNREADABLE = "unreadable"  # a stamp no stored value equals: rebuild again once the database answers
+STAMP = "geo"
 
 
-def _version_key() -> str:
-    return storage.key("geo", "version")
-
-
-async def read_stamp() -> str | None:
-    """The data version stamp in Redis (None before the first write); raises RedisError."""
-    return await storage.redis().get(_version_key())
+async def read_stamp() -> str:
+    """The map's change stamp (``"0"`` before the first write), at most ``stamps.POLL_S`` old."""
+    return str(await stamps.current(STAMP))
 
 
 def _log_key() -> str:
     return storage.key("geo", "changes")
-
-
-# INCR the stamp (a new or lost stamp jumps to a random value, so no worker's old stamp matches by
-# chance) and log what changed under the new value, atomically: a reader that sees a stamp finds
-# its log entry.
-_BUMP = """
-local v = redis.call('INCR', KEYS[1])
-if v == 1 then v = redis.call('INCRBY', KEYS[1], tonumber(ARGV[2])) end
-redis.call('RPUSH', KEYS[2], v .. ':' .. ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
-return v
-"""
 
 
 async def bump_version(changed: Iterable[int] | None = None) -> None:
@@ -72,11 +56,14 @@ async def bump_version(changed: Iterable[int] | None = None) -> None:
     """
     ids = sorted({int(i) for i in changed}) if changed is not None else None
     entry = "*" if ids is None or len(ids) > MAX_DELTA else ",".join(map(str, ids))
+    version = await stamps.bump(STAMP)
     try:
-        await storage.redis().eval(_BUMP, 2, _version_key(), _log_key(), entry, secrets.randbelow(1 << 40) + 1,
-                                   CHANGE_LOG_KEEP)
+        # A reader that sees the stamp before its entry (or never: a command's own fakeredis)
+        # finds a gap in the log and reads every row: slower, never wrong.
+        async with storage.redis().pipeline(transaction=True) as pipe:
+            await pipe.rpush(_log_key(), f"{version}:{entry}").ltrim(_log_key(), -CHANGE_LOG_KEEP, -1).execute()
     except RedisError as exc:
-        log.warning("could not bump the map version (other workers will lag): %s", type(exc).__name__)
+        log.warning("could not log the map change (other workers read every row): %s", type(exc).__name__)
     holder().mark_dirty()
 
 
@@ -133,17 +120,14 @@ def _finish(builder: SnapshotBuilder, raw: list[tuple[str, str, str, str | None,
 
 
 class SnapshotHolder:
-    """Holds this worker's current snapshot and keeps it in step with the version stamp."""
+    """Holds this worker's current snapshot and keeps it in step with the change stamp."""
 
-    def __init__(self, *, check_every: float = CHECK_EVERY_S, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._check_every = check_every
-        self._monotonic = monotonic
+    def __init__(self) -> None:
         self._snapshot: MapSnapshot | None = None
-        self._checked_at = float("-inf")
         self._wanted = 0  # local writes so far; a snapshot built after the n-th one "covers" n
         self._covered = 0
         self._lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
-        self._background: asyncio.Task[MapSnapshot] | None = None
+        self._background: asyncio.Task[MapSnapshot] | None = None  # the first snapshot, built at start-up
         self._rebuild_all = False  # the stores were replaced under us: no change log can be trusted
 
     @property
@@ -165,7 +149,8 @@ class SnapshotHolder:
             self._background.add_done_callback(_log_failure)
 
     async def current(self) -> MapSnapshot:
-        """The snapshot to answer a read with; starts a background rebuild when the stamp moved.
+        """The snapshot to answer a read with: when a newer stamp is known, the one built for it
+        (the stamp poller has usually started it already; the read waits for it to finish).
         Raises MapWarming while the first snapshot is still being built after ``WARMING_WAIT_S``."""
         snap = self._snapshot
         if snap is None and self.rebuilding:
@@ -173,14 +158,9 @@ class SnapshotHolder:
             snap = self._snapshot
         if snap is None or self._covered < self._wanted:
             return await self.refresh()
-        now = self._monotonic()
-        if now - self._checked_at >= self._check_every:
-            self._checked_at = now
-            stamp = await self._stamp()
-            if stamp not in (snap.version, _UNREADABLE) and not self.rebuilding:
-                self._background = asyncio.create_task(self.refresh())
-                self._background.add_done_callback(_log_failure)
-        return self._snapshot or snap
+        if await self._stamp() not in (snap.version, _UNREADABLE):
+            return await self.refresh()
+        return snap
 
     async def _first_snapshot(self) -> None:
         task = self._background
@@ -199,6 +179,11 @@ class SnapshotHolder:
         if self._background is not None:
             await asyncio.shield(self._background)
         return self._snapshot
+
+    async def follow(self, version: int) -> None:
+        """The stamp poller saw a change: bring a snapshot this worker already serves up to date."""
+        if self._snapshot is not None:
+            await self.refresh()
 
     async def refresh(self) -> MapSnapshot:
         """Build a snapshot now unless the current one already matches the stamp."""
@@ -222,7 +207,6 @@ class SnapshotHolder:
                 self._rebuild_all = self._rebuild_all or rebuild_all
                 raise
             self._snapshot, self._covered = snap, max(self._covered, wanted)
-            self._checked_at = self._monotonic()
             log.info("map snapshot %s: %d POIs, %d divisions, version %s, %.0f ms", how, len(snap),
                      len(snap.divisions), stamp, (time.perf_counter() - started) * 1000)
             return snap
@@ -241,11 +225,11 @@ class SnapshotHolder:
             log.warning("map change log unreadable, reading every row: %s", type(exc).__name__)
             return None
 
-    async def _stamp(self) -> str | None:
+    async def _stamp(self) -> str:
         try:
             return await read_stamp()
-        except RedisError as exc:
-            log.warning("map version stamp unreadable, serving the current snapshot: %s", type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - the snapshot in memory still answers without the database
+            log.warning("map change stamp unreadable, serving the current snapshot: %s", type(exc).__name__)
             return _UNREADABLE
 
 

@@ -14,7 +14,7 @@ from sanic import exceptions as sanic_errors
 from sanic_ext import Extend
 from sanic_ext.extensions.http.extension import HTTPExtension
 
-from server import audit, config, errors, logs, registry, storage, validation, wechat
+from server import audit, config, errors, logs, registry, stamps, storage, validation, wechat
 from server.api import body_limit, json_response
 from server.config import Settings
 
@@ -151,6 +151,10 @@ def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> 
             await startup()
         app.ctx.log_flush_stop = asyncio.Event()
         app.ctx.log_flush_task = asyncio.create_task(logs.flush_periodically(app.ctx.log_flush_stop))
+        # Every worker follows the change stamps, so its copies (the map, the gazette, the
+        # calendar, sessions) follow writes made by any process, without waiting for a request.
+        app.ctx.stamps_stop = asyncio.Event()
+        app.ctx.stamps_task = asyncio.create_task(stamps.watch(app.ctx.stamps_stop)) if own_storage else None
         app.ctx.worker_stop = None
         if settings.run_worker and own_storage:
             from server import worker
@@ -162,6 +166,9 @@ def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> 
     async def close_resources(app: Sanic) -> None:
         app.ctx.log_flush_stop.set()
         await app.ctx.log_flush_task
+        app.ctx.stamps_stop.set()
+        if app.ctx.stamps_task is not None:
+            await app.ctx.stamps_task
         if getattr(app.ctx, "worker_stop", None) is not None:
             app.ctx.worker_stop.set()
             await app.ctx.worker_task

@@ -43,7 +43,7 @@ DOMAINS: tuple[Domain, ...] = (
         worker="server.jobs:register",
         erase="server.notify:erase",
         rekey="server.accounts:rekey",
-        forget="server.auth:forget_local",
+        forget=("server.auth:forget_local", "server.stamps:forget"),
     ),
     Domain(
         label="geo",

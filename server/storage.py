@@ -8,7 +8,8 @@ once per command, the tests once per backend.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from server.config import Settings
 
 log = logging.getLogger("bianmin.storage")
 REDIS_TIMEOUT_S = 1.0
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 # What asyncpg raises when the server goes away under a query or between two (a failover, a restart, a
 # terminated backend, a network cut), including a pooled connection whose server closed it while idle.
 _CONNECTION_LOST = (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
@@ -57,6 +59,13 @@ async def _keep_session(connection: Any) -> None:
 
 
 def _connection(url: str) -> str | dict[str, Any]:
+    if url.startswith("sqlite://"):
+        options = expand_db_url(url)
+        # A command beside the server (seed-demo, an import) holds the write lock for seconds: wait
+        # for it rather than fail with "database is locked". WAL lets readers go on meanwhile.
+        options["credentials"].setdefault("journal_mode", "WAL")
+        options["credentials"].setdefault("busy_timeout", SQLITE_BUSY_TIMEOUT_MS)
+        return options
     if not url.startswith(("postgres://", "asyncpg://")):
         return url
     config = expand_db_url(url)
@@ -156,9 +165,18 @@ async def sql(statement: str, values: Sequence[Any], *, conn: BaseDBAsyncClient 
     return await conn.execute_query_dict(statement, params)
 
 
-def transaction() -> Any:
-    """An async context manager for one database transaction (yields the connection)."""
-    return in_transaction("default")
+@asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """One database transaction (yields the connection).
+
+    On SQLite the transaction takes the write lock at once (what ``BEGIN IMMEDIATE`` does): a
+    transaction that reads first and writes later cannot take it once another process has written
+    in between, and SQLite answers "database is locked" without waiting.
+    """
+    async with in_transaction("default") as conn:
+        if conn.capabilities.dialect == "sqlite":
+            await conn.execute_query("UPDATE change_stamps SET version = version WHERE 0")
+        yield conn
 
 
 def connection_lost(exc: BaseException) -> bool:

@@ -201,3 +201,28 @@ class RecoveryCode(Model):
 
     class Meta:
         table = "recovery_codes"
+
+
+class ChangeStamp(Model):
+    """A counter per kind of shared data (the map, the gazette, the calendar, sessions), bumped by
+    every change, so that every process on this database sees that its copies are out of date."""
+
+    name = fields.CharField(max_length=64, primary_key=True)
+    version = fields.BigIntField()
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "change_stamps"
+
+
+class SessionRevocation(Model):
+    """A logout, a revocation or a change of role or halls, kept while a session cache may still
+    hold what it revoked, so that no worker accepts such a copy (even one Redis kept through an outage)."""
+
+    id = fields.BigIntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, null=True)  # one session
+    user_id = fields.IntField(null=True)  # every session of an account
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "session_revocations"

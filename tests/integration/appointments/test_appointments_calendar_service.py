@@ -8,6 +8,7 @@ import pytest
 
 from appointments import service_calendar, service_slots
 from appointments.tables import CalendarDay, Slot
+from server import stamps
 from server.errors import ValidationFailed
 from tests.integration.appointments.booking_support import book, freeze, local, make_hall, person
 
@@ -110,19 +111,22 @@ async def _hall(world):
 
 
 async def test_another_workers_calendar_change_is_seen_within_a_second(db, monkeypatch):
-    # Each process reads the calendar version from Redis at most once a second (every booking
-    # asks). Another worker's PUT is its rows plus a version bump, without this process's forget().
+    # Each process reads the change stamps from the database at most every stamps.POLL_S (every
+    # booking asks). Another worker's PUT is its rows plus a stamp bump, without this process's
+    # forget() and without this process learning of its own bump.
     now = [1000.0]
-    monkeypatch.setattr(service_calendar, "_monotonic", lambda: now[0])
+    monkeypatch.setattr(stamps, "_monotonic", lambda: now[0])
     first, last = D(2027, 1, 1), D(2027, 1, 10)
     before = await service_calendar.working_calendar(first, last)
     assert before.is_working_day(D(2027, 1, 4))
     with monkeypatch.context() as elsewhere:
         elsewhere.setattr(service_calendar, "forget", lambda: None)
+        read_at = stamps._state().read_at
         await service_calendar.replace_year(2027, [{"date": "2027-01-04", "kind": "holiday", "name": "停工"}])
-    now[0] += 0.5
+        stamps._state().read_at = read_at
+    now[0] += stamps.POLL_S / 2
     assert (await service_calendar.working_calendar(first, last)).is_working_day(D(2027, 1, 4))
-    now[0] += 0.6
+    now[0] += stamps.POLL_S
     after = await service_calendar.working_calendar(first, last)
     assert not after.is_working_day(D(2027, 1, 4)) and after.is_confirmed(D(2027, 1, 4))
     # This worker's own change is seen at once.

@@ -22,18 +22,8 @@ LUNCH = {"weekly": {"mon": [["08:00", "11:30"], ["13:30", "17:00"]]}}
 MOMENTS = [datetime(2026, 11, 30, h, m, tzinfo=UTC) for h, m in ((1, 0), (4, 0), (6, 45), (10, 0))]
 
 
-class Ticker:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def refreshed(holder: snapshot_cache.SnapshotHolder, ticker: Ticker):
-    ticker.now += 1.0
-    await holder.current()
-    return await holder.settled()
+async def refreshed(holder: snapshot_cache.SnapshotHolder):
+    return await holder.current()
 
 
 def assert_same_answers(merged, built) -> None:
@@ -55,8 +45,7 @@ def assert_same_answers(merged, built) -> None:
 async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh(db, caplog):
     ids = await add_pois(*(feature(f"东门{i}号", offset(ORIGIN, 200 * i, 100 * i), opening_hours=LUNCH)
                            for i in range(6)))
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     await other.current()
 
     created = await service_edit.create_poi(PoiFeature.model_validate(
@@ -69,7 +58,7 @@ async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh
     await service.link_hall(ids[3], 42)
 
     with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
-        merged = await refreshed(other, ticker)
+        merged = await refreshed(other)
     assert "map snapshot updated (4 changed)" in caplog.text
     built = await snapshot_cache.build_snapshot(merged.version)
     assert_same_answers(merged, built)
@@ -79,26 +68,24 @@ async def test_edits_are_merged_into_another_workers_snapshot_as_if_built_afresh
 
 async def test_a_row_gone_from_the_database_leaves_the_snapshot(db):
     ids = await add_pois(*(feature(f"点{i}", offset(ORIGIN, 100 * i, 0)) for i in range(3)))
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     await other.current()
     await storage.db().execute_query(f"DELETE FROM geo_pois WHERE id = {ids[1]}")
     await snapshot_cache.bump_version([ids[1]])
-    merged = await refreshed(other, ticker)
+    merged = await refreshed(other)
     assert merged.ids.tolist() == [ids[0], ids[2]]
     assert_same_answers(merged, await snapshot_cache.build_snapshot(merged.version))
 
 
 async def test_imports_are_merged_and_what_the_log_cannot_vouch_for_is_read_in_full(db, caplog):
     ids = await add_pois(feature("甲", ORIGIN), feature("乙", offset(ORIGIN, 500, 0)))
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     await other.current()
 
     # An import logs the points it created or changed (the unchanged one is not re-read).
     await add_pois(feature("甲", ORIGIN), feature("丙", offset(ORIGIN, 0, 500)))
     with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
-        snap = await refreshed(other, ticker)
+        snap = await refreshed(other)
     assert "map snapshot updated (1 changed)" in caplog.text and len(snap) == 3
     assert_same_answers(snap, await snapshot_cache.build_snapshot(snap.version))
 
@@ -106,7 +93,7 @@ async def test_imports_are_merged_and_what_the_log_cannot_vouch_for_is_read_in_f
     await import_divisions([division("440303", "罗湖区", "district", square(ORIGIN, 3000))])
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
-        snap = await refreshed(other, ticker)
+        snap = await refreshed(other)
     assert "map snapshot built" in caplog.text and [d.code for d in snap.divisions.containing(*ORIGIN)] == ["440303"]
 
     # The log lost (Redis restarted, or trimmed past this worker's stamp): read everything.
@@ -114,34 +101,33 @@ async def test_imports_are_merged_and_what_the_log_cannot_vouch_for_is_read_in_f
     await storage.redis().delete(storage.key("geo", "changes"))
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
-        snap = await refreshed(other, ticker)
+        snap = await refreshed(other)
     assert "map snapshot built" in caplog.text
     assert b'"hall_id":5' in snap.bodies[snap.position_of(ids[0])]
 
 
 async def test_the_change_log_answers_only_for_an_unbroken_run_of_stamps(db):
     await snapshot_cache.bump_version([3, 1])
-    start = await storage.redis().get(storage.key("geo", "version"))
+    start = await snapshot_cache.read_stamp()
     await snapshot_cache.bump_version([2])
     await snapshot_cache.bump_version([1, 7])
-    end = await storage.redis().get(storage.key("geo", "version"))
+    end = await snapshot_cache.read_stamp()
     assert await snapshot_cache.changes_between(start, end) == {1, 2, 7}
     assert await snapshot_cache.changes_between(end, end) is None  # nothing to merge: not a delta
     assert await snapshot_cache.changes_between(str(int(start) - 1), end) == {1, 2, 3, 7}
     assert await snapshot_cache.changes_between(str(int(start) - 2), end) is None  # a stamp before the log
     assert await snapshot_cache.changes_between(None, end) is None
     await snapshot_cache.bump_version(None)
-    assert await snapshot_cache.changes_between(start, await storage.redis().get(storage.key("geo", "version"))) is None
+    assert await snapshot_cache.changes_between(start, await snapshot_cache.read_stamp()) is None
 
 
 async def test_the_first_point_of_an_empty_map_is_merged_too(db, caplog):
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     await snapshot_cache.bump_version([])  # a stamp to start from, as any earlier write leaves
     assert len(await other.current()) == 0
     created = await service_edit.create_poi(PoiFeature.model_validate(feature("首个", ORIGIN)), coord="wgs84")
     with caplog.at_level(logging.INFO, logger="bianmin.geo.snapshot_cache"):
-        merged = await refreshed(other, ticker)
+        merged = await refreshed(other)
     assert "map snapshot updated (1 changed)" in caplog.text
     assert merged.ids.tolist() == [created["id"]]
     assert_same_answers(merged, await snapshot_cache.build_snapshot(merged.version))

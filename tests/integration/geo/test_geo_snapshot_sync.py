@@ -1,7 +1,7 @@
-"""Every worker's in-memory index follows the Redis version stamp (both backends).
+"""Every worker's in-memory snapshot follows the map's change stamp in the database (both backends).
 
-A second SnapshotHolder plays another worker process: it has its own snapshot and its own clock for
-the stamp checks, and shares only the database and Redis with the first.
+A second SnapshotHolder plays another worker process: it has its own snapshot, and shares only the
+database and Redis with the first.
 """
 
 from __future__ import annotations
@@ -13,50 +13,56 @@ import pytest
 from geo import service, service_edit, snapshot_cache
 from geo.errors import MapWarming
 from geo.schemas_edit import PoiPatch
-from server import storage
+from server import stamps, storage
 from tests.integration.geo.geo_support import ORIGIN, add_pois, feature
-
-
-class Ticker:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def names(snap) -> set[str]:
     return {frag.split(b'"name":"')[1].split(b'"')[0].decode() for frag in snap.bodies}
 
 
-async def test_another_worker_sees_a_change_after_its_next_stamp_check(db):
+async def test_another_workers_read_after_a_change_waits_for_the_new_snapshot(db):
     await add_pois(feature("甲", ORIGIN))
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     before = await other.current()
     assert names(before) == {"甲"}
 
     await add_pois(feature("乙", ORIGIN))
-    ticker.now += 0.2  # within the check interval: no Redis read, the old snapshot answers
-    assert await other.current() is before
-    ticker.now += 0.4  # past 0.5 s: the stamp moved, a rebuild starts in the background
-    assert await other.current() is before and other.rebuilding
-    fresh = await other.settled()
+    # The stamp moved: the read does not answer from the old snapshot, it waits for the new one.
+    fresh = await other.current()
     assert fresh is not before and names(fresh) == {"甲", "乙"}
     assert await other.current() is fresh
-    assert fresh.version == await storage.redis().get(storage.key("geo", "version"))
+    assert fresh.version == str(await stamps.current("geo"))
+
+
+async def test_the_stamp_poller_rebuilds_without_waiting_for_a_read(db):
+    await add_pois(feature("甲", ORIGIN))
+    other = snapshot_cache.SnapshotHolder()
+    before = await other.current()
+    stamps.on_change("geo", other.follow)
+    stop = asyncio.Event()
+    poller = asyncio.create_task(stamps.watch(stop, every=0.05))
+    try:
+        await stamps.read()
+        await add_pois(feature("乙", ORIGIN))
+        for _ in range(100):
+            if other.snapshot is not before:
+                break
+            await asyncio.sleep(0.02)
+        assert other.snapshot is not before and names(other.snapshot) == {"甲", "乙"}
+    finally:
+        stop.set()
+        await poller
+        stamps._listeners["geo"].remove(other.follow)
 
 
 async def test_a_stamp_that_did_not_move_rebuilds_nothing(db):
     await add_pois(feature("甲", ORIGIN))
-    ticker = Ticker()
-    other = snapshot_cache.SnapshotHolder(monotonic=ticker)
+    other = snapshot_cache.SnapshotHolder()
     first = await other.current()
     for _ in range(3):
-        ticker.now += 1.0
-        assert await other.current() is first and not other.rebuilding
+        await stamps.read()
+        assert await other.current() is first
 
 
 async def test_the_writing_worker_reads_its_own_write_at_once(db):
@@ -72,13 +78,14 @@ async def test_the_writing_worker_reads_its_own_write_at_once(db):
     assert len({id(snap) for snap in seen}) == 1
 
 
-async def test_a_lost_stamp_never_matches_an_old_snapshot_by_chance(db):
+async def test_a_lost_change_log_never_hides_a_change(db):
     await add_pois(feature("甲", ORIGIN))
-    old = (await snapshot_cache.current()).version
-    await storage.redis().delete(storage.key("geo", "version"))  # Redis restarted without persistence
+    other = snapshot_cache.SnapshotHolder()
+    await other.current()
+    await storage.redis().delete(storage.key("geo", "changes"))  # Redis restarted without persistence
     await add_pois(feature("乙", ORIGIN))
-    new = await storage.redis().get(storage.key("geo", "version"))
-    assert new is not None and new != old and int(new) > 1
+    await storage.redis().delete(storage.key("geo", "changes"))
+    assert names(await other.current()) == {"甲", "乙"}
 
 
 async def test_readers_keep_a_whole_snapshot_while_a_new_one_is_swapped_in(db):
