@@ -10,6 +10,9 @@ from __future__ import annotations
 from appointments.errors import HallNotFound
 from appointments.service_calendar import working_calendar
 from appointments.service_changes import booking_events
+from appointments.service_halls import STAMP as HALLS_STAMP
 from appointments.service_halls import get_hall, list_halls, list_services
 
-__all__ = ["HallNotFound", "booking_events", "get_hall", "list_halls", "list_services", "working_calendar"]
+# HALLS_STAMP: the change stamp (server/stamps.py) every change of a hall or service item bumps.
+__all__ = ["HALLS_STAMP", "HallNotFound", "booking_events", "get_hall", "list_halls", "list_services",
+           "working_calendar"]

@@ -12,10 +12,11 @@ from tortoise.exceptions import IntegrityError
 from appointments import errors, present, repository
 from appointments.model import HallRules, InvalidSetting, parse_rules
 from appointments.tables import Hall, ServiceItem
-from server import accounts, clock
+from server import accounts, clock, stamps
 
 HALL_FIELDS = ("name", "address", "phone", "poi_id", "windows", "is_active")
 SERVICE_FIELDS = ("name", "department", "materials", "average_minutes", "real_name_required", "is_active")
+STAMP = "halls"  # bumped by every change of a hall or service item: other domains key their copies on it
 
 
 def rules_of(hall: Hall) -> HallRules:
@@ -42,6 +43,7 @@ async def create_hall(fields: Mapping[str, Any], *, rules: Mapping[str, object] 
         await hall.save()
     except IntegrityError:
         raise errors.HallNameTaken(details={"name": hall.name}) from None
+    await stamps.bump(STAMP)
     return present.hall(hall)
 
 
@@ -59,6 +61,7 @@ async def update_hall(hall_id: int, changes: Mapping[str, Any], *,
         await hall.save()
     except IntegrityError:
         raise errors.HallNameTaken(details={"name": hall.name}) from None
+    await stamps.bump(STAMP)
     return present.hall(hall)
 
 
@@ -79,6 +82,7 @@ async def add_service(hall_id: int, fields: Mapping[str, Any]) -> dict[str, Any]
         await service.save()
     except IntegrityError:
         raise errors.ServiceNameTaken(details={"name": service.name}) from None
+    await stamps.bump(STAMP)
     return present.service(service)
 
 
@@ -93,6 +97,7 @@ async def update_service(service_id: int, changes: Mapping[str, Any]) -> dict[st
         await service.save()
     except IntegrityError:
         raise errors.ServiceNameTaken(details={"name": service.name}) from None
+    await stamps.bump(STAMP)
     return present.service(service)
 
 

@@ -8,25 +8,25 @@ later is simply left out; when a domain is not installed, ids are kept and shown
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from appointments import service as appointments_service
 from geo import service as geo_service
-from server import config
+from server import config, stamps
 
 log = logging.getLogger("bianmin.bulletin.related")
-_CACHE_S = 60.0
-# database URL -> (when fetched, items by id); tests use two databases in one process
-_service_names: dict[str, tuple[float, dict[int, dict[str, Any]]]] = {}
+# database URL -> (the halls stamp when fetched, items by id); tests use two databases in one process
+_service_names: dict[str, tuple[int, dict[int, dict[str, Any]]]] = {}
 
 
 async def _all_service_items() -> dict[int, dict[str, Any]] | None:
-    """Every active service item by id, via appointments' public service module (cached a minute)."""
+    """Every active service item by id, via appointments' public service module (cached until a
+    hall or service item changes, in any process)."""
     key = config.current().database_url
+    version = await stamps.current(appointments_service.HALLS_STAMP)
     cached = _service_names.get(key)
-    if cached is not None and time.monotonic() - cached[0] < _CACHE_S:
+    if cached is not None and cached[0] == version:
         return cached[1]
     try:
         items: dict[int, dict[str, Any]] = {}
@@ -37,7 +37,7 @@ async def _all_service_items() -> dict[int, dict[str, Any]] | None:
     except Exception as exc:  # noqa: BLE001 - another domain being absent or broken must not break reading
         log.warning("service items unavailable: %s", exc)
         return None
-    _service_names[key] = (time.monotonic(), items)
+    _service_names[key] = (version, items)
     return items
 
 
