@@ -29,7 +29,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 # calendars built from them (a booking needs one per request).
 _cache: dict[int, tuple[int, YearEntries]] = {}
 _built: dict[tuple[int, int, int], WorkingCalendar] = {}
-STAMP = "calendar"  # every booking asks; an admin's change reaches every process within stamps.POLL_S
+STAMP = "calendar"  # every booking asks; an admin's change reaches every process within stamps.MAX_AGE_S
 
 
 async def working_calendar(first: dt.date, last: dt.date) -> WorkingCalendar:

@@ -22,7 +22,7 @@ STAMP = "gazette"
 
 
 async def version() -> str:
-    """The gazette's current change stamp (at most ``stamps.POLL_S`` old)."""
+    """The gazette's current change stamp (at most ``stamps.MAX_AGE_S`` old)."""
     return str(await stamps.current(STAMP))
 
 

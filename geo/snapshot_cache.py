@@ -40,7 +40,7 @@ STAMP = "geo"
 
 
 async def read_stamp() -> str:
-    """The map's change stamp (``"0"`` before the first write), at most ``stamps.POLL_S`` old."""
+    """The map's change stamp (``"0"`` before the first write), at most ``stamps.MAX_AGE_S`` old."""
     return str(await stamps.current(STAMP))
 
 

@@ -9,7 +9,7 @@ PostgreSQL is seen by every process, with or without Redis.
 
 Each server worker reads the whole table (a handful of rows) every ``POLL_S`` and runs the
 listeners of the names that moved, so copies are rebuilt without waiting for a request; a
-process without the poller (a command, a test) reads it at most every ``POLL_S`` when asked.
+process without the poller (a command, a test) reads it at most every ``MAX_AGE_S`` when asked.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from server import clock, config, storage
 
 log = logging.getLogger("bianmin.stamps")
 POLL_S = 0.25
+# A process without a running poller (or whose poller fell behind) reads the table itself when its
+# copy is older than this; twice the poll interval, so that requests do not race the poller for it.
+MAX_AGE_S = 2 * POLL_S
 Listener = Callable[[int], Awaitable[object]]
 
 _BUMP = ("INSERT INTO change_stamps (name, version, changed_at) VALUES ($1, 1, $2) "
@@ -60,9 +63,9 @@ async def bump(name: str, *, using_db: BaseDBAsyncClient | None = None) -> int:
 
 
 async def current(name: str) -> int:
-    """The stamp of ``name`` (0 before its first change), at most ``POLL_S`` old."""
+    """The stamp of ``name`` (0 before its first change), at most ``MAX_AGE_S`` old."""
     state = _state()
-    if _monotonic() - state.read_at >= POLL_S:
+    if _monotonic() - state.read_at >= MAX_AGE_S:
         await read()
     return state.versions.get(name, 0)
 

@@ -111,7 +111,7 @@ async def _hall(world):
 
 
 async def test_another_workers_calendar_change_is_seen_within_a_second(db, monkeypatch):
-    # Each process reads the change stamps from the database at most every stamps.POLL_S (every
+    # Each process reads the change stamps from the database at most every stamps.MAX_AGE_S (every
     # booking asks). Another worker's PUT is its rows plus a stamp bump, without this process's
     # forget() and without this process learning of its own bump.
     now = [1000.0]
@@ -124,9 +124,9 @@ async def test_another_workers_calendar_change_is_seen_within_a_second(db, monke
         read_at = stamps._state().read_at
         await service_calendar.replace_year(2027, [{"date": "2027-01-04", "kind": "holiday", "name": "停工"}])
         stamps._state().read_at = read_at
-    now[0] += stamps.POLL_S / 2
+    now[0] += stamps.MAX_AGE_S / 2
     assert (await service_calendar.working_calendar(first, last)).is_working_day(D(2027, 1, 4))
-    now[0] += stamps.POLL_S
+    now[0] += stamps.MAX_AGE_S
     after = await service_calendar.working_calendar(first, last)
     assert not after.is_working_day(D(2027, 1, 4)) and after.is_confirmed(D(2027, 1, 4))
     # This worker's own change is seen at once.
