@@ -30,9 +30,13 @@ _ID_LIMIT, _DAY_LIMIT = 1 << 31, 1 << 20
 
 @dataclass(frozen=True)
 class Filters:
-    """Search filters; facet filters take several values (OR within a facet)."""
+    """The gazette's one filter type: what a search, the API's query and the facets agree on.
 
-    agency: tuple[int, ...] = ()
+    Facet filters take several values (OR within a facet). ``agency`` holds codes or names as a
+    reader gave them, and agency ids once the search has resolved them (:func:`select` takes ids).
+    """
+
+    agency: tuple[int | str, ...] = ()
     topic: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
     disclosure: tuple[str, ...] = ()

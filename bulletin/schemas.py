@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
+from bulletin.facet_counts import Filters
 from bulletin.model import (
     BODY_FORMATS,
     DISCLOSURES,
@@ -50,6 +52,9 @@ BodyFormat = Annotated[str, _code_of(BODY_FORMATS)]
 CsvList = BeforeValidator(_split_commas)
 
 
+FILTER_FIELDS = frozenset(f.name for f in dataclasses.fields(Filters))
+
+
 class SearchQuery(BaseModel):
     q: str = Field(default="", max_length=200, description="words, a phrase or a 文号 in any bracket style")
     agency: Annotated[list[str], CsvList] = Field(default_factory=list, description="agency codes or names")
@@ -65,6 +70,11 @@ class SearchQuery(BaseModel):
         default=None, description="default: relevance with q, newest without")
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=512, description="next_cursor of the previous page")
+
+    def filters(self) -> Filters:
+        """The filters of this query as the gazette's one filter type."""
+        return Filters(**{name: tuple(value) if isinstance(value, list) else value
+                          for name, value in self.model_dump(include=FILTER_FIELDS).items()})
 
 
 class SuggestQuery(BaseModel):

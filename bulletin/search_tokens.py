@@ -82,7 +82,7 @@ def search_fields(*, title: str, doc_number: str | None, summary: str, body_text
 
 
 @dataclass(frozen=True, slots=True)
-class SearchQuery:
+class ParsedQuery:
     """A parsed search: AND-ed terms, plus the 文号 when the query is one."""
 
     text: str
@@ -96,22 +96,22 @@ class SearchQuery:
         return (*texts, self.text) if self.doc_number else texts
 
 
-def parse_query(q: str) -> SearchQuery | None:
+def parse_query(q: str) -> ParsedQuery | None:
     """The search for a user's query; None when it holds nothing searchable."""
     q = q.strip()
     if not q:
         return None
     if looks_like_doc_number(q):
         number = normalize_doc_number(q)
-        return SearchQuery(q, (Term((doc_number_token(number),), number),), doc_number=number)
+        return ParsedQuery(q, (Term((doc_number_token(number),), number),), doc_number=number)
     terms = search_terms(query_terms(q))
-    return SearchQuery(q, tuple(terms)) if terms else None
+    return ParsedQuery(q, tuple(terms)) if terms else None
 
 
-def text_query(q: str) -> SearchQuery | None:
+def text_query(q: str) -> ParsedQuery | None:
     """The plain word search for q, even when q looks like a 文号 (the fallback)."""
     terms = search_terms(query_terms(q))
-    return SearchQuery(q, tuple(terms)) if terms else None
+    return ParsedQuery(q, tuple(terms)) if terms else None
 
 
 def search_terms(terms: list[Term]) -> list[Term]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from bulletin.model import (
 )
 from bulletin.query import Term, to_fts5_match, to_pg_tsquery
 from bulletin.repository import agencies_by_id
-from bulletin.search_tokens import SearchQuery, parse_query, text_query
+from bulletin.search_tokens import ParsedQuery, parse_query, text_query
 from bulletin.snippets import snippet
 from bulletin.tables import Agency, Document
 from server import paging, storage
@@ -29,18 +29,10 @@ SNIPPET_CHARS = 120
 
 @dataclass(frozen=True)
 class SearchParams:
-    """A search request after parsing: the query, the filters (codes; agencies by code or name), the page."""
+    """A search request after parsing: the query, the filters (agencies by code or name), the page."""
 
     q: str = ""
-    agency: tuple[str, ...] = ()
-    topic: tuple[str, ...] = ()
-    doc_type: tuple[str, ...] = ()
-    disclosure: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    validity: tuple[str, ...] = ()
-    kind: tuple[str, ...] = ()
-    published_from: date | None = None
-    published_to: date | None = None
+    filters: Filters = Filters()
     sort: Sort | None = None
     limit: int = 20
     cursor: str | None = None
@@ -79,8 +71,8 @@ async def search_documents(params: SearchParams, *, use_cache: bool = True) -> d
     return result
 
 
-async def _select(query: SearchQuery | None, *, filters: Filters, sort: Sort, after: int | None,
-                  limit: int) -> tuple[Selection, SearchQuery | None]:
+async def _select(query: ParsedQuery | None, *, filters: Filters, sort: Sort, after: int | None,
+                  limit: int) -> tuple[Selection, ParsedQuery | None]:
     if query is None:
         return select(await snapshots.current(), matched=None, tiers=None, filters=filters, sort=sort,
                       after=after, limit=limit), None
@@ -107,7 +99,7 @@ def _expression(terms: tuple[Term, ...]) -> str:
     return to_pg_tsquery(terms) if storage.dialect() == "postgres" else to_fts5_match(terms)
 
 
-def _agency_ids(values: tuple[str, ...], agencies: dict[int, Agency]) -> tuple[int, ...]:
+def _agency_ids(values: tuple[int | str, ...], agencies: dict[int, Agency]) -> tuple[int, ...]:
     """The agencies named by code or by name (as topics and types are), or 422 unknown_agency."""
     by_spelling = {spelling: a.id for a in agencies.values() for spelling in (a.code, a.name)}
     unknown = [value for value in values if value not in by_spelling]
@@ -118,10 +110,7 @@ def _agency_ids(values: tuple[str, ...], agencies: dict[int, Agency]) -> tuple[i
 
 
 def _filters(params: SearchParams, agencies: dict[int, Agency]) -> Filters:
-    return Filters(agency=_agency_ids(params.agency, agencies), topic=params.topic,
-                   doc_type=params.doc_type, disclosure=params.disclosure, year=params.year,
-                   validity=params.validity, kind=params.kind, published_from=params.published_from,
-                   published_to=params.published_to)
+    return replace(params.filters, agency=_agency_ids(params.filters.agency, agencies))
 
 
 def _after(cursor: str | None, *, scope: str, sort: Sort) -> int | None:
@@ -148,7 +137,7 @@ _LISTED = ("id", "kind", "status", "title", "doc_number", "agency_id", "topic", 
            "validity", "published_on", "summary", "body_text")
 
 
-async def _items(ids: list[int], query: SearchQuery | None, agencies: dict[int, Agency]) -> list[dict[str, Any]]:
+async def _items(ids: list[int], query: ParsedQuery | None, agencies: dict[int, Agency]) -> list[dict[str, Any]]:
     documents = {d.id: d for d in await Document.filter(id__in=ids).only(*_LISTED)}
     needles = query.highlights if query else ()
     items = []
@@ -174,9 +163,10 @@ def _snippet(document: Document, needles: tuple[str, ...]) -> str:
 def _facets(counts: dict[str, dict[str, int]], params: SearchParams,
             agencies: dict[int, Agency]) -> dict[str, list[dict[str, Any]]]:
     by_id = {str(a.id): a for a in agencies.values()}
-    selected = {"agency": [str(agency_id) for agency_id in _agency_ids(params.agency, agencies)],
-                "topic": list(params.topic), "doc_type": list(params.doc_type),
-                "disclosure": list(params.disclosure), "year": [str(y) for y in params.year]}
+    chosen = params.filters
+    selected = {"agency": [str(agency_id) for agency_id in _agency_ids(chosen.agency, agencies)],
+                "topic": list(chosen.topic), "doc_type": list(chosen.doc_type),
+                "disclosure": list(chosen.disclosure), "year": [str(y) for y in chosen.year]}
     facets: dict[str, list[dict[str, Any]]] = {}
     for name in FACETS:
         values = dict(counts.get(name, {}))

@@ -36,11 +36,8 @@ TAGS = ["gazette"]
           query=SearchQuery, response=SearchPage, raises=[errors.InvalidCursor, errors.UnknownAgency],
           limits="search")
 async def search_documents(request: Request, *, query: SearchQuery):
-    params = service_search.SearchParams(
-        q=query.q, agency=tuple(query.agency), topic=tuple(query.topic), doc_type=tuple(query.doc_type),
-        disclosure=tuple(query.disclosure), year=tuple(query.year), validity=tuple(query.validity),
-        kind=tuple(query.kind), published_from=query.published_from, published_to=query.published_to,
-        sort=query.sort, limit=query.limit, cursor=query.cursor)
+    params = service_search.SearchParams(q=query.q, filters=query.filters(), sort=query.sort, limit=query.limit,
+                                         cursor=query.cursor)
     return await service_search.search_documents(params)
 
 

@@ -7,12 +7,14 @@ from datetime import date
 import pytest
 
 from bulletin import errors, service_editing
+from bulletin.facet_counts import Filters
 from bulletin.service_search import SearchParams, search_documents
 from tests.integration.bulletin.gazette_support import draft, published
 
 
 async def _search(q: str = "", **filters) -> dict:
-    return await search_documents(SearchParams(q=q, **filters), use_cache=False)
+    page = {name: filters.pop(name) for name in ("sort", "limit", "cursor") if name in filters}
+    return await search_documents(SearchParams(q=q, filters=Filters(**filters), **page), use_cache=False)
 
 
 def _titles(result: dict) -> list[str]:
