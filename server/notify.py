@@ -14,6 +14,7 @@ import logging
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
+from redis.exceptions import RedisError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
@@ -27,6 +28,7 @@ Choice = Literal["accept", "reject", "ban"]
 REFUSED = 43101
 PERMANENT_ERRORS = {40003, 40037, 47003, 41030, REFUSED}
 DAILY_QUOTA, MINUTE_QUOTA = 45009, 45011
+REDIS_WAIT = timedelta(seconds=30)  # a message waits this long for Redis (the send rate, the access token)
 QUOTA_RECHECK = timedelta(hours=1)  # an operator may reset the daily quota (clear_quota) before midnight
 
 
@@ -115,7 +117,10 @@ async def send_push(message: OutboxMessage) -> None:
         return await _log(message, **log_as, outcome="no_openid")
     if not await _reserve(message, user_id=user_id, purpose=purpose, template=template):
         return await _log(message, **log_as, outcome="no_grant")
-    await ratelimit.Throttle("wechat-send", per_second=config.current().push_rate).acquire()
+    try:
+        await ratelimit.Throttle("wechat-send", per_second=config.current().push_rate).acquire()
+    except RedisError as exc:  # the shared send rate cannot be counted: wait for Redis without using an attempt
+        raise outbox.Retry("Redis unavailable", delay=REDIS_WAIT, counts=False) from exc
     try:
         await wechat.client().send_subscribe_message(openid=user.openid, template_id=template.id,
                                                      data=p["data"], page=p.get("page"))
@@ -130,6 +135,8 @@ async def send_push(message: OutboxMessage) -> None:
             await _log(message, **log_as, outcome="failed")
             raise outbox.Permanent(f"WeChat {exc.errcode}: {exc.errmsg}") from exc
         raise outbox.Retry(f"WeChat {exc.errcode}") from exc  # the reservation waits for the retry
+    except wechat.TokenStoreUnavailable as exc:
+        raise outbox.Retry("Redis unavailable", delay=REDIS_WAIT, counts=False) from exc
     except wechat.WeChatUnavailable as exc:
         raise outbox.Retry("WeChat unreachable") from exc
     await _log(message, **log_as, outcome="sent")

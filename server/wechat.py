@@ -49,6 +49,10 @@ class WeChatUnavailable(errors.ServiceUnavailable):
     message = "微信服务暂时不可用，请稍后再试"
 
 
+class TokenStoreUnavailable(WeChatUnavailable):
+    """The shared access token cannot be read or stored: Redis is down, WeChat is not."""
+
+
 class WeChatRateLimited(errors.TooManyRequests):
     code = "wechat_rate_limited"
     message = "微信接口调用过于频繁，请稍后再试"
@@ -132,7 +136,7 @@ class WeChat:
                 raise WeChatUnavailable(details={"reason": type(exc).__name__}) from exc
             except RedisError as exc:  # the shared access token cannot be read or stored
                 log.warning("wechat access token unavailable: %s", type(exc).__name__)
-                raise WeChatUnavailable(details={"reason": "token_store_unavailable"}) from exc
+                raise TokenStoreUnavailable(details={"reason": "token_store_unavailable"}) from exc
 
     async def code_to_session(self, code: str) -> dict[str, Any]:
         """jscode2session: {"openid", "session_key", "unionid"?}.
