@@ -25,7 +25,7 @@ from typing import Any
 import pyotp
 import qrcode
 
-from server import auth, clock, config, errors, keyed_hash, pii, ratelimit, storage
+from server import auth, clock, config, errors, keyed_hash, pii_vault, ratelimit, storage
 from server.tables import RecoveryCode, User
 
 ISSUER = "便民"
@@ -70,7 +70,7 @@ def enrolled(user: User) -> bool:
 
 
 def _totp(user: User) -> pyotp.TOTP:
-    secret = pii.vault().decrypt(user.totp_secret_enc or "", context=CONTEXT)
+    secret = pii_vault.vault().decrypt(user.totp_secret_enc or "", context=CONTEXT)
     return pyotp.TOTP(secret, interval=STEP_S)
 
 
@@ -86,7 +86,7 @@ async def start_enrolment(user_id: int) -> dict[str, Any]:
     if enrolled(user):
         raise AlreadyEnrolled()
     secret = pyotp.random_base32()
-    await User.filter(id=user_id).update(totp_secret_enc=pii.vault().encrypt(secret, context=CONTEXT),
+    await User.filter(id=user_id).update(totp_secret_enc=pii_vault.vault().encrypt(secret, context=CONTEXT),
                                          totp_confirmed_at=None, totp_last_step=None)
     uri = pyotp.TOTP(secret, interval=STEP_S).provisioning_uri(name=user.username or str(user.id), issuer_name=ISSUER)
     png = await asyncio.to_thread(_qr_png, uri)

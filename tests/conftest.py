@@ -216,11 +216,11 @@ async def enrol_totp(user_id: int) -> str:
     """Give an account a confirmed authenticator secret (as enrolment would); returns a current code."""
     import pyotp
 
-    from server import pii, totp
+    from server import pii_vault, totp
     from server.tables import User
 
     secret = pyotp.random_base32()
-    await User.filter(id=user_id).update(totp_secret_enc=pii.vault().encrypt(secret, context=totp.CONTEXT),
+    await User.filter(id=user_id).update(totp_secret_enc=pii_vault.vault().encrypt(secret, context=totp.CONTEXT),
                                          totp_confirmed_at=clock.now(), totp_last_step=None)
     return pyotp.TOTP(secret).now()
 

@@ -114,3 +114,25 @@ async def test_a_row_no_key_can_open_is_reported_and_the_others_rotate(keys, cap
     assert not vault.needs_rotation((await Booking.get(id=readable["id"])).id_number_enc)
     assert await rotate(check=True) == 1  # still there, still counted
 
+
+
+async def test_moving_to_sm4_and_hmac_sm3_without_downtime(keys, capsys):
+    keys(OLD)
+    freeze(MONDAY_10)
+    world = await make_hall()
+    who = person(name="司马光", phone="13912345670")
+    kept = await book(world, local(3, 11, 10), who)
+    sha256_hash = pii_vault.vault().lookup_hash(who.id_number, kind="id_number")
+    # The operator sets BIANMIN_PII_CIPHER=sm4-gcm and BIANMIN_HASH=hmac-sm3 and restarts.
+    config.install(dataclasses.replace(config.current(), pii_cipher="sm4-gcm", hash_alg="hmac-sm3"))
+    with pytest.raises(booking_errors.DuplicateBooking):  # the AES tokens and SHA-256 hashes still work
+        await book(world, local(3, 11, 14), who)
+    assert await rotate(check=True) == 1
+    assert await rotate() == 0 and await rotate(check=True) == 0
+    row = await Booking.get(id=kept["id"])
+    assert all(t.startswith("s1.") for t in (row.name_enc, row.id_number_enc, row.phone_enc))
+    assert row.id_hash == pii_vault.vault().lookup_hash(who.id_number, kind="id_number") != sha256_hash
+    shown = present.booking(await Booking.get(id=kept["id"]).prefetch_related("hall", "service", "slot"))
+    assert shown["person"]["phone"] == "139****5670"
+    with pytest.raises(booking_errors.DuplicateBooking):  # the quota finds the person by the SM3 hash
+        await book(world, local(3, 11, 15), who)

@@ -156,7 +156,32 @@ def test_lookup_hashes_during_rotation_include_the_old_key() -> None:
     old_hash = PiiVault(KEY_A).lookup_hash(LUOHU_ID, kind="id_number")
     rotated = PiiVault(KEY_B, previous_keys=[KEY_A])
     hashes = rotated.lookup_hashes(LUOHU_ID, kind="id_number")
-    assert hashes == [rotated.lookup_hash(LUOHU_ID, kind="id_number"), old_hash]
+    assert hashes[:2] == [rotated.lookup_hash(LUOHU_ID, kind="id_number"), old_hash]
+    # then the same under the other keyed hash (BIANMIN_HASH), for lookups while rotate-pii-key moves them
+    sm3 = PiiVault(KEY_B, previous_keys=[KEY_A], hash_alg="hmac-sm3")
+    assert hashes[2:] == sm3.lookup_hashes(LUOHU_ID, kind="id_number")[:2]
+
+
+def test_sm4_gcm_tokens_round_trip_are_bound_to_their_context_and_need_rotation_to_aes() -> None:
+    sm4 = PiiVault(KEY_A, cipher="sm4-gcm")
+    token = sm4.encrypt(LUOHU_ID, context="booking.id_number")
+    assert token.startswith("s1.") and LUOHU_ID not in token
+    assert sm4.decrypt(token, context="booking.id_number") == LUOHU_ID
+    with pytest.raises(PiiDecryptError):
+        sm4.decrypt(token, context="booking.phone")
+    body = token.rsplit(".", 1)[1]
+    flipped = token[:-len(body)] + ("A" if body[0] != "A" else "B") + body[1:]
+    with pytest.raises(PiiDecryptError):
+        sm4.decrypt(flipped, context="booking.id_number")
+    aes = PiiVault(KEY_A)  # the same key, the other cipher: reads SM4 tokens, wants them moved
+    assert aes.decrypt(token, context="booking.id_number") == LUOHU_ID and aes.needs_rotation(token)
+    assert not sm4.needs_rotation(token) and sm4.needs_rotation(aes.encrypt("x", context="c"))
+
+
+def test_sm3_lookup_hashes_differ_from_sha256_ones() -> None:
+    sha = PiiVault(KEY_A).lookup_hash(LUOHU_ID, kind="id_number")
+    sm3 = PiiVault(KEY_A, hash_alg="hmac-sm3").lookup_hash(LUOHU_ID, kind="id_number")
+    assert sha != sm3 and len(sm3) == 64
 
 
 # --- the logging filter -----------------------------------------------------------------------
