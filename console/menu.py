@@ -22,6 +22,7 @@ MENU: tuple[Entry, ...] = (
     Entry("政府公报", "/console/editor/documents", ("editor",)),
     Entry("通知公告", "/console/notices/", ("staff", "editor")),
     Entry("修改密码", "/console/password", ()),
+    Entry("两步验证", "/console/otp", ()),
 )
 
 

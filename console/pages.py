@@ -15,7 +15,7 @@ from sanic.response import redirect
 
 from console import sessions
 from console.menu import menu_for
-from server import audit, clock, config, errors
+from server import audit, auth, clock, config, errors
 from server.validation import validation_error
 
 COOKIE = "bianmin_console"
@@ -91,9 +91,15 @@ def to_login(request: Request, *, expired: bool) -> HTTPResponse:
     return response
 
 
-def page(*roles: str) -> Callable[[Handler], Handler]:
+PENDING_PAGES = {"password_change_required": "/console/password", "otp_enrolment_required": "/console/otp"}
+
+
+def page(*roles: str, pending_ok: bool = False) -> Callable[[Handler], Handler]:
     """Guard a console route: a live, fully logged-in session of one of ``roles`` (admins hold all),
     and on every POST the session's CSRF token. The handler gets the session as ``console``.
+
+    An account with a step to take first (a first or expired password, a second factor its role
+    requires: ``auth.pending_step``) reaches only the pages marked ``pending_ok``; others send it there.
 
     Every POST goes to the operation log (server/audit.py) as ``console.<module>.<handler>``, with the
     form it sent and its result, refusals included, exactly as API writes do."""
@@ -107,12 +113,17 @@ def page(*roles: str) -> Callable[[Handler], Handler]:
             if console is None or console.stage != sessions.ACTIVE:
                 return to_login(request, expired=bool(token) and console is None)
             request.ctx.user = console.user
+            pending = console.user.pending
+            if pending and not pending_ok and request.method in ("GET", "HEAD"):
+                return redirect(PENDING_PAGES.get(pending, "/console/password"), status=303)
 
             async def checked() -> HTTPResponse:
                 if request.method not in ("GET", "HEAD") and not sessions.same(posted_csrf(request), console.csrf):
                     raise CsrfRefused()
                 if roles and not console.user.has_role(*roles):
                     raise Forbidden("无权访问该页面")
+                if pending and not pending_ok:
+                    raise auth.PENDING_ERRORS[pending]()
                 return await handler(request, *args, console=console, **kwargs)
 
             return await audit.watch(request, console.user, checked, action=action, sent=lambda: PostedForm(request),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from console.tables import ConsoleSession
-from server import accounts, clock, config
+from server import accounts, auth, clock, config
 from server.auth import CurrentUser
 from server.tables import User
 
@@ -113,7 +113,8 @@ async def resolve(token: str | None) -> Console | None:
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
         await ConsoleSession.filter(id=row.id).update(last_seen_at=now)
-    return Console(token_hash=token_hash, user=CurrentUser(id=user.id, role=user.role, halls=tuple(user.halls or ())),
+    user_now = CurrentUser(id=user.id, role=user.role, halls=tuple(user.halls or ()), pending=auth.pending_step(user))
+    return Console(token_hash=token_hash, user=user_now,
                    username=user.username or "", stage=row.stage, csrf=csrf_for(token_hash))
 
 

@@ -21,7 +21,8 @@ from console.pages import (
     render,
     set_cookie,
 )
-from server import accounts, audit, errors, ratelimit
+from server import accounts, audit, errors, ratelimit, totp
+from server.tables import User
 
 bp = Blueprint("console", url_prefix="/console")
 bp.static("/static", Path(__file__).parent / "static", name="static")
@@ -75,7 +76,7 @@ async def login(request: Request) -> HTTPResponse:
 
 
 @bp.post("/logout")
-@page()
+@page(pending_ok=True)
 async def logout(request: Request, *, console: sessions.Console) -> HTTPResponse:
     await sessions.end(console.token_hash)
     response = redirect("/console/login", status=303)
@@ -90,13 +91,13 @@ async def home(request: Request, *, console: sessions.Console) -> HTTPResponse:
 
 
 @bp.get("/password")
-@page()
+@page(pending_ok=True)
 async def password_page(request: Request, *, console: sessions.Console) -> HTTPResponse:
     return render("password.html", console=console)
 
 
 @bp.post("/password")
-@page()
+@page(pending_ok=True)
 async def change_password(request: Request, *, console: sessions.Console) -> HTTPResponse:
     new = request.form.get("new_password") or ""
     if new != (request.form.get("repeat_password") or ""):
@@ -106,7 +107,26 @@ async def change_password(request: Request, *, console: sessions.Console) -> HTT
     except errors.DomainError as error:
         raise Redisplay(error, "password.html") from None
     await sessions.end_others(console.user.id, keep=console.token_hash)
-    return render("password.html", console=console, done=True)
+    return render("password.html", console=console, done=True, next_step=console.user.pending
+                  if console.user.pending != "password_change_required" else None)
+
+
+@bp.get("/otp")
+@page(pending_ok=True)
+async def otp_page(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    """两步验证: enrolled, with how many recovery codes are left; or a new secret to scan and confirm."""
+    user = await User.get(id=console.user.id)
+    if totp.enrolled(user):
+        return render("otp.html", console=console, enrolled=True, left=await totp.recovery_codes_left(user.id))
+    return render("otp.html", console=console, enrolment=await totp.start_enrolment(user.id))
+
+
+@bp.post("/otp")
+@page(pending_ok=True)
+async def confirm_otp(request: Request, *, console: sessions.Console) -> HTTPResponse:
+    """The first code from the authenticator app turns the second factor on; recovery codes are shown once."""
+    confirmed = await totp.confirm_enrolment(console.user.id, field(request, "code"))
+    return render("otp.html", console=console, enrolled=True, recovery_codes=confirmed["recovery_codes"])
 
 
 @bp.get("/second-factor")

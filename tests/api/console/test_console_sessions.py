@@ -71,8 +71,15 @@ async def test_no_session_outlives_twelve_hours(browser: Browser):
     assert elapsed == timedelta(hours=12)  # busy all day, and still out at the twelfth hour
 
 
-async def test_logout_ends_the_session(browser: Browser):
+async def test_an_admin_without_a_second_factor_is_sent_to_enrol_it(browser: Browser):
     await browser.log_in(*await make_user("admin"))
+    home = await browser.get("/console/")
+    assert home.status_code == 303 and home.headers["location"] == "/console/otp"
+    assert "须先绑定动态口令" in (await browser.get("/console/otp")).text
+
+
+async def test_logout_ends_the_session(browser: Browser):
+    await browser.log_in(*await make_user("editor"))
     token = await browser.form_token("/console/")
     old_cookie = browser.cookies.get("bianmin_console")
     response = await browser.post("/console/logout", data={"csrf": token})
@@ -100,3 +107,50 @@ async def test_menu_follows_the_role(browser: Browser):
     home = await browser.get("/console/")
     assert "政府公报" in home.text and "服务大厅" not in home.text
     assert (await browser.get("/console/halls")).status_code == 403
+
+
+async def test_a_first_password_must_be_changed_before_anything_else(browser: Browser):
+    from server import accounts
+
+    await accounts.create_user(username="neu-clerk", password="Erst-Pw-2026", role="staff", must_change=True)
+    assert (await browser.log_in("neu-clerk", "Erst-Pw-2026")).status_code == 303
+    home = await browser.get("/console/")
+    assert home.status_code == 303 and home.headers["location"] == "/console/password"
+    token = await browser.form_token("/console/password")
+    assert "请先修改密码" in (await browser.get("/console/password")).text
+    refused = await browser.post("/console/notices/", data={"csrf": token, "title": "t", "body": "b"})
+    assert refused.status_code == 403 and "password_change_required" in refused.text
+    weak = await browser.submit("/console/password", {"old_password": "Erst-Pw-2026", "new_password": "aaaaaaaa",
+                                                      "repeat_password": "aaaaaaaa"})
+    assert weak.status_code == 422
+    done = await browser.submit("/console/password", {"old_password": "Erst-Pw-2026", "new_password": "Zweit-Pw-2026",
+                                                      "repeat_password": "Zweit-Pw-2026"})
+    assert done.status_code == 200
+    assert (await browser.get("/console/")).status_code == 200
+
+
+async def test_a_clerk_enrols_a_second_factor_and_then_logs_in_with_it(browser: Browser):
+    import re
+
+    import pyotp
+
+    username, password = await make_user("staff")
+    await browser.log_in(username, password)
+    enrol = await browser.get("/console/otp")
+    secret = re.search(r'id="otp-secret">([A-Z2-7]+)<', enrol.text).group(1)
+    confirmed = await browser.submit("/console/otp", {"code": pyotp.TOTP(secret).at(clock.timestamp())},
+                                     token_from="/console/password")
+    assert confirmed.status_code == 200 and len(re.findall(r"<li><code>", confirmed.text)) == 10
+    await browser.submit("/console/logout", {}, token_from="/console/")
+
+    step = await browser.log_in(username, password)
+    assert step.headers["location"] == "/console/second-factor"
+    assert (await browser.get("/console/")).status_code == 303  # the password alone opens nothing
+    clock.advance(timedelta(seconds=30))  # the code used to enrol is spent: the next one
+    wrong = await browser.submit("/console/second-factor", {"code": "000000"})
+    assert wrong.status_code == 401
+    right = await browser.submit("/console/second-factor", {"code": pyotp.TOTP(secret).at(clock.timestamp())})
+    assert right.status_code == 303
+    assert (await browser.get("/console/")).status_code == 200
+    results = await LoginLog.filter(username=username).order_by("id").values_list("result", flat=True)
+    assert list(results)[-3:] == ["second_factor_required", "invalid_otp", "ok"]
