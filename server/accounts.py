@@ -33,7 +33,7 @@ log = logging.getLogger("bianmin.accounts")
 
 hasher = passwords.hasher
 Point = tuple[float, float]  # (lon, lat)
-STAFF_ROLES = ("staff", "editor", "admin")
+STAFF_ROLES = ("staff", "editor", "answerer", "admin")
 _DUMMY_HASH = hasher.hash("bianmin-timing-equaliser")
 
 

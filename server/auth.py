@@ -41,6 +41,7 @@ SESSION_TTL = {
     "enterprise": timedelta(days=30),
     "staff": timedelta(hours=12),
     "editor": timedelta(hours=12),
+    "answerer": timedelta(hours=12),
     "admin": timedelta(hours=12),
 }
 SLIDE_AFTER = 0.1  # extend once a tenth of the lifetime has been used

@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("worker", help="send notifications and run periodic jobs").set_defaults(run=cmd_worker)
     create = sub.add_parser("createuser", help="create a staff, editor or admin account; password on stdin")
     create.add_argument("--username", required=True)
-    create.add_argument("--role", required=True, choices=["staff", "editor", "admin"])
+    create.add_argument("--role", required=True, choices=["staff", "editor", "answerer", "admin"])
     create.add_argument("--hall", type=int, action="append", default=[], help="hall id (staff scope), repeatable")
     create.set_defaults(run=cmd_createuser)
     rotate = sub.add_parser("rotate-pii-key", help="re-encrypt personal data under BIANMIN_PII_KEY")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-ROLES = ("resident", "enterprise", "staff", "editor", "admin")
+# answerer: a department's staff who answer letters and keep its 一号答 entries (scope in questions/)
+ROLES = ("resident", "enterprise", "staff", "editor", "answerer", "admin")
 
 
 class User(Model):
