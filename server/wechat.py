@@ -32,6 +32,7 @@ BUSY = -1
 BUSY_RETRIES = 3
 BUSY_BACKOFF_S = 0.2
 TOKEN_EARLY_REFRESH_S = 300
+RISKY_CONTENT = 87014
 HTTP_TIMEOUT_S = 5
 
 
@@ -174,6 +175,17 @@ class WeChat:
             api_base_url=f"{c._base}/",
         ))
         return result.get("result", {}).get("suggest", "pass") == "pass"
+
+    async def img_sec_check(self, *, data: bytes, content_type: str) -> bool:
+        """img_sec_check (multipart field ``media``): True unless WeChat finds the image risky (87014)."""
+        try:
+            await self._call(lambda c: c.post(
+                "wxa/img_sec_check", files={"media": ("media", data, content_type)}, api_base_url=f"{c._base}/"))
+        except WeChatError as exc:
+            if exc.errcode == RISKY_CONTENT:
+                return False
+            raise
+        return True
 
 
 def login_error(exc: WeChatError) -> errors.DomainError:

@@ -50,8 +50,10 @@ TOKEN_PATHS = {
     "/cgi-bin/message/subscribe/send",
     "/wxa/getwxacodeunlimit",
     "/wxa/msg_sec_check",
+    "/wxa/img_sec_check",
 }
 RISKY_WORDS = ("赌博", "诈骗", "枪支")
+RISKY_IMAGE_MARK = b"RISKY-IMAGE"  # an image whose bytes hold this is judged risky
 
 
 @dataclass
@@ -195,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if (self.headers.get("Content-Type") or "").startswith("multipart/form-data"):
+            return self._dispatch(body={"multipart": raw})
         try:
             body = json.loads(raw.decode("utf-8")) if raw else {}
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -345,6 +349,15 @@ def _fake_phone_code(h: _Handler, q: dict[str, str], _body: dict[str, Any]) -> N
     h._json({"code": _mint_phone_code(h.state, phone), "phone": phone})
 
 
+def _img_sec_check(h: _Handler, _q: dict[str, str], body: dict[str, Any]) -> None:
+    raw = body.get("multipart") or b""
+    if b'name="media"' not in raw:
+        return h._json({"errcode": 41005, "errmsg": "media data missing"})
+    if RISKY_IMAGE_MARK in raw:
+        return h._json({"errcode": 87014, "errmsg": "risky content"})
+    h._json({"errcode": 0, "errmsg": "ok"})
+
+
 ROUTES = {
     "/cgi-bin/token": _token,
     "/sns/jscode2session": _jscode2session,
@@ -354,6 +367,7 @@ ROUTES = {
     "/wxa/msg_sec_check": _msg_sec_check,
     "/fake/login-code": _fake_login_code,
     "/fake/phone-code": _fake_phone_code,
+    "/wxa/img_sec_check": _img_sec_check,
 }
 
 
