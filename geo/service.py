@@ -1,9 +1,10 @@
 """The service map's entry points for the rest of the system.
 
 Other domains call :func:`get_poi`, :func:`find_pois` and :func:`link_hall` (appointments links
-its halls to their POIs), :func:`list_divisions` and :func:`division_names` (feeds offers and names
-places). The registry calls :func:`load_reference` (the category tree) and
-:func:`startup` (starts building this worker's map snapshot).
+its halls to their POIs), :func:`list_divisions`, :func:`division_names` (feeds offers and names
+places) and :func:`divisions_at` (letters find the divisions of their place). The registry
+calls :func:`load_reference` (the category tree) and :func:`startup` (starts building this
+worker's map snapshot).
 """
 
 from __future__ import annotations
@@ -101,3 +102,8 @@ async def division_names(codes: Iterable[str]) -> dict[str, str]:
             found[code] = shape.name
     return found
 
+
+
+async def divisions_at(point: tuple[float, float]) -> list[dict[str, str]]:
+    """The map's divisions ``{code, name, level}`` covering a WGS-84 point, smallest first."""
+    return [shape.summary() for shape in (await snapshot_cache.current()).divisions.containing(*point)]
