@@ -101,6 +101,16 @@ DOMAINS: tuple[Domain, ...] = (
                     "console.editor:bp", "console.notices:bp"),
         worker="console.jobs:register",
     ),
+    Domain(
+        label="questions",
+        tables="questions.tables",
+        migrations="questions.migrations",
+        blueprints=("questions.views:bp", "questions.views_editor:bp", "questions.views_letters:bp",
+                    "questions.views_handling:bp"),
+        reference="questions.reference:load",
+        demo="questions.demo:seed",
+        worker="questions.jobs:register",
+    ),
 )
 
 

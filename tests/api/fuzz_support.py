@@ -25,6 +25,7 @@ PERSONAS: dict[tuple[str, ...] | None, tuple[str, ...]] = {
     ("editor",): ("editor", "admin"),
     ("admin",): ("admin",),
     ("staff", "editor"): ("staff", "editor"),
+    ("editor", "answerer"): ("editor", "answerer"),
 }
 # Operations that end the caller's account or session: a fresh resident each time, so the others keep theirs.
 SELF_ENDING = {("DELETE", "/api/v1/me"), ("POST", "/api/v1/auth/logout")}
@@ -37,6 +38,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "attachment_id": ("bulletin", "Attachment"), "poi_id": ("geo", "Poi"),
     "enterprise_id": ("feeds", "Enterprise"), "subscription_id": ("feeds", "Subscription"),
     "notice_id": ("feeds", "Notice"), "member_id": ("server", "User"),
+    "entry_id": ("questions", "Entry"), "department_id": ("questions", "Department"),
 }
 
 
@@ -75,6 +77,7 @@ async def build_world() -> World:
         "staff": await User.get(username="demo-staff"), "editor": await User.get(username="demo-editor"),
         "admin": await User.get(username="demo-admin"), "enterprise": await User.get(openid="dev-demo-merchant"),
         "resident": await User.get(openid="dev-demo-parent"),
+        "answerer": await User.get(username="demo-answerer"),
     }
     ids: dict[str, list[int]] = {}
     for name, (label, model) in ROWS.items():

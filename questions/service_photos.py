@@ -1,0 +1,75 @@
+"""Photos residents attach to letters: JPG or PNG (recognised by their bytes, as gazette attachments
+are), at most 5 MB and 9 per letter; checked with WeChat's image check before they are kept."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bulletin import service as gazette
+from questions import content, errors
+from questions.tables import Photo
+from server import clock, config
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 9
+ACCEPTED = (gazette.JPEG, gazette.PNG)
+
+
+def photos_dir() -> Path:
+    return Path(config.current().var_dir) / "letter-photos"
+
+
+def _path(sha256: str) -> Path:
+    return photos_dir() / sha256[:2] / sha256
+
+
+def _store(data: bytes, sha256: str) -> None:
+    target = _path(sha256)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, target)
+
+
+def read_photo(sha256: str) -> bytes:
+    return _path(sha256).read_bytes()
+
+
+async def upload(data: bytes, *, user_id: int) -> dict[str, Any]:
+    """POST /questions/photos: 415 for anything but JPG/PNG, 413 beyond 5 MB, 422 content_rejected for a
+    risky image (nothing kept); kept "held" when WeChat cannot check it now (its letter is held too)."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise errors.PhotoTooLarge(details={"limit_bytes": MAX_PHOTO_BYTES})
+    kind = gazette.detect(data)
+    if kind not in ACCEPTED:
+        raise errors.PhotoRefused(details={"accepted": [t.content_type for t in ACCEPTED]})
+    verdict = await content.check_image(data, content_type=kind.content_type)
+    if verdict == "risky":
+        raise errors.ContentRejected()
+    sha256 = hashlib.sha256(data).hexdigest()
+    _store(data, sha256)
+    photo = await Photo.create(user_id=user_id, sha256=sha256, content_type=kind.content_type, size=len(data),
+                               check="held" if verdict == "held" else "passed", created_at=clock.now())
+    return {"id": photo.id, "content_type": photo.content_type, "size": photo.size, "checked": verdict == "pass"}
+
+
+async def photo_file(photo_id: int, *, user_id: int | None, staff: bool) -> tuple[bytes, str]:
+    """A letter's photo for its writer or for staff handling letters (404 for anyone else)."""
+    photo = await Photo.get_or_none(id=photo_id)
+    allowed = photo is not None and (staff or photo.user_id == user_id)
+    if photo is None or not allowed:
+        raise errors.LetterNotFound(details={"photo_id": photo_id})
+    return read_photo(photo.sha256), photo.content_type
+
+
+async def photos_of(letter_id: int) -> list[int]:
+    return list(await Photo.filter(letter_id=letter_id).order_by("id").values_list("id", flat=True))
+
+
