@@ -88,8 +88,10 @@ async def _items(page: list[Hit], needles: tuple[str, ...], labels: dict[str, st
 
 async def suggest(q: str, *, limit: int = 5) -> dict[str, Any]:
     """GET /questions/suggest: the best answers for what the resident has typed so far."""
-    hits, needles = await _hits(q) if q.strip() else ([], ())
-    page = hits[:limit]
+    found = gazette.match(q, dialect=storage.dialect()) if q.strip() else None
+    if found is None:
+        return {"items": []}
+    page, needles = await repository.best(found.expression, today=clock.today(), limit=limit), found.highlights
     entries = {e.id: e for e in await Entry.filter(id__in=[h.id for h in page]).only("id", "question", "category")}
     return {"items": [{"id": h.id, "question": entries[h.id].question, "category": entries[h.id].category,
                        "question_html": gazette.highlight(entries[h.id].question, needles,
