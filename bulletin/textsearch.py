@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bulletin.query import to_fts5_match, to_pg_tsquery
-from bulletin.searchindex import field_tokens, text_query
+from bulletin.search_tokens import field_tokens, text_query
 from bulletin.snippets import snippet
 
 __all__ = ["PG_SEARCH_SETTINGS", "TextMatch", "highlight", "index_text", "match"]

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
-from bulletin.schemas import CsvList
 from server.schemas import Strict, not_null
 
+
+def _split_commas(value: Any) -> Any:
+    # ?category=a,b and ?category=a&category=b mean the same (as in the gazette's filters).
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+    return value
+
+
+CsvList = BeforeValidator(_split_commas)
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,31}$")]
 Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 Ids = Annotated[list[Annotated[int, Field(ge=1, le=2_147_483_647)]], Field(max_length=50)]

@@ -9,11 +9,10 @@ from typing import Any
 from tortoise.expressions import F, Q
 
 from bulletin import service as gazette
-from bulletin.model import InvalidCursor, decode_cursor, encode_cursor
 from questions import errors, present, repository, service_categories, service_departments
 from questions.repository import Hit
 from questions.tables import Ask, Entry
-from server import clock, storage
+from server import clock, paging, storage
 
 SNIPPET_CHARS = 90
 _LISTED = ("id", "question", "answer_text", "category", "solved", "department_id")
@@ -45,9 +44,9 @@ def _after(cursor: str | None, scope: str) -> tuple[int, ...] | None:
     if not cursor:
         return None
     try:
-        key = decode_cursor(cursor, scope=scope)
+        key = paging.decode_cursor(cursor, scope=scope)
         return tuple(int(v) for v in key)  # type: ignore[arg-type]
-    except (InvalidCursor, ValueError, TypeError):
+    except (paging.InvalidCursor, ValueError, TypeError):
         raise errors.ValidationFailed.field("cursor", "游标无效或不属于本次搜索", location="query",
                                             code="invalid_cursor") from None
 
@@ -70,7 +69,7 @@ async def search_answers(*, q: str, categories: tuple[str, ...] = (), limit: int
         [h for h in hits if not categories or h.category in categories]),
             "facets": {"category": [{"value": c, "label": labels.get(c, c), "count": n}
                                     for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]},
-            "next_cursor": encode_cursor(list(page[-1].key()), scope=scope) if len(chosen) > limit else None}
+            "next_cursor": paging.encode_cursor(list(page[-1].key()), scope=scope) if len(chosen) > limit else None}
 
 
 async def _items(page: list[Hit], needles: tuple[str, ...], labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from appointments import service_halls
-from bulletin import related
+from appointments import service as appointments
 from bulletin import service as gazette
+from geo import service as geo
 from questions import errors, present, repository, service_categories, service_departments
 from questions.tables import Entry
 from server import clock, storage
@@ -29,10 +29,14 @@ async def entry_or_404(entry_id: int, *, for_update: bool = False, conn: Any = N
 
 async def _unknown_links(links: Mapping[str, list[int]]) -> dict[str, list[int]]:
     """Linked ids that the other domains do not know."""
-    unknown = await related.unknown_ids(services=links.get("services") or (), poi_ids=links.get("pois") or ())
-    if links.get("halls"):
-        halls = {h["id"] for h in await service_halls.list_halls(include_inactive=True)}
-        unknown["halls"] = [i for i in links["halls"] if i not in halls]
+    unknown: dict[str, list[int]] = {}
+    if links.get("halls") or links.get("services"):
+        halls = await appointments.list_halls(include_inactive=True)
+        unknown["halls"] = [i for i in links.get("halls") or () if i not in {h["id"] for h in halls}]
+        services = {s["id"] for h in halls for s in await appointments.list_services(h["id"])}
+        unknown["services"] = [i for i in links.get("services") or () if i not in services]
+    if links.get("pois"):
+        unknown["pois"] = [i for i in links["pois"] if await geo.get_poi(i) is None]
     if links.get("documents"):
         published = {d["id"] for d in await gazette.documents_by_id(list(links["documents"]))
                      if d["status"] == "published"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from appointments import service_calendar
+from appointments import service as appointments
 from questions.model import DEFAULT_REPLY_DAYS, suggest_department
 from questions.tables import Department
 from server import clock
@@ -27,5 +27,5 @@ async def due_on(department_id: int | None, *, start: date | None = None) -> dat
     if department_id is not None:
         found = await Department.filter(id=department_id).values_list("reply_days", flat=True)
         days = int(found[0]) if found else DEFAULT_REPLY_DAYS
-    calendar = await service_calendar.working_calendar(start, start + CALENDAR_SPAN)
+    calendar = await appointments.working_calendar(start, start + CALENDAR_SPAN)
     return calendar.add_working_days(start, days)
