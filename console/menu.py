@@ -21,6 +21,7 @@ MENU: tuple[Entry, ...] = (
     Entry("服务大厅", "/console/halls", ("staff",)),
     Entry("政府公报", "/console/editor/documents", ("editor",)),
     Entry("通知公告", "/console/notices/", ("staff", "editor")),
+    Entry("操作日志", "/console/admin/audit", ("admin",)),
     Entry("修改密码", "/console/password", ()),
     Entry("两步验证", "/console/otp", ()),
 )
