@@ -7,6 +7,7 @@ tests are skipped with that reason, except in CI, where that fails.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -46,9 +48,11 @@ class Site:
     def __init__(self, url: str, password: str, shots: Path) -> None:
         self.url, self.password, self.shots = url, password, shots
 
-    def move_clock(self, minutes: int) -> None:
+    def move_clock(self, minutes: int) -> float:
+        """Move the server's clock forward; returns the server's now (POSIX seconds)."""
         request = urllib.request.Request(f"{self.url}/__test__/clock?minutes={minutes}", method="POST")
-        urllib.request.urlopen(request, timeout=10).read()
+        now = json.loads(urllib.request.urlopen(request, timeout=10).read())["now"]
+        return datetime.fromisoformat(now).timestamp()
 
     def checkin_token(self, code: str) -> str:
         return urllib.request.urlopen(f"{self.url}/__test__/token/{code}", timeout=10).read().decode()

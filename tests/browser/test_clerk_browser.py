@@ -94,3 +94,26 @@ def test_an_idle_session_ends(page, site: Site):
     site.move_clock(31)
     page.goto(f"{site.url}/console/halls")
     assert "/console/login" in page.url and "登录已超时" in page.content()
+
+
+def test_a_clerk_enrols_a_second_factor_and_logs_in_with_it(page, site: Site):
+    import pyotp
+
+    log_in(page, site, "clerk-b")
+    follow(page, "nav.menu >> text=两步验证")
+    secret = page.locator("#otp-secret").inner_text()
+    shoot(page, site, "otp-enrolment")
+    page.fill("input[name=code]", pyotp.TOTP(secret).at(site.move_clock(0)))
+    follow(page, "button:text-is('启用')")
+    assert page.locator("#recovery-codes li").count() == 10
+    follow(page, "button:text-is('退出登录')")
+
+    page.fill("input[name=username]", "clerk-b")
+    page.fill("input[name=password]", site.password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/console/second-factor")
+    now = site.move_clock(1)  # the enrolment's code is spent; the next step's code
+    enter(page, pyotp.TOTP(secret).at(now))
+    assert page.url == f"{site.url}/console/"
+    assert "clerk-b" in page.locator(".who").inner_text()
