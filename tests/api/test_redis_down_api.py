@@ -3,6 +3,8 @@ and no route answers 500 (both backends)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import schemathesis
 
@@ -32,6 +34,23 @@ async def test_staff_login_and_its_lock_out_work_without_redis(client):
     # the lock was kept in the database: Redis coming back does not lift it
     again = await client.post("/api/v1/auth/staff", json={"username": "clerk.feng", "password": "right password"})
     assert again.status_code == 429
+
+
+async def test_a_staff_member_with_a_second_factor_logs_in_without_redis(client):
+    import pyotp
+
+    from server import clock, totp
+
+    user = await accounts.create_user(username="admin.he", password="right password", role="staff")
+    secret = (await totp.start_enrolment(user.id))["secret"]
+    clock.freeze(clock.now())
+    await totp.confirm_enrolment(user.id, pyotp.TOTP(secret, interval=totp.STEP_S).at(clock.timestamp()))
+    clock.advance(timedelta(seconds=totp.STEP_S))
+    code = pyotp.TOTP(secret, interval=totp.STEP_S).at(clock.timestamp())
+    async with redis_down():
+        login = await client.post("/api/v1/auth/staff",
+                                  json={"username": "admin.he", "password": "right password", "otp": code})
+        assert login.status_code == 200, login.text
 
 
 async def test_the_console_logs_in_and_serves_its_pages_without_redis(app, db):
