@@ -54,7 +54,7 @@ class MapSnapshot:
     """Everything the map's read endpoints need, for one data version; never mutated once built."""
 
     def __init__(self, rows: PoiRows, timetables: Timetables, *, version: str | None,
-                 divisions: DivisionSet) -> None:
+                 divisions: DivisionSet, same_points: MapSnapshot | None = None) -> None:
         self.version = version
         self.divisions = divisions
         self.rows, self.timetables = rows, timetables
@@ -69,8 +69,9 @@ class MapSnapshot:
         self.bodies = rows.bodies
         self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
         self.search = SearchKeys.of_records(rows.keys)
-        self.grid = PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
-        self.clusters = ClusterIndex(lons=self.lons, lats=self.lats)
+        # Both depend on the points alone: a change that moved, added or removed none reuses them.
+        self.grid = same_points.grid if same_points else PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
+        self.clusters = same_points.clusters if same_points else ClusterIndex(lons=self.lons, lats=self.lats)
         self.fingerprint = self._fingerprint(list(timetables.index))
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
@@ -89,8 +90,14 @@ class MapSnapshot:
         their old versions and the POIs ``removed`` gone; every other POI's data is reused."""
         builder = SnapshotBuilder(self.timetables.copy())
         builder.add_rows(rows)
-        return MapSnapshot(merge(self.rows, builder.rows(), removed), builder.timetables, version=version,
-                           divisions=self.divisions)
+        merged = merge(self.rows, builder.rows(), removed)
+        return MapSnapshot(merged, builder.timetables, version=version, divisions=self.divisions,
+                           same_points=self if self._same_points(merged) else None)
+
+    def _same_points(self, rows: PoiRows) -> bool:
+        """Whether ``rows`` hold exactly this snapshot's points (ids and coordinates, in order)."""
+        return (len(rows) == len(self) and np.array_equal(rows.ids, self.ids) and np.array_equal(rows.lons, self.lons)
+                and np.array_equal(rows.lats, self.lats))
 
     def _fingerprint(self, hours_texts: list[str]) -> str:
         """A digest of the content, for ETags that must change even if the version stamp was lost."""

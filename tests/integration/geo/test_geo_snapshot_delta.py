@@ -131,3 +131,22 @@ async def test_the_first_point_of_an_empty_map_is_merged_too(db, caplog):
     assert "map snapshot updated (1 changed)" in caplog.text
     assert merged.ids.tolist() == [created["id"]]
     assert_same_answers(merged, await snapshot_cache.build_snapshot(merged.version))
+
+
+async def test_an_edit_that_moves_no_point_keeps_the_grid_and_the_clusters_and_a_move_rebuilds_them(db):
+    # Re-sorting the grid and the cluster order over a million points is most of a merge: an edit of
+    # names, hours or status reuses them; an edit that moves a point must not.
+    ids = await add_pois(*(feature(f"点{i}", offset(ORIGIN, 300 * i, 0)) for i in range(4)))
+    other = snapshot_cache.SnapshotHolder()
+    before = await other.current()
+    await service_edit.update_poi(ids[1], PoiPatch.model_validate(
+        {"type": "Feature", "properties": {"name": "改名站"}}), coord="wgs84")
+    renamed = await refreshed(other)
+    assert renamed.grid is before.grid and renamed.clusters is before.clusters
+    assert_same_answers(renamed, await snapshot_cache.build_snapshot(renamed.version))
+    await service_edit.update_poi(ids[2], PoiPatch.model_validate(
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(offset(ORIGIN, -800, 600))}}),
+        coord="wgs84")
+    moved = await refreshed(other)
+    assert moved.grid is not renamed.grid and moved.clusters is not renamed.clusters
+    assert_same_answers(moved, await snapshot_cache.build_snapshot(moved.version))
