@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
 import datetime as dt
 from collections import Counter
 
@@ -111,3 +113,19 @@ async def test_redis_stopped_and_restarted_under_traffic(client, wx, redis_of_ou
 
     made = await Booking.filter(slot_id=slot_id).count()
     assert made == (await Slot.get(id=slot_id)).booked == 24, "every booking made with Redis down or up is kept"
+
+
+async def test_a_logout_while_redis_hangs_holds_when_it_answers_again(client, redis_of_our_own):
+    """Redis frozen (SIGSTOP: a partition, not a restart), so it comes back still caching the session."""
+    me = await client.login_dev()
+    assert (await client.get("/api/v1/me", headers=me)).status_code == 200  # the session is now cached in Redis
+    pid = redis_of_our_own.process.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        logout = await client.post("/api/v1/auth/logout", headers=me)
+        assert logout.status_code < 300, logout.text
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert await storage.redis().ping()
+    for _ in range(3):
+        assert (await client.get("/api/v1/me", headers=me)).status_code == 401, "a revoked session was accepted"
