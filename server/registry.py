@@ -98,7 +98,8 @@ DOMAINS: tuple[Domain, ...] = (
         tables="console.tables",
         migrations="console.migrations",
         blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp",
-                    "console.editor:bp", "console.notices:bp", "console.admin_logs:bp"),
+                    "console.editor:bp", "console.notices:bp", "console.admin_logs:bp",
+                    "console.admin_enterprises:bp"),
         worker="console.jobs:register",
     ),
     Domain(

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import timedelta
 
-from server import audit
+import pyotp
+
+from server import accounts, audit, clock, totp
 from server.tables import OperationLog
 from tests.api.console.conftest import Browser, make_user
 from tests.integration.server.test_audit_chain import tamper
 
 
 async def as_admin(browser: Browser) -> str:
-    username, password = await make_user("admin")
-    assert (await browser.log_in(username, password)).status_code == 303
+    """Log in as a new admin with the second factor admins must have (enrolled, then a fresh code)."""
+    username, password = f"admin-{secrets.token_hex(4)}", "pw-" + secrets.token_hex(8)
+    user = await accounts.create_user(username=username, password=password, role="admin")
+    secret = (await totp.start_enrolment(user.id))["secret"]
+    await totp.confirm_enrolment(user.id, pyotp.TOTP(secret).at(clock.timestamp()))
+    clock.advance(timedelta(seconds=30))  # the enrolment's code is spent
+    assert (await browser.log_in(username, password)).headers["location"] == "/console/second-factor"
+    step = await browser.submit("/console/second-factor", {"code": pyotp.TOTP(secret).at(clock.timestamp())})
+    assert step.status_code == 303, step.text
     return username
 
 
