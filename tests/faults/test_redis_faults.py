@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import os
 import signal
-import datetime as dt
 from collections import Counter
 
 import pytest
