@@ -9,7 +9,7 @@ from questions import repository
 from questions.demo_data import ENTRIES
 from questions.present_letters import PHONE_CONTEXT
 from questions.tables import Column, Department, DepartmentMember, Entry, Letter, LetterStep
-from server import clock, config, pii
+from server import clock, config, pii_vault
 from server.tables import User
 
 MARK = "【演示数据】"
@@ -100,8 +100,8 @@ async def _letters() -> None:
         letter = await Letter.create(
             column_id=columns[column], user_id=user.id, title=title, body=f"{title}。{MARK}本留言为演示数据。",
             category=category, publish_consent=consent, status=status,
-            phone_enc=pii.vault().encrypt(phone, context=PHONE_CONTEXT),
-            phone_hash=pii.vault().lookup_hash(phone, kind="phone"),
+            phone_enc=pii_vault.vault().encrypt(phone, context=PHONE_CONTEXT),
+            phone_hash=pii_vault.vault().lookup_hash(phone, kind="phone"),
             department_id=departments.get(dept or ""), due_on=clock.today() if dept else None,
             reply=f"您好，已收到并处理。{MARK}" if replied else None, replied_at=now if replied else None,
             rating=rating, closed_at=now if status == "closed" else None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from questions.model import RATING_LABELS, STATUS_LABELS
 from questions.tables import Letter, LetterStep
-from server import pii
+from server import pii, pii_vault
 
 PHONE_CONTEXT = "questions.letter.phone"
 
@@ -14,7 +14,7 @@ PHONE_CONTEXT = "questions.letter.phone"
 def masked_phone(letter: Letter) -> str | None:
     if not letter.phone_enc:
         return None
-    return pii.mask_phone(pii.vault().decrypt(letter.phone_enc, context=PHONE_CONTEXT))
+    return pii.mask_phone(pii_vault.vault().decrypt(letter.phone_enc, context=PHONE_CONTEXT))
 
 
 def step_view(step: LetterStep, departments: dict[int, str]) -> dict[str, Any]:

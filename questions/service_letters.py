@@ -18,7 +18,7 @@ from questions import (
 )
 from questions.present_letters import PHONE_CONTEXT, letter_view
 from questions.tables import Ask, Letter, LetterStep, Photo
-from server import clock, pii, storage
+from server import clock, pii, pii_vault, storage
 from server.tables import User
 
 Point = tuple[float, float]
@@ -52,7 +52,7 @@ async def _phone(user: User, given: str | None) -> str:
     if given:
         return pii.normalize_phone(given)
     if user.phone_enc:
-        return pii.vault().decrypt(user.phone_enc, context="user.phone")
+        return pii_vault.vault().decrypt(user.phone_enc, context="user.phone")
     raise errors.PhoneRequired()
 
 
@@ -98,8 +98,8 @@ async def write_letter(letter: NewLetter, *, user_id: int) -> dict[str, Any]:
             column_id=column.id, user_id=user_id, title=letter.title, body=letter.body, category=category,
             lon=letter.point[0] if letter.point else None, lat=letter.point[1] if letter.point else None,
             division=(divisions[0] if divisions else None), publish_consent=letter.publish_consent,
-            phone_enc=pii.vault().encrypt(phone, context=PHONE_CONTEXT),
-            phone_hash=pii.vault().lookup_hash(phone, kind="phone"),
+            phone_enc=pii_vault.vault().encrypt(phone, context=PHONE_CONTEXT),
+            phone_hash=pii_vault.vault().lookup_hash(phone, kind="phone"),
             status="held" if verdict == "held" else "received", suggested_department_id=suggested,
             campaign_id=letter.campaign_id, created_at=now, updated_at=now, using_db=conn)
         await Photo.filter(id__in=[p.id for p in photos]).using_db(conn).update(letter_id=row.id)
