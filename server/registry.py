@@ -111,6 +111,8 @@ DOMAINS: tuple[Domain, ...] = (
         reference="questions.reference:load",
         demo="questions.demo:seed",
         worker="questions.jobs:register",
+        erase="questions.service_privacy:erase",
+        rekey="questions.service_privacy:rekey",
     ),
 )
 

@@ -221,3 +221,14 @@ async def test_campaign_suggestions_are_adopted_with_a_public_note(client, distr
                              headers=await client.login_dev())
     assert late.status_code == 409 and late.json()["error"]["code"] == "campaign_closed"
     assert date.fromisoformat(opened.json()["ends_on"]) > today
+
+
+async def test_deleting_an_account_erases_the_phone_of_its_letters(client, district):
+    from questions.tables import Letter
+
+    resident = await client.login_dev()
+    letter = await _write(client, resident)
+    assert (await client.delete("/api/v1/me", headers=resident)).status_code in (200, 204)
+    row = await Letter.get(id=letter["id"])
+    assert (row.user_id, row.phone_enc, row.phone_hash) == (None, None, None)
+    assert row.title == LETTER["title"]  # the district's answer stays, anonymous
