@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,29 +11,20 @@ from bulletin import errors, present, repository
 from bulletin.filetypes import RefusedFile, TooLarge, check_upload
 from bulletin.service_reading import can_edit
 from bulletin.tables import Attachment
-from server import clock, config
+from server import clock
 from server.auth import CurrentUser
+from server.filestore import ContentStore
+
+_files = ContentStore("attachments")
 
 
 def attachments_dir() -> Path:
     """Where attachment files live: settings.var_dir / attachments."""
-    return Path(config.current().var_dir) / "attachments"
+    return _files.root()
 
 
-def _path(sha256: str) -> Path:
-    return attachments_dir() / sha256[:2] / sha256
-
-
-def _store(data: bytes, sha256: str) -> None:
-    target = _path(sha256)
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, target)
+_path = _files.path
+_store = _files.store
 
 
 async def upload(document_id: int, *, data: bytes, filename: str) -> dict[str, Any]:

@@ -4,38 +4,29 @@ are), at most 5 MB and 9 per letter; checked with WeChat's image check before th
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from bulletin import service as gazette
 from questions import content, errors
 from questions.tables import Photo
-from server import clock, config
+from server import clock
+from server.filestore import ContentStore
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 9
 ACCEPTED = (gazette.JPEG, gazette.PNG)
 
 
+_files = ContentStore("letter-photos")
+
+
 def photos_dir() -> Path:
-    return Path(config.current().var_dir) / "letter-photos"
+    return _files.root()
 
 
-def _path(sha256: str) -> Path:
-    return photos_dir() / sha256[:2] / sha256
-
-
-def _store(data: bytes, sha256: str) -> None:
-    target = _path(sha256)
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, target)
+_path = _files.path
+_store = _files.store
 
 
 def read_photo(sha256: str) -> bytes:
