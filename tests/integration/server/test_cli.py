@@ -45,7 +45,8 @@ def test_seed_demo_is_idempotent_and_prints_passwords_in_dev(migrated):
     assert password_lines == [line for line in second.stdout.splitlines() if "demo account" in line]
     users = sqlite3.connect(migrated / "bianmin.sqlite3").execute(
         "SELECT username, role FROM users WHERE username LIKE 'demo-%' ORDER BY username").fetchall()
-    assert users == [("demo-admin", "admin"), ("demo-editor", "editor"), ("demo-staff", "staff")]
+    assert users == [("demo-admin", "admin"), ("demo-answerer", "answerer"), ("demo-editor", "editor"),
+                     ("demo-staff", "staff")]
 
 
 def test_createuser_reads_the_password_from_stdin(migrated):
