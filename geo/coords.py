@@ -79,47 +79,40 @@ def _in_rects(x: FloatArray, y: FloatArray, rects: FloatArray) -> NDArray[np.boo
     return inside.any(axis=-1)
 
 
-# Every formula is written once, for numpy arrays and for plain floats (``_m`` is numpy or the
-# ``_Scalar`` namespace of math functions): a whole snapshot converts in one vectorised pass, a
-# request's point in a few microseconds. Both use only operations that round the same way in numpy
-# and in math (hypot, which differs in the last bit, is spelled out), so a point converts to the
-# same float either way: the detail and the list of a POI show one coordinate.
+# The formulas run on numpy arrays: a whole snapshot converts in one vectorised pass, and a single
+# point goes the same way (see :func:`convert`).
 
-class _Scalar:
-    sin, cos, sqrt, abs, radians, arctan2 = math.sin, math.cos, math.sqrt, abs, math.radians, math.atan2
-
-
-def _gcj_offset(lon, lat, _m=np):  # type: ignore[no-untyped-def]
+def _gcj_offset(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Offset in degrees that GCJ-02 adds to a WGS-84 point (ignoring the mainland test)."""
     pi = math.pi
     x, y = lon - 105.0, lat - 35.0
-    wave = (20.0 * _m.sin(6.0 * x * pi) + 20.0 * _m.sin(2.0 * x * pi)) * 2.0 / 3.0
-    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * _m.sqrt(_m.abs(x))
-    d_lat += wave + (20.0 * _m.sin(y * pi) + 40.0 * _m.sin(y / 3.0 * pi)) * 2.0 / 3.0
-    d_lat += (160.0 * _m.sin(y / 12.0 * pi) + 320.0 * _m.sin(y * pi / 30.0)) * 2.0 / 3.0
-    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * _m.sqrt(_m.abs(x))
-    d_lon += wave + (20.0 * _m.sin(x * pi) + 40.0 * _m.sin(x / 3.0 * pi)) * 2.0 / 3.0
-    d_lon += (150.0 * _m.sin(x / 12.0 * pi) + 300.0 * _m.sin(x / 30.0 * pi)) * 2.0 / 3.0
-    rad_lat = _m.radians(lat)
-    magic = 1.0 - _GCJ_EE * _m.sin(rad_lat) ** 2
-    sqrt_magic = _m.sqrt(magic)
+    wave = (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+    d_lat += wave + (20.0 * np.sin(y * pi) + 40.0 * np.sin(y / 3.0 * pi)) * 2.0 / 3.0
+    d_lat += (160.0 * np.sin(y / 12.0 * pi) + 320.0 * np.sin(y * pi / 30.0)) * 2.0 / 3.0
+    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    d_lon += wave + (20.0 * np.sin(x * pi) + 40.0 * np.sin(x / 3.0 * pi)) * 2.0 / 3.0
+    d_lon += (150.0 * np.sin(x / 12.0 * pi) + 300.0 * np.sin(x / 30.0 * pi)) * 2.0 / 3.0
+    rad_lat = np.radians(lat)
+    magic = 1.0 - _GCJ_EE * np.sin(rad_lat) ** 2
+    sqrt_magic = np.sqrt(magic)
     d_lat = d_lat * 180.0 / (_GCJ_A * (1.0 - _GCJ_EE) / (magic * sqrt_magic) * pi)
-    d_lon = d_lon * 180.0 / (_GCJ_A / sqrt_magic * _m.cos(rad_lat) * pi)
+    d_lon = d_lon * 180.0 / (_GCJ_A / sqrt_magic * np.cos(rad_lat) * pi)
     return d_lon, d_lat
 
 
-def _gcj_to_bd_formula(lon, lat, _m=np):  # type: ignore[no-untyped-def]
-    z = _m.sqrt(lon * lon + lat * lat) + 0.00002 * _m.sin(lat * _BD_X_PI)
-    theta = _m.arctan2(lat, lon) + 0.000003 * _m.cos(lon * _BD_X_PI)
-    return z * _m.cos(theta) + 0.0065, z * _m.sin(theta) + 0.006
+def _gcj_to_bd_formula(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
+    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _BD_X_PI)
+    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _BD_X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def _bd_to_gcj_formula(lon, lat, _m=np):  # type: ignore[no-untyped-def]
+def _bd_to_gcj_formula(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray]:
     # The widely used closed-form inverse (round trip < 0.1 m).
     x, y = lon - 0.0065, lat - 0.006
-    z = _m.sqrt(x * x + y * y) - 0.00002 * _m.sin(y * _BD_X_PI)
-    theta = _m.arctan2(y, x) - 0.000003 * _m.cos(x * _BD_X_PI)
-    return z * _m.cos(theta), z * _m.sin(theta)
+    z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _BD_X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _BD_X_PI)
+    return z * np.cos(theta), z * np.sin(theta)
 
 
 def _mainland(x: float, y: float) -> bool:
@@ -129,33 +122,8 @@ def _mainland(x: float, y: float) -> bool:
     return within(_MAINLAND) and not within(_NOT_MAINLAND)
 
 
-def _convert1(lon: float, lat: float, src: int, dst: int) -> Point:
-    """One point between systems (codes as :func:`system_code`); every path goes through GCJ-02."""
-    if src == 0 and _mainland(lon, lat):
-        d_lon, d_lat = _gcj_offset(lon, lat, _Scalar)
-        lon, lat = lon + d_lon, lat + d_lat
-    elif src == 2:
-        x, y = _bd_to_gcj_formula(lon, lat, _Scalar)
-        if _mainland(x, y):
-            lon, lat = x, y
-    if dst == 0:
-        # Fixed-point iteration: the offset varies by < 1e-3 of itself per metre, so it contracts
-        # fast (typically 3-5 rounds, error far below 0.5 m); outside the mainland it stops at once.
-        wx, wy = lon, lat
-        for _ in range(30):
-            fx, fy = _convert1(wx, wy, 0, 1)
-            ex, ey = fx - lon, fy - lat
-            wx, wy = wx - ex, wy - ey
-            if abs(ex) < 1e-10 and abs(ey) < 1e-10:
-                break
-        return wx, wy
-    if dst == 2 and _mainland(lon, lat):
-        return _gcj_to_bd_formula(lon, lat, _Scalar)
-    return lon, lat
-
-
 def _convert(lon: FloatArray, lat: FloatArray, src: int, dst: int) -> tuple[FloatArray, FloatArray]:
-    """:func:`_convert1` for arrays, step for step."""
+    """Between systems (codes as :func:`system_code`); every path goes through GCJ-02."""
     if src == 0:
         d_lon, d_lat = _gcj_offset(lon, lat)
         inside = in_mainland_china_array(lon, lat)
@@ -240,7 +208,10 @@ def convert(point: Point, src: CoordSystem | str, dst: CoordSystem | str) -> Poi
     source, target = system_code(src), system_code(dst)
     if source == target:
         return float(point[0]), float(point[1])
-    return _convert1(float(point[0]), float(point[1]), source, target)
+    # Through the array path, so a POI's detail and its list show the very same float (numpy's SIMD
+    # sin/atan2 may differ from libm's in the last bit).
+    xs, ys = _convert(np.array([float(point[0])]), np.array([float(point[1])]), source, target)
+    return float(xs[0]), float(ys[0])
 
 
 def wgs84_to_gcj02(point: Point) -> Point:
