@@ -24,8 +24,9 @@ def step_view(step: LetterStep, departments: dict[int, str]) -> dict[str, Any]:
 
 
 def letter_view(letter: Letter, *, columns: dict[int, str], departments: dict[int, str],
-                steps: list[LetterStep] | None = None) -> dict[str, Any]:
-    """A letter with its status, deadline and reply; steps when given. The phone is masked."""
+                steps: list[LetterStep] | None = None, photos: list[int] | None = None) -> dict[str, Any]:
+    """A letter with its status, deadline and reply; steps and photo ids when given (a letter read
+    alone). The phone is masked."""
     dept = letter.department_id
     place = {"lon": letter.lon, "lat": letter.lat} if letter.lon is not None and letter.lat is not None else None
     view = {"id": letter.id, "column": columns.get(letter.column_id, ""), "title": letter.title, "body": letter.body,
@@ -38,16 +39,16 @@ def letter_view(letter: Letter, *, columns: dict[int, str], departments: dict[in
             "rating_label": RATING_LABELS.get(letter.rating or ""), "reopens": letter.reopens,
             "closed_at": letter.closed_at, "published": letter.published_at is not None,
             "campaign_id": letter.campaign_id, "adopted": letter.adopted_at is not None,
-            "adoption_note": letter.adoption_note, "created_at": letter.created_at}
+            "adoption_note": letter.adoption_note, "created_at": letter.created_at, "photos": photos or []}
     if steps is not None:
         view["steps"] = [step_view(s, departments) for s in steps]
     return view
 
 
 def staff_view(letter: Letter, *, columns: dict[int, str], departments: dict[int, str],
-               steps: list[LetterStep] | None = None) -> dict[str, Any]:
+               steps: list[LetterStep] | None = None, photos: list[int] | None = None) -> dict[str, Any]:
     """What dispatchers and departments see: the letter plus the dispatcher's suggestion."""
-    view = letter_view(letter, columns=columns, departments=departments, steps=steps)
+    view = letter_view(letter, columns=columns, departments=departments, steps=steps, photos=photos)
     suggested = letter.suggested_department_id
     view["suggested_department"] = {"id": suggested, "name": departments.get(suggested, "")} if suggested else None
     return view

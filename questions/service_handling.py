@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questions import errors, service_columns, service_departments, service_routing
+from questions import errors, service_columns, service_departments, service_photos, service_routing
 from questions.present_letters import staff_view
 from questions.service_letters import _check, add_step
 from questions.tables import Letter, LetterStep
@@ -34,8 +34,8 @@ async def staff_letter(letter_id: int, *, user: CurrentUser) -> dict[str, Any]:
     """GET /questions/letters/{id}: the letter with every step, for those handling it."""
     letter = await _visible(letter_id, user)
     steps = await LetterStep.filter(letter_id=letter.id).order_by("id")
-    return staff_view(letter, columns=await service_columns.names(),
-                      departments=await service_departments.names(), steps=steps)
+    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names(),
+                      steps=steps, photos=await service_photos.photos_of(letter.id))
 
 
 async def letters(*, user: CurrentUser, status: str | None, overdue: bool | None, department_id: int | None,

@@ -5,15 +5,17 @@ rated after seven days."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from questions import content, model, service_departments
 from questions.service_letters import add_step
 from questions.tables import Letter, Photo
-from server import clock, storage
+from server import clock, notify, pii, storage
 from server.tables import User
 
 log = logging.getLogger("bianmin.questions.jobs")
 BATCH = 200
+OVERDUE_PURPOSE = "letter_overdue"
 
 
 async def check_held() -> int:
@@ -60,10 +62,24 @@ async def mark_overdue() -> int:
             if done:
                 await add_step(letter.id, "overdue", conn=conn, department_id=letter.department_id,
                                note=f"已逾期，已告知部门负责人 {len(heads)} 人")
+                await _tell_heads(letter, heads, conn=conn)
                 marked += 1
     if marked:
         log.info("letters overdue", extra={"count": marked})
     return marked
+
+
+async def _tell_heads(letter: Letter, heads: list[int], *, conn: Any) -> None:
+    """A subscribe message to each head (sent when the head is a WeChat user who allowed it), queued in
+    the escalation's transaction; one per head and escalation, also if the job runs twice."""
+    assert letter.due_on is not None
+    escalation = f"{letter.id}:{letter.department_id}:{letter.due_on.isoformat()}:{letter.reopens}"
+    for head in heads:
+        await notify.enqueue_push(
+            user_id=head, purpose=OVERDUE_PURPOSE, page=None, using_db=conn,
+            data={"thing1": notify.thing(pii.mask_text(letter.title)), "thing2": notify.thing("留言已逾期未答复，请督办"),
+                  "date3": letter.due_on.strftime("%Y年%m月%d日")},
+            dedup_key=f"letter-overdue:{escalation}:{head}")
 
 
 async def auto_close() -> int:

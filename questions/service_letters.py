@@ -14,6 +14,7 @@ from questions import (
     service_categories,
     service_columns,
     service_departments,
+    service_photos,
     service_routing,
 )
 from questions.present_letters import PHONE_CONTEXT, letter_view
@@ -128,8 +129,8 @@ async def my_letter(letter_id: int, *, user_id: int) -> dict[str, Any]:
     """GET /questions/me/letters/{id}: one's own letter with every step (404 for anyone else's)."""
     letter = await _own(letter_id, user_id)
     steps = await LetterStep.filter(letter_id=letter.id).order_by("id")
-    return letter_view(letter, columns=await service_columns.names(),
-                       departments=await service_departments.names(), steps=steps)
+    return letter_view(letter, columns=await service_columns.names(), departments=await service_departments.names(),
+                       steps=steps, photos=await service_photos.photos_of(letter.id))
 
 
 async def my_letters(*, user_id: int, limit: int, after: int | None) -> dict[str, Any]:

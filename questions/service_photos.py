@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from bulletin import service as gazette
-from questions import content, errors
-from questions.tables import Photo
+from questions import content, errors, service_departments
+from questions.tables import Letter, Photo
 from server import clock
+from server.auth import CurrentUser
 from server.filestore import ContentStore
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -51,13 +52,22 @@ async def upload(data: bytes, *, user_id: int) -> dict[str, Any]:
     return {"id": photo.id, "content_type": photo.content_type, "size": photo.size, "checked": verdict == "pass"}
 
 
-async def photo_file(photo_id: int, *, user_id: int | None, staff: bool) -> tuple[bytes, str]:
-    """A letter's photo for its writer or for staff handling letters (404 for anyone else)."""
+async def photo_file(photo_id: int, *, user: CurrentUser) -> tuple[bytes, str]:
+    """A photo for its writer, or for those who may handle its letter: dispatchers every letter's,
+    answerers their departments' letters' (404 for anyone else, and for photos not sent yet)."""
     photo = await Photo.get_or_none(id=photo_id)
-    allowed = photo is not None and (staff or photo.user_id == user_id)
-    if photo is None or not allowed:
+    if photo is None or not (photo.user_id == user.id or await _handles(photo, user)):
         raise errors.LetterNotFound(details={"photo_id": photo_id})
     return read_photo(photo.sha256), photo.content_type
+
+
+async def _handles(photo: Photo, user: CurrentUser) -> bool:
+    if photo.letter_id is None or not user.has_role("editor", "answerer"):
+        return False
+    scope = await service_departments.scope_of(user)
+    if scope is None:
+        return True
+    return await Letter.exists(id=photo.letter_id, department_id__in=sorted(scope))
 
 
 async def photos_of(letter_id: int) -> list[int]:

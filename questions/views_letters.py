@@ -89,11 +89,10 @@ async def upload_photo(request: Request, *, user: auth.CurrentUser):
 
 
 @bp.get("/questions/photos/<photo_id:int>")
-@endpoint("A letter's photo (its writer, or staff handling letters)", tags=TAGS, auth_roles=ANY_USER,
+@endpoint("A letter's photo (its writer, or staff who may handle its letter; 404 for anyone else)", tags=TAGS, auth_roles=ANY_USER,
           content_type="image/jpeg", raises=[errors.LetterNotFound])
 async def photo(request: Request, photo_id: int, *, user: auth.CurrentUser):
-    staff = user.has_role("editor", "answerer")
-    data, content_type = await service_photos.photo_file(photo_id, user_id=user.id, staff=staff)
+    data, content_type = await service_photos.photo_file(photo_id, user=user)
     return HTTPResponse(data, content_type=content_type, headers={"cache-control": "private, max-age=3600"})
 
 

@@ -27,6 +27,8 @@ TEMPLATE_PURPOSES = (
     "booking_cancelled",
     "booking_rescheduled",
     "document_published",
+    "letter_replied",  # questions: the resident's letter was answered
+    "letter_overdue",  # questions: a department head is told of an overdue letter (escalation)
 )
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com"
 MAX_WORKERS = 64
