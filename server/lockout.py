@@ -1,8 +1,14 @@
-"""Staff login lock-out, kept in the database so that it survives the loss of Redis.
+"""Guessing limits of the account controls, kept in the database so that they survive the loss of Redis.
 
-A username has one row (``login_guards``, keyed by the SHA-256 of the name, so names typed by
-strangers are not stored) holding the times of the last :data:`GUESSES` guesses evaluated for
-it, oldest first. A guess takes a place *before* its password is checked, in one statement that
+Three secrets are guarded so, each in its own scope: the staff login (by the username typed),
+the one-time code (``otp``, by account id: server/totp.py) and the current password asked when
+changing it (``pwchange``, by account id: server/passwords.py). A 等保 assessment expects the
+"登录失败处理" to hold at all times; a counter in Redis that is off while Redis is down would
+let a guesser run free exactly then, and failing closed would lock every clerk out of the counter.
+
+A guarded name has one row (``login_guards``, keyed by the SHA-256 of scope and name, so names
+typed by strangers are not stored and no username can fall into another scope's row) holding the
+times of the last :data:`GUESSES` guesses evaluated for it, oldest first. A guess takes a place *before* its password is checked, in one statement that
 shifts the times along only when the oldest is more than :data:`WINDOW_S` old; the database
 applies such statements to a row one at a time, so however many requests arrive together, at most
 five guesses are evaluated for a name in any 15 minutes. A correct password gives its own place
@@ -22,6 +28,7 @@ from server import clock, storage
 from server.tables import LoginGuard
 
 GUESSES = 5
+LOGIN, OTP, PASSWORD_CHANGE = "login", "otp", "pwchange"  # the scopes
 WINDOW_S = 15 * 60
 _TABLE = LoginGuard._meta.db_table
 _SLOTS = [f"t{i}" for i in range(1, GUESSES + 1)]  # t1 oldest .. t5 newest
@@ -47,29 +54,29 @@ _GIVE_BACK = (
 )
 
 
-def name_hash(username: str) -> str:
-    return hashlib.sha256(username.encode()).hexdigest()
+def name_hash(username: str, scope: str = LOGIN) -> str:
+    return hashlib.sha256(f"{scope}:{username}".encode()).hexdigest()
 
 
-async def take_guess(username: str) -> float | None:
-    """Count one guess for ``username`` before it is checked.
+async def take_guess(username: str, *, scope: str = LOGIN) -> float | None:
+    """Count one guess for ``username`` (in ``scope``) before it is checked.
 
-    Returns its ticket (pass it to :func:`give_back` when the password was right), or None when the
+    Returns its ticket (pass it to :func:`give_back` when the secret was right), or None when the
     name is locked: five guesses were already evaluated in the last 15 minutes.
     """
     now = clock.timestamp()
-    rows = await storage.sql(_TAKE, [name_hash(username), now, now - WINDOW_S])
+    rows = await storage.sql(_TAKE, [name_hash(username, scope), now, now - WINDOW_S])
     return now if rows else None
 
 
-async def give_back(username: str, ticket: float) -> None:
-    """A correct password: its guess no longer counts towards the lock-out."""
-    await storage.sql(_GIVE_BACK, [name_hash(username), ticket])
+async def give_back(username: str, ticket: float, *, scope: str = LOGIN) -> None:
+    """A correct secret: its guess no longer counts towards the lock-out."""
+    await storage.sql(_GIVE_BACK, [name_hash(username, scope), ticket])
 
 
-async def locked_for(username: str) -> int:
-    """Seconds until ``username`` may be tried again (at least 1)."""
-    guard = await LoginGuard.get_or_none(name_hash=name_hash(username))
+async def locked_for(username: str, *, scope: str = LOGIN) -> int:
+    """Seconds until ``username`` may be tried again in ``scope`` (at least 1)."""
+    guard = await LoginGuard.get_or_none(name_hash=name_hash(username, scope))
     oldest = guard.t1 if guard is not None else None
     if oldest is None:
         return 1

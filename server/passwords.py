@@ -25,7 +25,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server import audit, auth, clock, config, errors, ratelimit, storage
+from server import audit, auth, clock, config, errors, lockout, storage
 from server.config import STAFF_ROLES
 from server.tables import PasswordHistory, User
 
@@ -33,8 +33,6 @@ from server.tables import PasswordHistory, User
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 MIN_LENGTH = 8
 HISTORY = 5
-CHANGE_FAILURES = 5
-CHANGE_WINDOW_S = 15 * 60
 RULES = {
     "length": f"至少 {MIN_LENGTH} 个字符",
     "classes": "包含大写字母、小写字母、数字、其他符号中的至少三类",
@@ -126,16 +124,18 @@ async def set_password(user: User, password: str, *, must_change: bool = False) 
 
 
 async def change_password(user_id: int, *, current: str, new: str) -> None:
-    """``POST /me/password``: the current password, then a new one that follows the rules."""
-    name = f"pwchange:{user_id}"
-    failures, ttl = await ratelimit.failures(name)
-    if failures >= CHANGE_FAILURES:
-        raise TooManyChangeAttempts(retry_after=ttl or CHANGE_WINDOW_S)
+    """``POST /me/password``: the current password, then a new one that follows the rules.
+
+    A stolen session must not become a way to guess the password: 5 wrong current passwords in 15
+    minutes lock the change, counted in the database (server/lockout.py), so it holds while Redis is down.
+    """
+    ticket = await lockout.take_guess(str(user_id), scope=lockout.PASSWORD_CHANGE)
+    if ticket is None:
+        raise TooManyChangeAttempts(retry_after=await lockout.locked_for(str(user_id), scope=lockout.PASSWORD_CHANGE))
     user = await User.get(id=user_id)
     if not await verify(user.password_hash, current):
-        await ratelimit.add_failure(name, window_s=CHANGE_WINDOW_S)
-        raise WrongPassword()
-    await ratelimit.clear_failures(name)
+        raise WrongPassword()  # the guess keeps counting
+    await lockout.give_back(str(user_id), ticket, scope=lockout.PASSWORD_CHANGE)
     await set_password(user, new)
 
 

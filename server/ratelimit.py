@@ -146,42 +146,6 @@ async def hit(name: str, *, limit: int, window_s: int) -> tuple[bool, int]:
     return count <= limit, max(1, reset_in)
 
 
-async def failures(name: str) -> tuple[int, int]:
-    """(count, ttl seconds) of a failure counter such as wrong one-time codes; (0, 0) while Redis is down
-    (these counters are a second line: the password lock-out in the database still holds)."""
-    key = storage.key("fail", name)
-    try:
-        pipe = storage.redis().pipeline(transaction=False)
-        pipe.get(key)
-        pipe.ttl(key)
-        count, ttl = await pipe.execute()
-    except RedisError as exc:
-        log.warning("failure counter %s unavailable, Redis down: %s", name.split(":", 1)[0], type(exc).__name__)
-        return 0, 0
-    return int(count or 0), max(int(ttl or 0), 0)
-
-
-async def add_failure(name: str, *, window_s: int) -> int:
-    """Count a failure in a window that starts at the first failure (0 while Redis is down)."""
-    key = storage.key("fail", name)
-    try:
-        pipe = storage.redis().pipeline(transaction=True)
-        pipe.incr(key)
-        pipe.expire(key, window_s, nx=True)
-        count, _ = await pipe.execute()
-    except RedisError as exc:
-        log.warning("failure counter %s unavailable, Redis down: %s", name.split(":", 1)[0], type(exc).__name__)
-        return 0
-    return int(count)
-
-
-async def clear_failures(name: str) -> None:
-    try:
-        await storage.redis().delete(storage.key("fail", name))
-    except RedisError:
-        pass
-
-
 class Throttle:
     """Wait for a place in a shared per-second budget (e.g. 300 WeChat sends per second)."""
 

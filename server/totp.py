@@ -25,15 +25,13 @@ from typing import Any
 import pyotp
 import qrcode
 
-from server import auth, clock, config, errors, keyed_hash, pii_vault, ratelimit, storage
+from server import auth, clock, config, errors, keyed_hash, lockout, pii_vault, storage
 from server.tables import RecoveryCode, User
 
 ISSUER = "便民"
 STEP_S = 30
 DRIFT_STEPS = 1
 RECOVERY_CODES = 10
-FAILURES = 5
-FAILURE_WINDOW_S = 15 * 60
 CONTEXT = "user.totp_secret"
 _CODE = re.compile(r"[0-9]{6}")
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -134,11 +132,11 @@ async def confirm_enrolment(user_id: int, code: str) -> dict[str, Any]:
         raise AlreadyEnrolled()
     if not user.totp_secret_enc:
         raise NotEnrolling()
-    await _guard(user_id)
+    ticket = await _take_guess(user_id)
     step = _matching_step(_totp(user), code.strip(), after=None) if _CODE.fullmatch(code.strip()) else None
     if step is None:
-        await ratelimit.add_failure(f"otp:{user_id}", window_s=FAILURE_WINDOW_S)
-        raise InvalidOtp()
+        raise InvalidOtp()  # the guess keeps counting
+    await lockout.give_back(str(user_id), ticket, scope=lockout.OTP)
     async with storage.transaction() as conn:
         await User.filter(id=user_id).using_db(conn).update(totp_confirmed_at=clock.now(), totp_last_step=step)
         codes = await _new_recovery_codes(user_id, conn)
@@ -146,10 +144,12 @@ async def confirm_enrolment(user_id: int, code: str) -> dict[str, Any]:
     return {"recovery_codes": codes}
 
 
-async def _guard(user_id: int) -> None:
-    failures, ttl = await ratelimit.failures(f"otp:{user_id}")
-    if failures >= FAILURES:
-        raise TooManyOtpAttempts(retry_after=ttl or FAILURE_WINDOW_S)
+async def _take_guess(user_id: int) -> float:
+    """Count a code before it is checked, in the database (it holds while Redis is down: server/lockout.py)."""
+    ticket = await lockout.take_guess(str(user_id), scope=lockout.OTP)
+    if ticket is None:
+        raise TooManyOtpAttempts(retry_after=await lockout.locked_for(str(user_id), scope=lockout.OTP))
+    return ticket
 
 
 async def check_code(user_id: int, code: str | None) -> None:
@@ -160,18 +160,20 @@ async def check_code(user_id: int, code: str | None) -> None:
     """
     if not code or not code.strip():
         raise OtpRequired()
-    await _guard(user_id)
+    ticket = await _take_guess(user_id)
+    if not await _accept(user_id, code.strip()):
+        raise InvalidOtp()  # the guess keeps counting
+    await lockout.give_back(str(user_id), ticket, scope=lockout.OTP)
+
+
+async def _accept(user_id: int, given: str) -> bool:
+    """Use up ``given`` (a TOTP code of a step not used yet, or an unused recovery code), if it is one."""
     user = await User.get(id=user_id)
-    given = code.strip()
     if _CODE.fullmatch(given):
         step = _matching_step(_totp(user), given, after=user.totp_last_step)
-        if step is not None and await _use_step(user_id, step, user.totp_last_step):
-            return
-    elif await RecoveryCode.filter(user_id=user_id, code_hash=_recovery_hash(user_id, _normal_recovery(given)),
-                                   used_at=None).update(used_at=clock.now()) == 1:
-        return
-    await ratelimit.add_failure(f"otp:{user_id}", window_s=FAILURE_WINDOW_S)
-    raise InvalidOtp()
+        return step is not None and await _use_step(user_id, step, user.totp_last_step)
+    return await RecoveryCode.filter(user_id=user_id, code_hash=_recovery_hash(user_id, _normal_recovery(given)),
+                                     used_at=None).update(used_at=clock.now()) == 1
 
 
 async def recovery_codes_left(user_id: int) -> int:
