@@ -15,7 +15,7 @@ const { parse } = require('@babel/parser')
 
 const SKIP_DIRS = new Set(['node_modules', 'tests', 'scripts', '.git'])
 const SKIP_FILES = new Set(['jest.config.js'])
-const OPTION_KEYS = new Set(['path', 'query', 'data', 'header'])
+const OPTION_KEYS = new Set(['path', 'query', 'data', 'header', 'file'])
 const NETWORK_CALLS = new Set(['request', 'downloadFile', 'uploadFile', 'connectSocket'])
 const REQUEST_MODULE = 'utils/api.js'
 const REGISTRY_MODULE = 'utils/endpoints.js'
@@ -72,10 +72,16 @@ function staticKeys(objectNode, what, report) {
   return keys
 }
 
+/** The keys of an object literal, or null when a spread or computed key hides some. */
+function plainKeys(objectNode) {
+  const keys = objectNode.properties.map(keyName)
+  return keys.includes(null) ? null : keys
+}
+
 function readCall(call, name, registry, report) {
   const endpoint = registry[name]
   const options = call.arguments[1]
-  const found = { query: [], pathParams: [], body: false, header: [] }
+  const found = { query: [], pathParams: [], body: false, bodyKeys: null, header: [] }
   if (options) {
     staticKeys(options, 'call options', report).forEach(key => {
       if (!OPTION_KEYS.has(key)) report(`unknown call option "${key}"`)
@@ -86,7 +92,9 @@ function readCall(call, name, registry, report) {
         if (key === 'query') found.query = staticKeys(prop.value, 'query', report)
         if (key === 'path') found.pathParams = staticKeys(prop.value, 'path', report)
         if (key === 'header' && prop.value.type === 'ObjectExpression') found.header = staticKeys(prop.value, 'header', report)
-        if (key === 'data') found.body = true
+        if (key === 'data' || key === 'file') found.body = true
+        // A literal body's keys are checked against the server's request schema; a variable's are not known.
+        if (key === 'data' && prop.value.type === 'ObjectExpression') found.bodyKeys = plainKeys(prop.value)
       })
     }
   }
@@ -99,7 +107,8 @@ function readCall(call, name, registry, report) {
   ADDED_QUERY.filter(rule => endpoint.path.startsWith(rule.prefix)).forEach(rule => added.push(...rule.keys))
   return {
     name, method: endpoint.method, path: endpoint.path, auth: endpoint.auth,
-    query: [...new Set(found.query)].sort(), added_query: added, path_params: given, body: found.body, header: found.header,
+    query: [...new Set(found.query)].sort(), added_query: added, path_params: given, body: found.body,
+    body_keys: found.bodyKeys, header: found.header,
   }
 }
 

@@ -72,6 +72,9 @@ function createWx(options = {}) {
     modalContent: '',
     loginFails: false,
     networkDown: false,
+    media: [], // what wx.chooseMedia picks: [{tempFilePath, size}]
+    mediaCancelled: false,
+    chosenPlace: null, // what wx.chooseLocation picks (GCJ-02): {name, address, latitude, longitude}
   }, options)
 
   function record(name, arg) {
@@ -89,7 +92,7 @@ function createWx(options = {}) {
 
   function exchange(arg, kind) {
     const { path, query, base } = parseUrl(arg.url)
-    const req = { kind, method: (arg.method || 'GET').toUpperCase(), url: arg.url, base, path, query,
+    const req = { kind, method: (arg.method || (kind === 'upload' ? 'POST' : 'GET')).toUpperCase(), url: arg.url, base, path, query,
       data: arg.data, header: Object.assign({}, arg.header) }
     server.requests.push(req)
     timeline.push(`${req.method} ${path}`)
@@ -121,6 +124,26 @@ function createWx(options = {}) {
       if (!out.ok) return finish(arg, false, out.value)
       const n = server.requests.length
       return finish(arg, true, { statusCode: out.res.status, tempFilePath: `wxfile://tmp/download-${n}.png`, errMsg: 'downloadFile:ok' })
+    },
+    uploadFile(arg) {
+      const out = exchange(arg, 'upload')
+      if (!out.ok) return finish(arg, false, out.value)
+      out.req.filePath = arg.filePath
+      out.req.name = arg.name
+      // wx.uploadFile hands back the body as text.
+      return Promise.resolve(out.res).then(res => finish(arg, true, {
+        statusCode: res.status, data: res.body === undefined ? '' : JSON.stringify(res.body), errMsg: 'uploadFile:ok' }))
+    },
+    chooseMedia(arg) {
+      record('chooseMedia', arg)
+      if (settings.mediaCancelled) return finish(arg, false, { errMsg: 'chooseMedia:fail cancel' })
+      const files = (settings.media || []).slice(0, arg.count || 9).map(f => Object.assign({ fileType: 'image' }, f))
+      return finish(arg, true, { errMsg: 'chooseMedia:ok', type: 'image', tempFiles: files })
+    },
+    chooseLocation(arg) {
+      record('chooseLocation', arg)
+      if (!settings.chosenPlace) return finish(arg, false, { errMsg: 'chooseLocation:fail cancel' })
+      return finish(arg, true, Object.assign({ errMsg: 'chooseLocation:ok' }, settings.chosenPlace))
     },
     login(arg) {
       loginCount += 1

@@ -79,6 +79,27 @@ function fetchFile(endpoint, opts) {
   })
 }
 
+// One upload through wx.uploadFile (multipart field `file`, such as a letter's photo); the JSON answer
+// arrives as text and is parsed here.
+function sendFile(endpoint, opts) {
+  return new Promise((resolve, reject) => {
+    const header = headers(opts.header)
+    delete header['content-type'] // wx.uploadFile sets multipart/form-data with its boundary
+    wx.uploadFile({
+      url: buildUrl(endpoint, opts),
+      filePath: opts.file,
+      name: 'file',
+      header,
+      success: res => {
+        let data = res.data
+        try { data = JSON.parse(res.data) } catch (err) { /* not JSON: errors.js falls back per status */ }
+        resolve({ statusCode: res.statusCode, data })
+      },
+      fail: err => reject(networkError(err)),
+    })
+  })
+}
+
 function wxLogin() {
   return new Promise((resolve, reject) => {
     wx.login({
@@ -152,9 +173,14 @@ function download(endpoint, opts = {}) {
   return shown(exchange(fetchFile, endpoint, opts))
 }
 
+/** Upload a local file (a temporary path from wx.chooseMedia) as `file`; resolves with the JSON body. */
+function upload(endpoint, opts = {}) {
+  return shown(exchange(sendFile, endpoint, opts))
+}
+
 /** Log in explicitly (the 我的 page's button); errors are shown like any other. */
 function loginNow() {
   return shown(login())
 }
 
-module.exports = { request, download, login: loginNow, buildUrl, showError, ApiError }
+module.exports = { request, download, upload, login: loginNow, buildUrl, showError, ApiError }

@@ -78,4 +78,19 @@ module.exports = Object.freeze({
   enterpriseSubscribe: ep('POST', '/api/v1/enterprises/{enterprise_id}/subscriptions', AUTH),
   enterpriseUpdateSubscription: ep('PATCH', '/api/v1/enterprises/{enterprise_id}/subscriptions/{subscription_id}', AUTH),
   enterpriseUnsubscribe: ep('DELETE', '/api/v1/enterprises/{enterprise_id}/subscriptions/{subscription_id}', AUTH),
+
+  // ask the district (问一问): 一号答 answers, letters (我的留言), published replies
+  questionCategories: ep('GET', '/api/v1/questions/categories'),
+  questionSuggest: ep('GET', '/api/v1/questions/suggest'),
+  questionAnswer: ep('GET', '/api/v1/questions/answers/{entry_id}'),
+  questionFeedback: ep('POST', '/api/v1/questions/answers/{entry_id}/feedback', AUTH),
+  letterColumns: ep('GET', '/api/v1/questions/columns'),
+  writeLetter: ep('POST', '/api/v1/questions/letters', AUTH),
+  letterPhotoUpload: ep('POST', '/api/v1/questions/photos', AUTH),
+  letterPhoto: ep('GET', '/api/v1/questions/photos/{photo_id}', AUTH),
+  myLetters: ep('GET', '/api/v1/questions/me/letters', AUTH),
+  myLetter: ep('GET', '/api/v1/questions/me/letters/{letter_id}', AUTH),
+  rateLetter: ep('POST', '/api/v1/questions/me/letters/{letter_id}/rating', AUTH),
+  publicLetters: ep('GET', '/api/v1/questions/public/letters'),
+  publicLetter: ep('GET', '/api/v1/questions/public/letters/{letter_id}'),
 })

@@ -8,6 +8,8 @@ const GUIDE = [
   { api: 'wx.getLocation', info: '位置信息', purpose: '查找附近的学校、医院、养老和政务服务点' },
   { api: 'open-type="getPhoneNumber"', info: '手机号', purpose: '绑定手机号，用于登录和接收办事提醒' },
   { api: 'wx.setClipboardData', info: '剪切板', purpose: '复制预约码、企业邀请码（只写入，不读取剪切板）' },
+  { api: 'wx.chooseLocation', info: '选择的位置信息', purpose: '写留言时标明问题发生的地点（选填）' },
+  { api: 'wx.chooseMedia', info: '选中的照片或视频信息', purpose: '写留言时附上现场照片（选填）' },
 ]
 
 /** 已收集个人信息清单: each item, why it is collected, and how it is kept. */
@@ -20,6 +22,9 @@ const COLLECTED = [
   { info: '订阅、收藏和阅读记录', purpose: '推送相关政策和通知、显示未读数', kept: '可随时修改或删除；注销时删除' },
   { info: '企业信息（企业名称、统一社会信用代码、成员）', purpose: '企业认证和企业主页', kept: '退出企业或注销时删除你的成员身份' },
   { info: '剪切板', purpose: '复制预约码、企业邀请码', kept: '只写入，不读取，不保存' },
+  { info: '选择的位置信息（留言地点）', purpose: '写留言时标明问题发生的地点，供承办部门处理', kept: '随留言保存；注销时删除' },
+  { info: '选中的照片或视频信息（留言照片）', purpose: '写留言时附上现场照片，供承办部门处理', kept: '随留言保存，只有你和承办人员能看到' },
+  { info: '留言内容和联系电话', purpose: '向区里反映问题、接收答复和评价', kept: '电话加密保存，页面只显示打码后的号码；注销时删除电话，公开答复须经你同意并隐去个人信息' },
 ]
 
 /** 第三方共享清单: who receives what, and why. */
@@ -27,6 +32,7 @@ const SHARED = [
   { party: '微信（深圳市腾讯计算机系统有限公司）', info: '微信登录凭证、openid', purpose: '微信登录' },
   { party: '微信（深圳市腾讯计算机系统有限公司）', info: 'openid、预约和订阅通知的内容', purpose: '发送你同意接收的订阅消息（办事提醒、政策通知）' },
   { party: '微信（深圳市腾讯计算机系统有限公司）', info: '手机号授权凭证', purpose: '经你授权后获取手机号' },
+  { party: '微信（深圳市腾讯计算机系统有限公司）', info: '留言的文字和照片', purpose: '内容安全检测（微信对用户发布内容的要求）' },
 ]
 
 module.exports = { GUIDE, COLLECTED, SHARED }

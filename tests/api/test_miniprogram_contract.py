@@ -22,7 +22,7 @@ from server import pii
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIPROGRAM = ROOT / "miniprogram"
-SERVER_PACKAGES = ("server", "geo", "appointments", "bulletin")
+SERVER_PACKAGES = ("server", "geo", "appointments", "bulletin", "questions")
 PAGE_LITERAL = re.compile(r"""["'](pages/[\w/-]+)(?:\?[^"']*)?["']""")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 

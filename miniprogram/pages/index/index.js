@@ -60,6 +60,9 @@ Page({
   toSubscriptions() {
     wx.navigateTo({ url: '/pages/feed/subscriptions' })
   },
+  toAsk() {
+    wx.navigateTo({ url: '/pages/ask/ask' })
+  },
   toFeed() {
     wx.navigateTo({ url: '/pages/feed/index' })
   },

@@ -39,9 +39,20 @@ function checkCall(call, doc) {
   })
   call.query.filter(name => !(name in query)).forEach(name => problems.push(`${where}: sends ${name}, which the server does not take`))
   if (operation.requestBody && operation.requestBody.required && !call.body) problems.push(`${where}: sends no body, which the server requires`)
+  bodyFields(operation, doc).forEach(known => {
+    (call.body_keys || []).filter(key => !known.has(key)).forEach(key => problems.push(`${where}: sends the field ${key}, which the server does not take`))
+  })
   const secured = Boolean(operation.security && operation.security.length)
   if (secured !== call.auth) problems.push(`${where}: the registry says auth=${call.auth}, the server says ${secured}`)
   return problems
+}
+
+/** The JSON body's field names ([] when the body is not a JSON object with known properties). */
+function bodyFields(operation, doc) {
+  const content = operation.requestBody && operation.requestBody.content && operation.requestBody.content['application/json']
+  let schema = content && content.schema
+  if (schema && schema.$ref) schema = doc.components.schemas[schema.$ref.split('/').pop()]
+  return schema && schema.properties ? [new Set(Object.keys(schema.properties))] : []
 }
 
 function checkAll(collected, doc) {
@@ -86,7 +97,13 @@ test('every call the mini-program makes exists on the server, with its required 
   expect(checkAll(collected, doc)).toEqual([])
   const seen = new Set(collected.calls.map(c => `${c.method} ${c.path}`))
   ;['POST /api/v1/bookings', 'POST /api/v1/push/grants', 'GET /api/v1/map/pois', 'POST /api/v1/auth/wechat',
-    'DELETE /api/v1/me', 'GET /api/v1/feed', 'GET /api/v1/subscriptions/options'].forEach(key => expect(seen).toContain(key))
+    'DELETE /api/v1/me', 'GET /api/v1/feed', 'GET /api/v1/subscriptions/options', 'GET /api/v1/questions/suggest',
+    'POST /api/v1/questions/answers/{entry_id}/feedback', 'POST /api/v1/questions/letters', 'POST /api/v1/questions/photos',
+    'GET /api/v1/questions/me/letters/{letter_id}', 'POST /api/v1/questions/me/letters/{letter_id}/rating',
+    'GET /api/v1/questions/public/letters'].forEach(key => expect(seen).toContain(key))
+  // The letter form's literal body is held field by field to LetterCreate.
+  const letter = collected.calls.find(c => c.name === 'writeLetter')
+  expect(letter.body_keys.sort()).toEqual(['ask_id', 'body', 'category', 'column', 'phone', 'photos', 'place', 'publish_consent', 'title'])
 })
 
 test('every map call asks for GCJ-02, which each map endpoint with coordinates accepts', () => {
@@ -124,6 +141,13 @@ test('a page omitting a required query parameter, or sending an unknown one, fai
     `pages/bad/bad.js:${HEAD + 1} GET /api/v1/map/clusters: sends zom, which the server does not take`,
     `pages/bad/bad.js:${HEAD + 2} POST /api/v1/bookings: sends no body, which the server requires`,
   ])
+})
+
+test('a page sending a body field the server does not take fails the contract', () => {
+  if (!needsServer()) return
+  const dir = withBadPage("api.request(E.rateLetter, { path: { letter_id: 1 }, data: { rating: 'satisfied', stars: 5 } })\n")
+  expect(checkAll(collect(dir), doc).filter(p => p.startsWith('pages/bad/'))).toEqual([
+    `pages/bad/bad.js:${HEAD} POST /api/v1/questions/me/letters/{letter_id}/rating: sends the field stars, which the server does not take`])
 })
 
 test('a call that would hide from the list is itself a failure', () => {

@@ -23,7 +23,7 @@ test('the AppID is the one in config.js', () => {
 })
 
 test('location is declared as WeChat requires, with a Chinese reason', () => {
-  expect(app.requiredPrivateInfos).toEqual(['getLocation'])
+  expect(app.requiredPrivateInfos).toEqual(['getLocation', 'chooseLocation'])
   expect(app.permission['scope.userLocation'].desc).toMatch(/[\u4e00-\u9fff]{8,}/)
   expect(readJson('sitemap.json').rules.length).toBeGreaterThan(0)
 })
