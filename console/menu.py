@@ -23,6 +23,7 @@ MENU: tuple[Entry, ...] = (
     Entry("通知公告", "/console/notices/", ("staff", "editor")),
     Entry("操作日志", "/console/admin/audit", ("admin",)),
     Entry("企业认证", "/console/admin/enterprises", ("admin",)),
+    Entry("地图与网点", "/console/admin/map/", ("admin",)),
     Entry("修改密码", "/console/password", ()),
     Entry("两步验证", "/console/otp", ()),
 )

@@ -34,3 +34,13 @@ def invalid_field(field: str, message: str, *, location: str = "body",
                   code: str = "invalid") -> errors.ValidationFailed:
     """A 422 ``validation_error`` naming one field, shaped like the ones the decorator raises."""
     return errors.ValidationFailed.field(field, message, location=location, code=code)
+
+
+class ImportFileInvalid(errors.ValidationFailed):
+    code = "import_file_invalid"
+    message = "文件不是 GeoJSON FeatureCollection"
+
+
+class ImportJobNotFound(errors.NotFound):
+    code = "import_job_not_found"
+    message = "导入任务不存在"

@@ -9,7 +9,9 @@ category and location, which keeps re-imports of such files idempotent too.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,13 +31,15 @@ _COMPARED = ("name", "category", "address", "phone", "lon", "lat", "opening_hour
 
 @dataclass
 class ImportReport:
-    """What an import did; ``rejected`` holds ``{index, reason, field}`` per refused feature."""
+    """What an import did; ``rejected`` holds ``{index, reason, field}`` per refused feature and
+    ``outcomes`` the result of each feature that landed (``created``, ``updated`` or ``unchanged``) by index."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
     changed_ids: set[int] = field(default_factory=set)  # created or updated: what the map index re-reads
+    outcomes: dict[int, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The API's answer."""
@@ -99,12 +103,18 @@ def check_feature(raw: Any, *, coord: str) -> dict[str, Any]:
 
 
 async def import_features(features: Sequence[Any], *, coord: str = "wgs84",
-                          progress: Callable[[int], object] | None = None) -> ImportReport:
-    """Create or update POIs from GeoJSON features; rejects bad ones individually."""
-    report = ImportReport()
+                          progress: Callable[[int], object] | None = None,
+                          report: ImportReport | None = None) -> ImportReport:
+    """Create or update POIs from GeoJSON features; rejects bad ones individually.
+
+    ``progress(n)`` is told after each chunk how many features it settled (it may be async: the
+    console's import job writes its counts then); ``report`` is filled as the import goes."""
+    report = report if report is not None else ImportReport()
     good: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(features):
+        if i and i % CHUNK == 0:
+            await asyncio.sleep(0)  # a big file must not hold up this worker's other requests
         try:
             values = check_feature(raw, coord=coord)
         except ValidationError as exc:
@@ -118,53 +128,63 @@ async def import_features(features: Sequence[Any], *, coord: str = "wgs84",
             continue
         good.append((i, values))
     for start in range(0, len(good), CHUNK):
-        await _save_chunk([values for _, values in good[start:start + CHUNK]], report)
-        if progress is not None:
-            progress(len(good[start:start + CHUNK]))
-    if progress is not None and report.rejected:
-        progress(len(report.rejected))
+        await _save_chunk(good[start:start + CHUNK], report)
+        await _tell(progress, len(good[start:start + CHUNK]))
+    if report.rejected:
+        await _tell(progress, len(report.rejected))
     if report.created or report.updated:
         await snapshot_cache.bump_version(report.changed_ids)  # past snapshot_cache.MAX_DELTA workers read everything
     return report
 
 
-async def _save_chunk(chunk: list[dict[str, Any]], report: ImportReport) -> None:
+async def _tell(progress: Callable[[int], object] | None, settled: int) -> None:
+    if progress is not None:
+        told = progress(settled)
+        if inspect.isawaitable(told):
+            await told
+
+
+async def _save_chunk(chunk: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
     for attempt in range(3):
         try:
-            created, updated, unchanged, changed_ids = await _write_chunk(chunk)
+            outcomes, changed_ids = await _write_chunk([values for _, values in chunk])
         except IntegrityError:
             # Another import created one of these source ids meanwhile: read again and retry.
             if attempt == 2:
                 raise
             continue
-        report.created += created
-        report.updated += updated
-        report.unchanged += unchanged
+        for (index, _), outcome in zip(chunk, outcomes):
+            report.outcomes[index] = outcome
+        report.created += outcomes.count("created")
+        report.updated += outcomes.count("updated")
+        report.unchanged += outcomes.count("unchanged")
         report.changed_ids.update(changed_ids)
         return
 
 
-async def _write_chunk(chunk: list[dict[str, Any]]) -> tuple[int, int, int, list[int]]:
-    """(created, updated, unchanged, ids of the created and updated POIs) of one transaction."""
+async def _write_chunk(chunk: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
+    """The outcome of each feature (created, updated, unchanged) and the ids of the created and updated
+    POIs, in one transaction."""
     async with storage.transaction() as conn:
         existing = await repository.by_source_ids([v["source_id"] for v in chunk], using_db=conn)
-        fresh, updated, unchanged = [], [], 0
+        fresh, updated, outcomes = [], [], []
         for values in chunk:
             row = existing.get(values["source_id"])
+            changed = _changes(row, values) if row is not None else None
             if row is None:
                 fresh.append(values)
-                continue
-            changed = _changes(row, values)
-            if changed:
+                outcomes.append("created")
+            elif changed:
                 await repository.update_poi(row.id, changed, using_db=conn)
                 updated.append(row.id)
+                outcomes.append("updated")
             else:
-                unchanged += 1
+                outcomes.append("unchanged")
         created: list[int] = []
         if fresh:
             await repository.insert_pois(fresh, using_db=conn)
             created = await repository.ids_of_sources([v["source_id"] for v in fresh], using_db=conn)
-    return len(fresh), len(updated), unchanged, created + updated
+    return outcomes, created + updated
 
 
 def _changes(row: Poi, values: dict[str, Any]) -> dict[str, Any]:

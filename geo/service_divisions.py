@@ -84,3 +84,23 @@ async def import_divisions(features: Sequence[Any]) -> ImportReport:
 
 def _differs(row: DivisionRow, values: dict[str, Any]) -> bool:
     return any(getattr(row, name) != values[name] for name in _COMPARED)
+
+
+OUTLINE_TOLERANCE_DEG = 0.00005  # about 5 m: outlines drawn on a screen need no survey precision
+
+
+async def outlines() -> dict[str, Any]:
+    """Every division's outline as a WGS-84 FeatureCollection (districts first) with the ``bbox`` of the
+    map's data (the divisions, else the POIs; absent when there is neither): what the console's map draws."""
+    snap = await snapshot_cache.current()
+    shapes = snap.divisions.listed()
+    features = [{"type": "Feature", "id": shape.code, "properties": shape.summary(),
+                 "geometry": mapping(shape.geometry.simplify(OUTLINE_TOLERANCE_DEG, preserve_topology=True))}
+                for shape in shapes]
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if shapes:
+        collection["bbox"] = list(shapely.total_bounds([shape.geometry for shape in shapes]))
+    elif len(snap.lons):
+        collection["bbox"] = [float(snap.lons.min()), float(snap.lats.min()), float(snap.lons.max()),
+                              float(snap.lats.max())]
+    return collection

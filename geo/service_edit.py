@@ -12,7 +12,9 @@ from geo.importer import columns
 from geo.present import poi_feature
 from geo.schemas_edit import PoiFeature, PoiPatch
 from geo.tables import Poi
-from server import clock, config, storage
+from server import audit, clock, config, storage
+
+LOGGED = ("name", "category", "address", "phone", "lon", "lat", "opening_hours", "status", "source_id")
 
 
 async def _feature(row: Poi, coord: str) -> dict[str, Any]:
@@ -38,6 +40,7 @@ async def create_poi(feature: PoiFeature, *, coord: str) -> dict[str, Any]:
         row = await repository.create_poi(values)
     except IntegrityError:
         raise SourceIdTaken(details={"source_id": values["source_id"]}) from None
+    audit.note(target=f"poi:{row.id}", after={name: values[name] for name in LOGGED})
     await snapshot_cache.bump_version([row.id])
     return await _feature(row, coord)
 
@@ -62,6 +65,8 @@ async def update_poi(poi_id: int, patch: PoiPatch, *, coord: str) -> dict[str, A
                 await repository.update_poi(poi_id, values, using_db=conn)
             except IntegrityError:
                 raise SourceIdTaken(details={"source_id": values.get("source_id")}) from None
+        audit.note(target=f"poi:{poi_id}", before={name: getattr(row, name) for name in values if name in LOGGED},
+                   after={name: value for name, value in values.items() if name in LOGGED})
     if values:
         await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
@@ -69,8 +74,10 @@ async def update_poi(poi_id: int, patch: PoiPatch, *, coord: str) -> dict[str, A
 
 async def close_poi(poi_id: int, *, coord: str) -> dict[str, Any]:
     """Mark a service point closed (it stays, so imports and halls keep their ids)."""
+    before = await _get(poi_id)
     if await repository.update_poi(poi_id, {"status": "closed"}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
+    audit.note(target=f"poi:{poi_id}", before={"status": before.status}, after={"status": "closed"})
     await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 

@@ -67,3 +67,40 @@ class Division(Model):
 
     class Meta:
         table = "geo_divisions"
+
+
+class ImportJob(Model):
+    """A GeoJSON import started from the console: its state and counts, read by every worker's progress page."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.IntField(db_index=True)  # server.User who started it; no cross-domain key
+    filename = fields.CharField(max_length=200, default="")
+    coord = fields.CharField(max_length=8, default="wgs84")
+    status = fields.CharField(max_length=16, default="queued")  # queued | running | done | failed
+    total = fields.IntField(default=0)
+    created = fields.IntField(default=0)
+    updated = fields.IntField(default=0)
+    unchanged = fields.IntField(default=0)
+    rejected = fields.IntField(default=0)
+    error = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()  # the running job's heartbeat: a stale one has lost its process
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "geo_import_jobs"
+
+
+class ImportItem(Model):
+    """One feature's line of an import job's report: its index in the file, name, result and why it was refused."""
+
+    id = fields.BigIntField(primary_key=True)
+    job_id = fields.IntField()
+    index = fields.IntField()
+    name = fields.CharField(max_length=128, default="")
+    result = fields.CharField(max_length=16)  # created | updated | unchanged | rejected
+    reason = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "geo_import_items"
+        unique_together = (("job_id", "index"),)
