@@ -8,6 +8,7 @@ run found by binary search, and prefix sums give a cluster's count and mean posi
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, fields
 
@@ -88,6 +89,11 @@ def morton(cx: ArrayLike, cy: ArrayLike) -> NDArray[np.uint64]:
     )
 
 
+def _codes_of(lon: FloatArray, lat: FloatArray) -> NDArray[np.uint64]:
+    """Morton codes of points at the finest cell size."""
+    return morton(*_cells(*mercator_xy(lon, lat), MAX_ZOOM))
+
+
 def _cells(x: FloatArray, y: FloatArray, level: int) -> tuple[IntArray, IntArray]:
     """Cell column and row of unit-square coordinates on the grid of a zoom."""
     n = 1 << (level + 2)
@@ -118,19 +124,48 @@ class ClusterIndex:
         lat = np.asarray(lats, dtype=np.float64)
         if lon.shape != lat.shape or lon.ndim != 1:
             raise ValueError("lons and lats must be 1-d arrays of one length")
-        xi, yi = _cells(*mercator_xy(lon, lat), MAX_ZOOM)
-        codes = morton(xi, yi)
+        codes = _codes_of(lon, lat)
         order = np.argsort(codes, kind="stable")
         self._order = order
         self._codes = codes[order]
         self._lon = lon[order]
         self._lat = lat[order]
+        self._sums(lon, lat)
+
+    def _sums(self, lon: FloatArray, lat: FloatArray) -> None:
         # Sums relative to a central point keep the prefix sums small and exact enough.
         self._ref = (float(lon.mean()), float(lat.mean())) if len(lon) else (0.0, 0.0)
         self._lon_rel = self._lon - self._ref[0]
         self._lat_rel = self._lat - self._ref[1]
         self._cum_lon = np.concatenate(([0.0], np.cumsum(self._lon_rel)))
         self._cum_lat = np.concatenate(([0.0], np.cumsum(self._lat_rel)))
+
+    def with_points(self, positions: ArrayLike, lons: ArrayLike, lats: ArrayLike) -> ClusterIndex:
+        """The index of ``lons``/``lats`` (every point, in the caller's order) when only the points at
+        ``positions`` moved or were added (past the last position): those leave the Morton order and
+        join it again where a build would put them, without sorting everything. ``self`` is unchanged."""
+        at = np.asarray(positions, dtype=np.int64)
+        lon = np.asarray(lons, dtype=np.float64)
+        lat = np.asarray(lats, dtype=np.float64)
+        n = len(self._codes)
+        where = np.empty(n, dtype=np.int64)  # caller position -> sorted position
+        where[self._order] = np.arange(n)
+        leaving = where[at[at < n]]
+        order, codes = np.delete(self._order, leaving), np.delete(self._codes, leaving)
+        new_codes = _codes_of(lon[at], lat[at])
+        joining = np.lexsort((at, new_codes))
+        # A build sorts by code, then by caller position (a stable sort): find that place for each.
+        into = []
+        for code, position in zip(new_codes[joining].tolist(), at[joining].tolist()):
+            low = int(np.searchsorted(codes, np.uint64(code), side="left"))
+            high = int(np.searchsorted(codes, np.uint64(code), side="right"))
+            into.append(low + int(np.searchsorted(order[low:high], position)))
+        index = copy.copy(self)
+        index._order = np.insert(order, into, at[joining])
+        index._codes = np.insert(codes, into, new_codes[joining])
+        index._lon, index._lat = lon[index._order], lat[index._order]
+        index._sums(lon, lat)
+        return index
 
     def __len__(self) -> int:
         return len(self._codes)

@@ -11,6 +11,9 @@ The parts sit end to end in one ``bytes`` per kind with an offset array beside i
 that is a few objects instead of 300k bytes objects (less memory, one block to hash). A page of
 features is then a few slices of those buffers joined in Python with the per-request members,
 inside the collection's own prefix and suffix.
+
+An edit does not copy the buffers: :meth:`Parts.with_items` returns Parts sharing them, with the
+edited and added items in a small dict beside them (``changed``) that wins over the buffer.
 """
 
 from __future__ import annotations
@@ -29,13 +32,17 @@ _JSON_BOOL = (b"false", b"true")
 
 
 class Parts:
-    """Byte strings end to end in one ``bytes``, with ``data[offsets[i]:offsets[i + 1]]`` the i-th."""
+    """Byte strings end to end in one ``bytes``, with ``data[offsets[i]:offsets[i + 1]]`` the i-th, except
+    the items in ``changed`` (position -> bytes: replaced in place, or added after the buffer's)."""
 
-    __slots__ = ("data", "offsets")
+    __slots__ = ("changed", "data", "offsets", "size")
 
-    def __init__(self, data: bytes, offsets: I64) -> None:
+    def __init__(self, data: bytes, offsets: I64, changed: dict[int, bytes] | None = None,
+                 size: int | None = None) -> None:
         self.data = data
         self.offsets = offsets
+        self.changed = changed or {}
+        self.size = len(offsets) - 1 if size is None else size
 
     @classmethod
     def of(cls, items: Iterable[bytes]) -> Parts:
@@ -44,13 +51,30 @@ class Parts:
             builder.append(item)
         return builder.finish()
 
+    def with_items(self, items: dict[int, bytes], size: int) -> Parts:
+        """These Parts with ``items`` at their positions (replacing or, up to ``size``, adding items);
+        the buffers are shared, not copied."""
+        if not all(0 <= p < size for p in items) or size < self.size:
+            raise IndexError("position out of range")
+        changed = {**self.changed, **items}
+        if any(p not in changed for p in range(len(self.offsets) - 1, size)):
+            raise IndexError("added items must follow the buffer's without a gap")
+        return Parts(self.data, self.offsets, changed, size)
+
+    def compacted(self) -> Parts:
+        """The same items in one buffer, without ``changed``."""
+        return Parts.of(self) if self.changed else self
+
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return self.size
 
     def __getitem__(self, i: int) -> bytes:
-        return self.data[self.offsets[i]:self.offsets[i + 1]]
+        found = self.changed.get(i)
+        return found if found is not None else self.data[self.offsets[i]:self.offsets[i + 1]]
 
     def __iter__(self) -> Iterator[bytes]:
+        if self.changed:
+            return (self[i] for i in range(self.size))
         data, bounds = self.data, self.offsets.tolist()
         return (data[a:b] for a, b in pairwise(bounds))
 
@@ -59,6 +83,8 @@ class Parts:
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions) and (positions.min() < 0 or positions.max() >= len(self)):
             raise IndexError("position out of range")
+        if self.changed:
+            return [self[p] for p in positions.tolist()]
         data = self.data
         return [data[a:b] for a, b in zip(self.offsets[positions].tolist(), self.offsets[positions + 1].tolist())]
 
@@ -68,6 +94,8 @@ class Parts:
         Copied run by run: merging a few changed POIs into a million keeps long runs of
         consecutive positions, so this is a few large slices, not one small one per item.
         """
+        if self.changed:
+            return self.compacted().take(positions)
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions) and (positions.min() < 0 or positions.max() >= len(self)):
             raise IndexError("position out of range")
@@ -84,6 +112,7 @@ class Parts:
     @staticmethod
     def concat(first: Parts, second: Parts) -> Parts:
         """``first``'s items, then ``second``'s."""
+        first, second = first.compacted(), second.compacted()
         return Parts(first.data + second.data,
                      np.concatenate((first.offsets, second.offsets[1:] + first.offsets[-1])))
 

@@ -35,6 +35,7 @@ attribute, and split in two the radius query had become a mixin reaching into th
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -210,6 +211,37 @@ class PointGrid:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def with_points(self, positions: ArrayLike, ids: ArrayLike, lons: ArrayLike, lats: ArrayLike) -> PointGrid | None:
+        """A grid with the points at caller ``positions`` moved to (``lons``, ``lats``), or added when a
+        position is past the last one (added positions follow the last without a gap), without
+        sorting again: the old entries leave their cells and the new ones join the end of theirs.
+        Copies the sorted arrays (no per-point Python work); ``self`` is left as it was.
+        None when a point falls outside the grid's extent (or past the cell table): build a new grid."""
+        at = np.asarray(positions, dtype=np.int64)
+        lon = np.asarray(lons, dtype=np.float64)
+        lat = np.asarray(lats, dtype=np.float64)
+        col, row = self._col(lon), self._row(lat)
+        if not (np.all((col >= 0) & (col < self._w)) and np.all((row >= 0) & (row < self._h))):
+            return None
+        n = len(self._ids)
+        added = at >= n
+        if np.any(np.sort(at[added]) != np.arange(n, n + int(np.count_nonzero(added)))):
+            raise ValueError("added positions must follow the last one without a gap")
+        where = np.empty(n, dtype=np.int64)  # caller position -> sorted position
+        where[self._order] = np.arange(n)
+        leaving = np.sort(where[at[~added]])
+        cells = row * self._w + col
+        # Cell bounds once the moved points have left; each new entry goes to the end of its cell.
+        start = self._cell_start - np.searchsorted(leaving, self._cell_start)
+        into = start[cells + 1]
+        grid = copy.copy(self)
+        for name, values in (("_order", at), ("_ids", ids), ("_lon", lon), ("_lat", lat)):
+            setattr(grid, name, np.insert(np.delete(getattr(self, name), leaving), into, values))
+        xyz = np.column_stack(_unit_vectors(lon, lat))
+        grid._xyz = np.ascontiguousarray(np.insert(np.delete(self._xyz, leaving, axis=0), into, xyz, axis=0))
+        grid._cell_start = start + np.searchsorted(np.sort(cells), np.arange(len(start)))
+        return grid
 
     def _check_mask(self, mask: BoolArray | None) -> None:
         if mask is not None and mask.shape != self._ids.shape:

@@ -27,13 +27,14 @@ from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
 from geo.grid import PointGrid, PreparedMask, codes_mask, combine_masks
 from geo.model import POI_STATUSES
-from geo.snapshot_rows import PoiRows, SnapshotBuilder, Timetables, merge
+from geo.snapshot_rows import PoiRows, SnapshotBuilder, Timetables, merge, patch
 from geo.textmatch import SearchKeys, normalize_query
 
 BoolArray = NDArray[np.bool_]
 _OPEN = POI_STATUSES.index("open")
 _CLOSED = POI_STATUSES.index("closed")
 _MASK_CACHE = 32
+_MAX_PATCHED = 4096  # edits kept beside the shared parts before a merge copies them in (or an eighth of the POIs)
 _UNSEEN: Any = object()
 
 
@@ -53,8 +54,9 @@ class OpenState:
 class MapSnapshot:
     """Everything the map's read endpoints need, for one data version; never mutated once built."""
 
-    def __init__(self, rows: PoiRows, timetables: Timetables, *, version: str | None,
-                 divisions: DivisionSet, same_points: MapSnapshot | None = None) -> None:
+    def __init__(self, rows: PoiRows, timetables: Timetables, *, version: str | None, divisions: DivisionSet,
+                 grid: PointGrid | None = None, clusters: ClusterIndex | None = None,
+                 fingerprint: str | None = None) -> None:
         self.version = version
         self.divisions = divisions
         self.rows, self.timetables = rows, timetables
@@ -69,10 +71,10 @@ class MapSnapshot:
         self.bodies = rows.bodies
         self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
         self.search = SearchKeys.of_records(rows.keys)
-        # Both depend on the points alone: a change that moved, added or removed none reuses them.
-        self.grid = same_points.grid if same_points else PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
-        self.clusters = same_points.clusters if same_points else ClusterIndex(lons=self.lons, lats=self.lats)
-        self.fingerprint = self._fingerprint(list(timetables.index))
+        # Both depend on the points alone: an edit passes them on, updated (see with_changes).
+        self.grid = grid or PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
+        self.clusters = clusters or ClusterIndex(lons=self.lons, lats=self.lats)
+        self.fingerprint = fingerprint or self._fingerprint(list(timetables.index))
         self._masks: OrderedDict[tuple[Any, ...], BoolArray] = OrderedDict()
         self._prepared: OrderedDict[tuple[Any, ...], PreparedMask] = OrderedDict()
         self._spellings: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
@@ -87,17 +89,55 @@ class MapSnapshot:
     def with_changes(self, rows: Iterable[Sequence[Any]], *, removed: Iterable[int] = (),
                      version: str | None) -> MapSnapshot:
         """A new snapshot: this one with ``rows`` (raw, as repository.INDEX_COLUMNS) added or replacing
-        their old versions and the POIs ``removed`` gone; every other POI's data is reused."""
+        their old versions and the POIs ``removed`` gone; every other POI's data is reused.
+
+        Edits and added POIs are written in place (snapshot_rows.patch): the numeric columns are
+        copied, the pre-rendered parts shared, the grid and the cluster order updated for the points
+        that moved, and the fingerprint chained from this one's, so the cost is a few copies of small
+        arrays, not a rebuild. A removal, or too many edits piled up beside the shared parts, merge
+        instead (every part copied, the fingerprint taken over everything)."""
         builder = SnapshotBuilder(self.timetables.copy())
         builder.add_rows(rows)
-        merged = merge(self.rows, builder.rows(), removed)
-        return MapSnapshot(merged, builder.timetables, version=version, divisions=self.divisions,
-                           same_points=self if self._same_points(merged) else None)
+        changed = builder.rows()
+        gone = np.fromiter(removed, dtype=np.int64)
+        patched = None if np.isin(gone, self.ids).any() else patch(self.rows, changed)
+        if patched is None or len(patched[0].bodies.changed) > max(_MAX_PATCHED, len(self) // 8):
+            merged = merge(self.rows, changed, gone.tolist())
+            same = self._same_points(merged)
+            return MapSnapshot(merged, builder.timetables, version=version, divisions=self.divisions,
+                               grid=self.grid if same else None, clusters=self.clusters if same else None)
+        rows, positions = patched
+        grid, clusters = self.grid, self.clusters
+        moved = positions[self._moved(rows, positions)]
+        if len(moved):
+            grid = grid.with_points(moved, rows.ids[moved], rows.lons[moved], rows.lats[moved]) or PointGrid(
+                ids=rows.ids, lons=rows.lons, lats=rows.lats)  # a point beyond the grid's extent
+            clusters = clusters.with_points(moved, rows.lons, rows.lats)
+        return MapSnapshot(rows, builder.timetables, version=version, divisions=self.divisions, grid=grid,
+                           clusters=clusters, fingerprint=self._chained(rows, positions, builder.timetables))
 
     def _same_points(self, rows: PoiRows) -> bool:
         """Whether ``rows`` hold exactly this snapshot's points (ids and coordinates, in order)."""
         return (len(rows) == len(self) and np.array_equal(rows.ids, self.ids) and np.array_equal(rows.lons, self.lons)
                 and np.array_equal(rows.lats, self.lats))
+
+    def _moved(self, rows: PoiRows, positions: NDArray[np.int64]) -> BoolArray:
+        """Which of the ``positions`` written into ``rows`` hold a point that is new or not where it was."""
+        moved = positions >= len(self)
+        old = positions[~moved]
+        moved[~moved] = (rows.lons[old] != self.lons[old]) | (rows.lats[old] != self.lats[old])
+        return moved
+
+    def _chained(self, rows: PoiRows, positions: NDArray[np.int64], timetables: Timetables) -> str:
+        """The fingerprint after an in-place edit: this one's, chained with the content written."""
+        digest = hashlib.blake2b(self.fingerprint.encode(), digest_size=8)
+        digest.update("\x1e".join(list(timetables.index)[len(self.timetables.index):]).encode())
+        for column in (rows.ids, rows.lons, rows.lats, rows.categories, rows.statuses, rows.hours_refs):
+            digest.update(column[positions].tobytes())
+        for position in positions.tolist():
+            digest.update(rows.heads[position])
+            digest.update(rows.bodies[position])
+        return digest.hexdigest()
 
     def _fingerprint(self, hours_texts: list[str]) -> str:
         """A digest of the content, for ETags that must change even if the version stamp was lost."""

@@ -2,8 +2,10 @@
 rows without reading the others again.
 
 A full build reads and renders every POI (about a second at 100k). After an edit the index needs
-only the rows that changed: :func:`merge` drops their old versions, adds the new ones and keeps
-id order, reusing every other POI's columns and pre-rendered parts as they are.
+only the rows that changed: :func:`patch` writes them over their old versions, and appends new POIs
+(whose ids are above every other), copying the small numeric columns and sharing the pre-rendered
+parts (see Parts.with_items); :func:`merge`, for anything else (a POI removed, an id that falls
+between others), drops the old versions, adds the new ones and keeps id order, copying every part.
 """
 
 from __future__ import annotations
@@ -79,6 +81,37 @@ def merge(old: PoiRows, changed: PoiRows, removed: Iterable[int] = ()) -> PoiRow
     both = PoiRows.concat(old, changed)
     kept = np.flatnonzero(np.concatenate((~np.isin(old.ids, gone), np.ones(len(changed), dtype=bool))))
     return both.take(kept[np.argsort(both.ids[kept], kind="stable")])
+
+
+_COLUMNS = ("ids", "lons", "lats", "categories", "statuses", "hours_refs")
+_PARTS = ("keys", "heads", "gcj02_heads", "bodies")
+
+
+def patch(old: PoiRows, changed: PoiRows) -> tuple[PoiRows, NDArray[np.int64]] | None:
+    """``old`` with ``changed``'s POIs written over their old versions and new ones appended, and the
+    positions ``changed``'s rows took; None when a new POI's id is not above every id of ``old``
+    (positions would shift: :func:`merge` instead)."""
+    order = np.argsort(changed.ids, kind="stable")
+    changed = changed.take(order) if len(order) and np.any(np.diff(order) != 1) else changed
+    at = np.searchsorted(old.ids, changed.ids)
+    exists = np.zeros(len(changed), dtype=bool)
+    inside = at < len(old)
+    exists[inside] = old.ids[at[inside]] == changed.ids[inside]
+    added = ~exists
+    if len(old) and np.any(changed.ids[added] <= old.ids[-1]):
+        return None
+    size = len(old) + int(np.count_nonzero(added))
+    positions = np.where(exists, at, len(old) + np.cumsum(added) - 1).astype(np.int64)
+    columns = []
+    for name in _COLUMNS:
+        before = getattr(old, name)
+        column = np.empty(size, dtype=before.dtype)
+        column[:len(old)] = before
+        column[positions] = getattr(changed, name)
+        columns.append(column)
+    at_list = positions.tolist()
+    parts = [getattr(old, name).with_items(dict(zip(at_list, getattr(changed, name))), size) for name in _PARTS]
+    return PoiRows(*columns, *parts), positions
 
 
 class SnapshotBuilder:

@@ -76,23 +76,28 @@ class SearchKeys:
     def _init(self, records: Parts) -> None:
         self._text = records.data
         self._starts = records.offsets[:-1]
+        self._changed = records.changed  # edited and added keys, tested one by one (see Parts.with_items)
+        self._size = len(records)
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return self._size
 
     def mask(self, query: str) -> NDArray[np.bool_]:
         """Boolean array, true where the POI matches ``query``."""
         needle = normalize_query(query).encode()
-        n = len(self)
         if not needle:
-            return np.ones(n, dtype=bool)
+            return np.ones(self._size, dtype=bool)
+        n = len(self._starts)  # the keys in the shared buffer
+        found = np.zeros(self._size, dtype=bool)
         hits = self._text.count(needle)
         if hits > n // 8:
             # Common queries would yield a match object per hit; testing every key is cheaper.
-            return np.fromiter((needle in k for k in self._text.split(_RECORD_SEP)[:n]), bool, n)
-        positions = np.fromiter((m.start() for m in re.finditer(re.escape(needle), self._text)), np.int64, hits)
-        found = np.zeros(n, dtype=bool)
-        found[np.searchsorted(self._starts, positions, side="right") - 1] = True
+            found[:n] = np.fromiter((needle in k for k in self._text.split(_RECORD_SEP)[:n]), bool, n)
+        else:
+            positions = np.fromiter((m.start() for m in re.finditer(re.escape(needle), self._text)), np.int64, hits)
+            found[np.searchsorted(self._starts, positions, side="right") - 1] = True
+        for position, record in self._changed.items():
+            found[position] = needle in record
         return found
 
 
