@@ -32,7 +32,7 @@ TEMPLATE_PURPOSES = (
 )
 DEFAULT_WECHAT_API_BASE = "https://api.weixin.qq.com"
 MAX_WORKERS = 64
-STAFF_ROLES = ("staff", "editor", "admin")
+STAFF_ROLES = ("staff", "editor", "answerer", "admin")  # accounts with a password, the operation log, the account rules
 # Rate limits (server/ratelimit.py): name -> "N/period"; BIANMIN_RATE_LIMITS overrides any of them.
 DEFAULT_RATE_LIMITS = {
     "staff_login_user": "10/1m",   # per username (the database lock-out allows 5 wrong guesses in 15 min)
