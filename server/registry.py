@@ -99,7 +99,8 @@ DOMAINS: tuple[Domain, ...] = (
         migrations="console.migrations",
         blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp",
                     "console.editor:bp", "console.notices:bp", "console.admin_logs:bp",
-                    "console.admin_enterprises:bp", "console.admin_map:bp"),
+                    "console.admin_enterprises:bp", "console.admin_map:bp", "console.questions:bp",
+                    "console.questions_kb:bp", "console.questions_stats:bp"),
         worker="console.jobs:register",
     ),
     Domain(

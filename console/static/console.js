@@ -11,6 +11,17 @@
     }
   }, true);
 
+  // A button that puts a text into a field: <button type="button" data-insert="#reply" data-text="…">
+  // (the reply editor inserts a 一号答 answer after what is already written).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert]");
+    var target = button && document.querySelector(button.getAttribute("data-insert"));
+    if (!target) { return; }
+    var text = button.getAttribute("data-text") || "";
+    target.value = target.value.trim() ? target.value.replace(/\s+$/, "") + "\n\n" + text : text;
+    target.focus();
+  });
+
   // Charts: <div class="chart" data-chart='{"x": [...], "series": [{"name": ..., "type": ..., "data": [...]}]}'>.
   function drawCharts(root) {
     if (!window.echarts) { return; }

@@ -1,7 +1,7 @@
 """The demo district served for the browser tests: ``python -m tests.browser.serve PORT PASSWORD``.
 
 Migrates a fresh file database (BIANMIN_VAR_DIR), seeds the demo, adds the tests' accounts (a clerk
-of the first demo hall only, a clerk of the second, an editor), then serves on 127.0.0.1:PORT with a
+of the first demo hall only, a clerk of the second, an editor, the housing bureau's answerer), then serves on 127.0.0.1:PORT with a
 test-only blueprint the production app never has: move the clock, and read a demo booking's QR
 token (what the resident's phone would show the scanner).
 """
@@ -17,7 +17,8 @@ from sanic.response import json, text
 
 from server import accounts, clock, config, registry, storage, wechat
 
-ACCOUNTS = (("clerk-a", "staff", 0), ("clerk-b", "staff", 1), ("editor-a", "editor", None))
+ACCOUNTS = (("clerk-a", "staff", 0), ("clerk-b", "staff", 1), ("editor-a", "editor", None),
+            ("answerer-a", "answerer", None))
 
 
 async def prepare(password: str) -> None:
@@ -35,7 +36,19 @@ async def prepare(password: str) -> None:
     for username, role, hall in ACCOUNTS:
         await accounts.create_user(username=username, password=password, role=role,
                                    halls=[halls[hall]] if hall is not None else [])
+    await _housing_answerer()
     await storage.close_storage()
+
+
+async def _housing_answerer() -> None:
+    """answerer-a answers for the demo's 住房和建设局 (the demo's housing letter goes there)."""
+    from questions import service_departments
+    from questions.tables import Department
+    from server.tables import User
+
+    housing = await Department.get(code="zjj")
+    user = await User.get(username="answerer-a")
+    await service_departments.set_members(housing.id, [(user.id, True)])
 
 
 def test_routes() -> Blueprint:
