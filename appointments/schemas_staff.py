@@ -260,6 +260,17 @@ class FollowUpIn(Strict):
                                        description="what the hall did (回访记录); kept when omitted")
 
 
+class PhoneRevealIn(Strict):
+    reason: str = Field(min_length=2, max_length=200, description="why the phone is needed (回访), written to the "
+                                                                  "operation log; 2 to 200 characters")
+
+
+class PhoneRevealOut(BaseModel):
+    rating_id: int
+    booking_id: int
+    phone: str = Field(description="unmasked: the only answer that carries a booking's phone number")
+
+
 class StatsQuery(Aliased):
     from_: dt.date = Field(alias="from")
     to: dt.date

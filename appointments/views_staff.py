@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import json
 
 from appointments import (
     errors,
@@ -20,6 +21,8 @@ from appointments.schemas_staff import (
     DaySheetRow,
     FollowUpIn,
     Generated,
+    PhoneRevealIn,
+    PhoneRevealOut,
     GenerateIn,
     RatingsQuery,
     ScheduleIn,
@@ -38,6 +41,7 @@ bp = Blueprint("appointments_staff", url_prefix="/api/v1/staff")
 TAGS = ["staff"]
 STAFF = "staff"
 SCOPE = [errors.HallForbidden, errors.HallNotFound]
+NO_STORE = {"Cache-Control": "no-store"}  # personal data: no cache keeps it
 
 
 async def in_scope(request: Request, hall_id: int) -> auth.CurrentUser:
@@ -117,6 +121,15 @@ async def ratings(request: Request, hall_id: int, *, query: RatingsQuery, user: 
 async def follow_up(request: Request, rating_id: int, *, body: FollowUpIn, user: auth.CurrentUser):
     return await service_ratings.follow_up(rating_id, user=user, status=body.follow_up_status,
                                            note=body.follow_up_note)
+
+
+@bp.post("/ratings/<rating_id:int>/phone")
+@endpoint("Reveal the phone of a dissatisfied rating's booking for 回访, with a reason (logged as a reveal)",
+          tags=TAGS, body=PhoneRevealIn, response=PhoneRevealOut, auth_roles=STAFF, limits="phone_reveal",
+          raises=[errors.RatingNotFound, errors.HallForbidden, errors.RevealNotAllowed, errors.PhoneErased])
+async def reveal_phone(request: Request, rating_id: int, *, body: PhoneRevealIn, user: auth.CurrentUser):
+    revealed = await service_ratings.reveal_phone(rating_id, user=user, reason=body.reason)
+    return json(PhoneRevealOut.model_validate(revealed).model_dump(mode="json"), headers=NO_STORE)
 
 
 @bp.get("/halls/<hall_id:int>/stats")

@@ -21,12 +21,13 @@ from appointments.schemas_staff import (
     CheckinIn,
     DaySheetQuery,
     FollowUpIn,
+    PhoneRevealIn,
     StatsQuery,
     WalkinIn,
 )
 from console import sessions
 from console.pages import Redisplay, field, in_hall, install_error_pages, page, parse, render
-from server import clock, errors
+from server import clock, errors, ratelimit
 
 bp = Blueprint("console_hall", url_prefix="/console")
 install_error_pages(bp)
@@ -174,10 +175,9 @@ async def follow_up(request: Request, hall_id: int, rating_id: int, *, console: 
 async def reveal_phone(request: Request, hall_id: int, rating_id: int, *, console: Console) -> HTTPResponse:
     """An htmx fragment: the phone of one dissatisfied rating, after the clerk gave a reason."""
     in_hall(console, hall_id)
-    reason = field(request, "reason")
-    if not 2 <= len(reason) <= 200:
-        raise errors.ValidationFailed.field("reason", "请填写查看原因（2 至 200 字）")
-    revealed = await service_ratings.reveal_phone(rating_id, user=console.user, reason=reason)
+    body = parse(PhoneRevealIn, {"reason": field(request, "reason")})
+    await ratelimit.check(("phone_reveal",), request, user=console.user)
+    revealed = await service_ratings.reveal_phone(rating_id, user=console.user, reason=body.reason)
     return render("hall/fragments/phone.html", console=console, revealed=revealed)
 
 

@@ -44,6 +44,7 @@ DEFAULT_RATE_LIMITS = {
     "map": "600/1m",               # map queries (POIs, clusters, locate, GeoJSON) per client IP
     "coverage": "30/1m",           # service coverage computations per client IP (costly)
     "enterprise_register": "10/1h",  # enterprise registrations per account
+    "phone_reveal": "20/1h",       # 回访 phone reveals per account (console and API; each is in the operation log)
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

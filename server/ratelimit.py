@@ -35,6 +35,7 @@ log = logging.getLogger("bianmin.ratelimit")
 KEYS = {  # what each limit counts by
     "staff_login_user": "username", "staff_login_ip": "ip", "wechat_login_ip": "ip", "booking": "account",
     "search": "ip", "suggest": "ip", "map": "ip", "coverage": "ip", "enterprise_register": "account",
+    "phone_reveal": "account",
 }
 
 
