@@ -16,7 +16,7 @@
     var colours = {};
     codes.forEach(function (code, i) { colours[code] = PALETTE[i % PALETTE.length]; });
     var map = window.L.map(element, { preferCanvas: true, attributionControl: false, maxZoom: MAX_ZOOM,
-                                      minZoom: 3, zoomSnap: 1 });
+                                      minZoom: 3, zoomSnap: 0.5 });
     var points = window.L.layerGroup().addTo(map);
     var picked = window.L.layerGroup().addTo(map);
     var panel = document.getElementById("poi-panel");
@@ -64,7 +64,7 @@
       var bbox = [clamp(bounds.getWest(), -180, 180), clamp(bounds.getSouth(), -90, 90),
                   clamp(bounds.getEast(), -180, 180), clamp(bounds.getNorth(), -90, 90)]
         .map(function (v) { return v.toFixed(6); }).join(",");
-      var url = element.getAttribute("data-points") + "?bbox=" + bbox + "&zoom=" + Math.min(map.getZoom(), MAX_ZOOM) +
+      var url = element.getAttribute("data-points") + "?bbox=" + bbox + "&zoom=" + Math.min(Math.floor(map.getZoom()), MAX_ZOOM) +
                 "&status=" + STATUSES;
       var mine = ++loading;
       fetch(url, { credentials: "same-origin" })

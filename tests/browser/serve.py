@@ -1,7 +1,8 @@
 """The demo district served for the browser tests: ``python -m tests.browser.serve PORT PASSWORD``.
 
 Migrates a fresh file database (BIANMIN_VAR_DIR), seeds the demo, adds the tests' accounts (a clerk
-of the first demo hall only, a clerk of the second, an editor, the housing bureau's answerer), then serves on 127.0.0.1:PORT with a
+of the first demo hall only, a clerk of the second, an editor, the housing bureau's answerer, an admin
+with a known authenticator secret), then serves on 127.0.0.1:PORT with a
 test-only blueprint the production app never has: move the clock, and read a demo booking's QR
 token (what the resident's phone would show the scanner).
 """
@@ -18,7 +19,8 @@ from sanic.response import json, text
 from server import accounts, clock, config, registry, storage, wechat
 
 ACCOUNTS = (("clerk-a", "staff", 0), ("clerk-b", "staff", 1), ("editor-a", "editor", None),
-            ("answerer-a", "answerer", None))
+            ("answerer-a", "answerer", None), ("admin-a", "admin", None))
+ADMIN_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admin-a's authenticator (admins must have one): tests only
 
 
 async def prepare(password: str) -> None:
@@ -34,8 +36,10 @@ async def prepare(password: str) -> None:
 
     halls = [h.id for h in await Hall.all().order_by("id")]
     for username, role, hall in ACCOUNTS:
-        await accounts.create_user(username=username, password=password, role=role,
-                                   halls=[halls[hall]] if hall is not None else [])
+        user = await accounts.create_user(username=username, password=password, role=role,
+                                          halls=[halls[hall]] if hall is not None else [])
+        if role == "admin":
+            await _enrol_totp(user.id)
     await _housing_answerer()
     await storage.close_storage()
 
@@ -49,6 +53,14 @@ async def _housing_answerer() -> None:
     housing = await Department.get(code="zjj")
     user = await User.get(username="answerer-a")
     await service_departments.set_members(housing.id, [(user.id, True)])
+
+
+async def _enrol_totp(user_id: int) -> None:
+    from server import pii_vault, totp
+    from server.tables import User
+
+    await User.filter(id=user_id).update(totp_secret_enc=pii_vault.vault().encrypt(ADMIN_TOTP, context=totp.CONTEXT),
+                                         totp_confirmed_at=clock.now())
 
 
 def test_routes() -> Blueprint:
