@@ -5,7 +5,7 @@ from a demo resident (the five columns themselves are reference data)."""
 
 from __future__ import annotations
 
-from questions import repository
+from questions import repository, service_publication
 from questions.demo_data import ENTRIES
 from questions.present_letters import PHONE_CONTEXT
 from questions.tables import Column, Department, DepartmentMember, Entry, Letter, LetterStep
@@ -109,6 +109,8 @@ async def _letters() -> None:
             public_title=title if status == "closed" and consent else None,
             public_body=f"{title}。{MARK}本留言为演示数据。" if status == "closed" and consent else None,
             created_at=now, updated_at=now)
+        if letter.published_at is not None:
+            await service_publication.index_published(letter)
         for kind in ("received", "assigned", "replied", "rated", "closed")[:_steps(status)]:
             await LetterStep.create(letter_id=letter.id, kind=kind, created_at=now,
                                     department_id=letter.department_id if kind != "received" else None)

@@ -1,4 +1,5 @@
-"""Queries of asking the district that the ORM does not say well: the entries' search projection.
+"""Queries of asking the district that the ORM does not say well: the search projections of the
+entries and of published letters.
 
 The engines and tokens are the gazette's (bulletin/textsearch.py, through bulletin.service); this module only knows the
 questions tables. A match answers, per published entry in force, whether the question itself
@@ -104,3 +105,43 @@ async def best(expression: str, *, today: date, limit: int) -> list[Hit]:
         rows = await db.execute_query_dict(_SQLITE_MATCH + _ORDER.format(limit=int(limit)),
                                            [expression, in_question, today.isoformat()])
     return [Hit(int(r["id"]), r["category"], int(r["solved"]), bool(r["in_question"])) for r in rows]
+
+
+# Published letters: one token field (public title, public body, reply), newest first.
+_PG_LETTER_UPSERT = """
+INSERT INTO questions_letter_search (letter_id, tsv) VALUES ($1, to_tsvector('simple', $2))
+ON CONFLICT (letter_id) DO UPDATE SET tsv = EXCLUDED.tsv
+"""
+_SQLITE_LETTER_UPSERT = """
+INSERT INTO questions_letter_search (letter_id, tokens) VALUES (?, ?)
+ON CONFLICT (letter_id) DO UPDATE SET tokens = excluded.tokens
+"""
+_PG_LETTER_MATCH = """
+SELECT letter_id AS id FROM questions_letter_search
+WHERE tsv @@ to_tsquery('simple', $1) AND ($2::bigint IS NULL OR letter_id < $2) ORDER BY letter_id DESC LIMIT $3
+"""
+_SQLITE_LETTER_MATCH = """
+SELECT rowid AS id FROM questions_letter_fts
+WHERE questions_letter_fts MATCH ?1 AND (?2 IS NULL OR rowid < ?2) ORDER BY rowid DESC LIMIT ?3
+"""
+
+
+async def index_letter(letter_id: int, *, text: str, conn: BaseDBAsyncClient | None = None) -> None:
+    """Put a published letter into search, or refresh its row (a second reply after reopening)."""
+    db = _db(conn)
+    postgres = db.capabilities.dialect == "postgres"
+    await db.execute_query(_PG_LETTER_UPSERT if postgres else _SQLITE_LETTER_UPSERT,
+                           [letter_id, gazette_search.index_text(text)])
+
+
+async def match_letters(expression: str, *, before: int | None, limit: int) -> list[int]:
+    """Ids of indexed letters matching the expression, newest first, below ``before`` when given."""
+    db = storage.db()
+    values = [expression, before, limit]
+    if db.capabilities.dialect == "postgres":
+        async with storage.transaction() as conn:
+            await conn.execute_script(gazette_search.PG_SEARCH_SETTINGS)
+            rows = await conn.execute_query_dict(_PG_LETTER_MATCH, values)
+    else:
+        rows = await db.execute_query_dict(_SQLITE_LETTER_MATCH, values)
+    return [int(r["id"]) for r in rows]

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from questions import errors, service_columns, service_departments, service_photos, service_routing
+from questions import (
+    errors,
+    service_columns,
+    service_departments,
+    service_photos,
+    service_publication,
+    service_routing,
+)
 from questions.present_letters import staff_view
 from questions.service_letters import _check, add_step
 from questions.tables import Letter, LetterStep
@@ -132,6 +139,8 @@ async def reply(letter_id: int, *, text: str, user: CurrentUser) -> dict[str, An
         await letter.save(using_db=conn)
         await add_step(letter.id, "replied", conn=conn, actor_id=user.id, department_id=letter.department_id,
                        note=text)  # every reply stays in the timeline, also after a reopening
+        if letter.published_at is not None:  # a second reply to a published letter is what people find
+            await service_publication.index_published(letter, conn=conn)
         if letter.user_id is not None:
             await notify.enqueue_push(
                 user_id=letter.user_id, purpose=REPLIED_PURPOSE, page=f"pages/letters/detail?id={letter.id}",

@@ -35,8 +35,15 @@ async def publish(letter_id: int, *, user: CurrentUser, title: str | None = None
         letter.public_body = _masked(body or letter.body)
         letter.published_at = letter.published_at or clock.now()
         await letter.save(using_db=conn)
+        await index_published(letter, conn=conn)
         await add_step(letter.id, "published", conn=conn, actor_id=user.id)
     return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names())
+
+
+async def index_published(letter: Letter, *, conn: Any = None) -> None:
+    """Make a published letter searchable by its public wording and its reply (again after a new reply)."""
+    text = "\n".join((letter.public_title or "", letter.public_body or "", letter.reply or ""))
+    await repository.index_letter(letter.id, text=text, conn=conn)
 
 
 def _public() -> Q:
@@ -44,10 +51,13 @@ def _public() -> Q:
 
 
 async def public_letters(*, q: str, limit: int, after: int | None) -> dict[str, Any]:
-    """GET /questions/public/letters: published replies, newest first, optionally containing q."""
+    """GET /questions/public/letters: published replies, newest first; with q, those matching it in the
+    gazette's Chinese search (a q with nothing searchable matches nothing)."""
     rows = Letter.filter(_public())
-    for word in q.split()[:5]:
-        rows = rows.filter(Q(public_title__icontains=word) | Q(public_body__icontains=word) | Q(reply__icontains=word))
+    if q.strip():
+        found_text = gazette.match(q, dialect=storage.dialect())
+        ids = await repository.match_letters(found_text.expression, before=after, limit=limit + 1) if found_text else []
+        rows = rows.filter(id__in=ids)
     if after is not None:
         rows = rows.filter(id__lt=after)
     found = await rows.order_by("-id").limit(limit + 1)

@@ -39,7 +39,10 @@ ROWS: dict[str, tuple[str, str]] = {
     "enterprise_id": ("feeds", "Enterprise"), "subscription_id": ("feeds", "Subscription"),
     "notice_id": ("feeds", "Notice"), "member_id": ("server", "User"),
     "entry_id": ("questions", "Entry"), "department_id": ("questions", "Department"),
+    "letter_id": ("questions", "Letter"), "photo_id": ("questions", "Photo"), "campaign_id": ("questions", "Campaign"),
 }
+# String keys: the category and column codes of /questions/categories/{code} and /questions/columns/{code}.
+CODES: tuple[tuple[str, str], ...] = (("questions", "Category"), ("questions", "Column"))
 
 
 @dataclass
@@ -47,7 +50,7 @@ class World:
     """The demo district's accounts and ids, on one backend."""
 
     users: dict[str, User]
-    ids: dict[str, list[int]]
+    ids: dict[str, list[Any]]
     _turn: dict[str, itertools.cycle] = field(default_factory=dict)
 
     async def headers(self, persona: str) -> dict[str, str]:
@@ -60,7 +63,7 @@ class World:
             token, _ = await auth.issue_session(self.users[persona])
         return {"Authorization": f"Bearer {token}"}
 
-    def known(self, name: str) -> int | None:
+    def known(self, name: str) -> int | str | None:
         """An id of a row that exists, taking turns through those the demo made."""
         values = self.ids.get(name)
         if not values:
@@ -79,7 +82,7 @@ async def build_world() -> World:
         "resident": await User.get(openid="dev-demo-parent"),
         "answerer": await User.get(username="demo-answerer"),
     }
-    ids: dict[str, list[int]] = {}
+    ids: dict[str, list[Any]] = {}
     for name, (label, model) in ROWS.items():
         table = Tortoise.apps[label][model]
         key = table._meta.pk_attr
