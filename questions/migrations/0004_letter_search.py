@@ -5,7 +5,7 @@ letters are indexed (their public wording and the reply); letters published befo
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from bulletin.textsearch import index_text
+from bulletin.service import index_text
 
 POSTGRES = """
 CREATE TABLE questions_letter_search (
