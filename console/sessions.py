@@ -129,6 +129,12 @@ async def end_others(user_id: int, *, keep: str) -> int:
         revoked_at=clock.now())
 
 
+async def end_all(user_id: int) -> int:
+    """An administrator changed or disabled the account: every console session of it ends now
+    (server/accounts reaches this through the registry's ``revoke`` hook)."""
+    return await ConsoleSession.filter(user_id=user_id, revoked_at=None).update(revoked_at=clock.now())
+
+
 async def purge_ended() -> int:
     """Delete sessions that ended more than a week ago (run with the account clean-up)."""
     cutoff = clock.now() - timedelta(days=7)

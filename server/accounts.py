@@ -265,9 +265,17 @@ async def change_password(user_id: int, *, old: str, new: str) -> None:
 
 
 async def set_halls(user_id: int, halls: list[int]) -> None:
-    """Replace a staff member's hall scope; every worker sees it at once."""
+    """Replace a staff member's hall scope; the account's sessions end (it logs in again under the new scope)."""
     await User.filter(id=user_id).update(halls=sorted(set(halls)), updated_at=clock.now())
-    await auth.refresh_cached_user(user_id)
+    await end_sessions(user_id)
+
+
+async def end_sessions(user_id: int) -> None:
+    """End every session of an account now: the API's (on every worker) and those a domain keeps
+    itself (the console's, through the registry's ``revoke`` hook)."""
+    await auth.revoke_all(user_id)
+    for _domain, end in registry.each("revoke"):
+        await end(user_id)
 
 
 async def resident_account(openid: str, *, nickname: str | None = None) -> int:
@@ -297,7 +305,7 @@ async def delete_account(user_id: int) -> None:
             openid=None, unionid=None, nickname="", phone_enc=None, phone_hash=None, home_lon=None,
             home_lat=None, wechat_session_key_enc=None, password_hash=None, username=None,
             is_active=False, deleted_at=clock.now(), updated_at=clock.now())
-    await auth.revoke_all(user_id)
+    await end_sessions(user_id)
 
 
 async def purge_expired_sessions() -> int:

@@ -87,3 +87,16 @@ async def purge_stale() -> int:
     """Delete rows whose every guess is older than the window (names typed once and never again)."""
     stale = Q(t5__isnull=True) | Q(t5__lte=clock.timestamp() - WINDOW_S)
     return await LoginGuard.filter(stale).delete()
+
+
+async def locked_names(usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` are locked out now (five guesses in the last 15 minutes)."""
+    by_hash = {name_hash(name): name for name in usernames}
+    since = clock.timestamp() - WINDOW_S
+    rows = await LoginGuard.filter(name_hash__in=list(by_hash), t1__gt=since).values_list("name_hash", flat=True)
+    return {by_hash[h] for h in rows}
+
+
+async def unlock(username: str) -> None:
+    """An administrator clears the lock-out of ``username``: its past guesses no longer count."""
+    await LoginGuard.filter(name_hash=name_hash(username)).delete()

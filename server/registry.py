@@ -28,6 +28,10 @@ class Domain:
                                         # `bianmin rotate-pii-key` (see server/pii_rotation.py)
     forget: str | tuple[str, ...] | None = None  # "module:func": drops this process's copies of stored
                                                  # data (tests call it after emptying the database)
+    revoke: str | None = None           # "module:func": async (user_id), ends the sessions a domain keeps
+                                        # itself (the console's), when an admin changes or disables an account
+    halls: str | None = None            # "module:func": async (*, include_inactive) -> [{"id", "name", ..}],
+                                        # the halls staff accounts can serve (one domain provides it)
     coords: str | None = None           # "module:func": convert((lon, lat), src, dst) between wgs84, gcj02 and
                                         # bd09, for the accounts' home location (one domain provides it)
 
@@ -38,7 +42,7 @@ DOMAINS: tuple[Domain, ...] = (
         tables="server.tables",
         migrations="server.migrations",
         blueprints=("server.health:bp", "server.account_views:bp", "server.push_views:bp", "server.docs:bp",
-                    "server.audit_views:bp"),
+                    "server.audit_views:bp", "server.accounts_admin_views:bp"),
         demo="server.demo:seed",
         worker="server.jobs:register",
         erase="server.notify:erase",
@@ -69,6 +73,7 @@ DOMAINS: tuple[Domain, ...] = (
         erase="appointments.service_privacy:erase",
         rekey="appointments.service_privacy:rekey",
         forget=("appointments.service_calendar:forget", "appointments.full_slots:forget"),
+        halls="appointments.service_halls:list_halls",
     ),
     Domain(
         label="bulletin",
@@ -100,8 +105,10 @@ DOMAINS: tuple[Domain, ...] = (
         blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp",
                     "console.editor:bp", "console.notices:bp", "console.admin_logs:bp",
                     "console.admin_enterprises:bp", "console.admin_map:bp", "console.questions:bp",
-                    "console.questions_kb:bp", "console.questions_stats:bp"),
+                    "console.questions_kb:bp", "console.questions_stats:bp", "console.admin_accounts:bp",
+                    "console.admin_calendar:bp", "console.admin_halls:bp"),
         worker="console.jobs:register",
+        revoke="console.sessions:end_all",
     ),
     Domain(
         label="questions",

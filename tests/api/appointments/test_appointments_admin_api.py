@@ -40,8 +40,14 @@ async def test_admins_create_halls_and_services_and_assign_staff(client, db):
     assigned = await client.put(f"/api/v1/admin/halls/{hall['id']}/staff", json={"user_ids": [clerk_user.id]},
                                 headers=admin)
     assert [s["username"] for s in assigned.json()] == ["clerk-hb"]
+    assert (await client.get(sheet, params={"date": "2026-03-10"}, headers=clerk)).status_code == 401  # logged out
+    login = await client.post("/api/v1/auth/staff", json={"username": "clerk-hb", "password": "pw-12345678"})
+    clerk = {"Authorization": f"Bearer {login.json()['token']}"}
     assert (await client.get(sheet, params={"date": "2026-03-10"}, headers=clerk)).status_code == 200
     await client.put(f"/api/v1/admin/halls/{hall['id']}/staff", json={"user_ids": []}, headers=admin)
+    assert (await client.get(sheet, params={"date": "2026-03-10"}, headers=clerk)).status_code == 401
+    login = await client.post("/api/v1/auth/staff", json={"username": "clerk-hb", "password": "pw-12345678"})
+    clerk = {"Authorization": f"Bearer {login.json()['token']}"}
     assert (await client.get(sheet, params={"date": "2026-03-10"}, headers=clerk)).status_code == 403
 
 

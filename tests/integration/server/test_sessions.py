@@ -120,12 +120,14 @@ async def test_require_checks_role_and_hall_scope(db):
         await auth.require(request_with(None), "staff")
 
 
-async def test_changed_hall_scope_applies_at_once(db):
+async def test_a_changed_hall_scope_ends_the_sessions(db):
     clerk = await accounts.create_user(username="clerk.b", password="password-1", role="staff", halls=[1])
     token, _ = await auth.issue_session(clerk)
     assert (await auth.resolve_token(token)).halls == (1,)  # cached
     await accounts.set_halls(clerk.id, [2, 3])
-    assert (await auth.resolve_token(token)).halls == (2, 3)
+    assert await auth.resolve_token(token) is None
+    again, _ = await auth.issue_session(await User.get(id=clerk.id))
+    assert (await auth.resolve_token(again)).halls == (2, 3)
 
 
 async def test_a_lookup_racing_a_logout_on_this_worker_does_not_outlive_it(db, monkeypatch):
