@@ -115,10 +115,14 @@ async def get_hall(hall_id: int) -> dict[str, Any]:
     return present.hall(hall)
 
 
-async def list_services(hall_id: int) -> list[dict[str, Any]]:
-    """GET /halls/{id}/services: the hall's active service items."""
-    await get_hall(hall_id)
-    services = await ServiceItem.filter(hall_id=hall_id, is_active=True).order_by("id")
+async def list_services(hall_id: int, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """GET /halls/{id}/services: the hall's active service items (an admin's console: every one)."""
+    if include_inactive:
+        await repository.hall_or_404(hall_id)
+    else:
+        await get_hall(hall_id)
+    query = ServiceItem.filter(hall_id=hall_id)
+    services = await (query if include_inactive else query.filter(is_active=True)).order_by("id")
     return [present.service(service) for service in services]
 
 

@@ -28,6 +28,9 @@ MENU: tuple[Entry, ...] = (
     Entry("操作日志", "/console/admin/audit", ("admin",)),
     Entry("企业认证", "/console/admin/enterprises", ("admin",)),
     Entry("地图与网点", "/console/admin/map/", ("admin",)),
+    Entry("账号与角色", "/console/admin/accounts", ("admin",)),
+    Entry("大厅与事项", "/console/admin/halls", ("admin",)),
+    Entry("工作日历", "/console/admin/calendar", ("admin",)),
     Entry("修改密码", "/console/password", ()),
     Entry("两步验证", "/console/otp", ()),
 )
