@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from geo.grid import splice
+
 MAX_ZOOM = 20
 CELL_PX = 64
 MAX_CELLS = 256  # above this many cells in the viewport, group on a coarser zoom
@@ -135,10 +137,8 @@ class ClusterIndex:
     def _sums(self, lon: FloatArray, lat: FloatArray) -> None:
         # Sums relative to a central point keep the prefix sums small and exact enough.
         self._ref = (float(lon.mean()), float(lat.mean())) if len(lon) else (0.0, 0.0)
-        self._lon_rel = self._lon - self._ref[0]
-        self._lat_rel = self._lat - self._ref[1]
-        self._cum_lon = np.concatenate(([0.0], np.cumsum(self._lon_rel)))
-        self._cum_lat = np.concatenate(([0.0], np.cumsum(self._lat_rel)))
+        self._cum_lon = _running_sum(self._lon - self._ref[0])
+        self._cum_lat = _running_sum(self._lat - self._ref[1])
 
     def with_points(self, positions: ArrayLike, lons: ArrayLike, lats: ArrayLike) -> ClusterIndex:
         """The index of ``lons``/``lats`` (every point, in the caller's order) when only the points at
@@ -148,9 +148,8 @@ class ClusterIndex:
         lon = np.asarray(lons, dtype=np.float64)
         lat = np.asarray(lats, dtype=np.float64)
         n = len(self._codes)
-        where = np.empty(n, dtype=np.int64)  # caller position -> sorted position
-        where[self._order] = np.arange(n)
-        leaving = where[at[at < n]]
+        staying = at[at < n]
+        leaving = np.flatnonzero(np.isin(self._order, staying, kind="table")) if len(staying) else staying
         order, codes = np.delete(self._order, leaving), np.delete(self._codes, leaving)
         new_codes = _codes_of(lon[at], lat[at])
         joining = np.lexsort((at, new_codes))
@@ -160,10 +159,12 @@ class ClusterIndex:
             low = int(np.searchsorted(codes, np.uint64(code), side="left"))
             high = int(np.searchsorted(codes, np.uint64(code), side="right"))
             into.append(low + int(np.searchsorted(order[low:high], position)))
+        into_a = np.asarray(into, dtype=np.int64)
         index = copy.copy(self)
-        index._order = np.insert(order, into, at[joining])
-        index._codes = np.insert(codes, into, new_codes[joining])
-        index._lon, index._lat = lon[index._order], lat[index._order]
+        index._order = np.insert(order, into_a, at[joining])
+        index._codes = np.insert(codes, into_a, new_codes[joining])
+        index._lon = splice(self._lon, leaving, into_a, lon[at[joining]])
+        index._lat = splice(self._lat, leaving, into_a, lat[at[joining]])
         index._sums(lon, lat)
         return index
 
@@ -259,8 +260,8 @@ class ClusterIndex:
         # Kept points of cell k are kept[a[k]:b[k]]: prefix counts map run bounds to kept bounds.
         seen = np.concatenate(([0], np.cumsum(keep)))
         a, b = seen[offsets_end - lengths], seen[offsets_end]
-        cum_lon = np.concatenate(([0.0], np.cumsum(self._lon_rel[kept])))
-        cum_lat = np.concatenate(([0.0], np.cumsum(self._lat_rel[kept])))
+        cum_lon = _running_sum(self._lon[kept] - self._ref[0])
+        cum_lat = _running_sum(self._lat[kept] - self._ref[1])
         first = kept[np.minimum(a, len(kept) - 1)]
         return _Runs(
             cell=cell,
@@ -301,6 +302,14 @@ class ClusterIndex:
                     )
                 )
         return items
+
+
+def _running_sum(values: FloatArray) -> FloatArray:
+    """0, then the running sums of ``values``."""
+    out = np.empty(len(values) + 1)
+    out[0] = 0.0
+    np.cumsum(values, out=out[1:])
+    return out
 
 
 def _empty_runs() -> _Runs:

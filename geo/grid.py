@@ -228,18 +228,17 @@ class PointGrid:
         added = at >= n
         if np.any(np.sort(at[added]) != np.arange(n, n + int(np.count_nonzero(added)))):
             raise ValueError("added positions must follow the last one without a gap")
-        where = np.empty(n, dtype=np.int64)  # caller position -> sorted position
-        where[self._order] = np.arange(n)
-        leaving = np.sort(where[at[~added]])
+        leaving = _sorted_positions(self._order, at[~added])
         cells = row * self._w + col
         # Cell bounds once the moved points have left; each new entry goes to the end of its cell.
         start = self._cell_start - np.searchsorted(leaving, self._cell_start)
         into = start[cells + 1]
+        joining = np.argsort(into, kind="stable")
+        into = into[joining]
         grid = copy.copy(self)
         for name, values in (("_order", at), ("_ids", ids), ("_lon", lon), ("_lat", lat)):
-            setattr(grid, name, np.insert(np.delete(getattr(self, name), leaving), into, values))
-        xyz = np.column_stack(_unit_vectors(lon, lat))
-        grid._xyz = np.ascontiguousarray(np.insert(np.delete(self._xyz, leaving, axis=0), into, xyz, axis=0))
+            setattr(grid, name, splice(getattr(self, name), leaving, into, np.asarray(values)[joining]))
+        grid._xyz = splice(self._xyz, leaving, into, np.column_stack(_unit_vectors(lon, lat))[joining])
         grid._cell_start = start + np.searchsorted(np.sort(cells), np.arange(len(start)))
         return grid
 
@@ -535,6 +534,35 @@ class PointGrid:
             return np.empty(0, dtype=np.int64)
         rows = self._row_base[first_row:last_row + 1]
         return self._gather_runs(rows + first_col, rows + last_col + 1)
+
+def splice(array: NDArray[np.generic], leaving: IntArray, into: IntArray, values: NDArray[np.generic]) -> NDArray[np.generic]:
+    """``np.insert(np.delete(array, leaving), into, values)`` (rows of a 2-d ``array``) in one copy:
+    ``leaving`` and ``into`` ascending, ``into`` counted once the ``leaving`` rows are gone."""
+    if len(leaving) + len(into) > 64:  # many edits: numpy's two passes beat a Python loop
+        return np.insert(np.delete(array, leaving, axis=0), into, values, axis=0)
+    # Where each insertion falls in ``array``'s own positions (before the kept row it precedes).
+    at = into + np.searchsorted(leaving - np.arange(len(leaving)), into, side="right")
+    events = sorted([(int(p), 0, j) for j, p in enumerate(at.tolist())] + [(int(p), 1, -1) for p in leaving.tolist()])
+    out = np.empty((len(array) - len(leaving) + len(into), *array.shape[1:]), dtype=array.dtype)
+    read = write = 0
+    for position, leaves, j in events:
+        out[write:write + position - read] = array[read:position]
+        write, read = write + position - read, position
+        if leaves:
+            read += 1
+        else:
+            out[write] = values[j]
+            write += 1
+    out[write:] = array[read:]
+    return out
+
+
+def _sorted_positions(order: IntArray, positions: IntArray) -> IntArray:
+    """Where some caller positions sit in a sort ``order`` (one sequential pass, not a scatter of all)."""
+    if not len(positions):
+        return _NO_POSITIONS
+    return np.flatnonzero(np.isin(order, positions, kind="table"))
+
 
 def _cell_size(cells: IntArray) -> float:
     """Cells about ``_POINTS_PER_CELL`` points each where there are points, from their count on 250 m cells:

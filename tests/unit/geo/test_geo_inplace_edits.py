@@ -8,7 +8,7 @@ import pytest
 
 from geo.clusters import ClusterIndex
 from geo.feature_store import Parts, features_page
-from geo.grid import PointGrid
+from geo.grid import PointGrid, splice
 from geo.textmatch import SearchKeys, search_record
 
 CENTRE = (114.12, 22.55)
@@ -35,18 +35,30 @@ def edited(rng: np.random.Generator, lons: np.ndarray, lats: np.ndarray, moves: 
     return at, new_lons, new_lats
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_grid_with_points_moved_and_added_answers_as_one_built_afresh(seed):
+def test_splice_equals_numpys_delete_then_insert():
+    rng = np.random.default_rng(9)
+    for rows in (0, 1, 5, 300):
+        for edits in (0, 1, 3, 40):  # 40 + 40 takes numpy's own path
+            array = rng.random((rows, 3)) if edits % 2 else rng.integers(0, 99, rows)
+            leaving = np.sort(rng.choice(rows, size=min(edits, rows), replace=False))
+            into = np.sort(rng.integers(0, rows - len(leaving) + 1, edits))
+            values = rng.random((edits, 3)) if edits % 2 else rng.integers(100, 199, edits)
+            want = np.insert(np.delete(array, leaving, axis=0), into, values, axis=0)
+            assert splice(array, leaving, into, values).tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(("seed", "moves", "adds"), [(1, 40, 15), (2, 3, 2), (3, 1, 0), (4, 0, 1)])
+def test_a_grid_with_points_moved_and_added_answers_as_one_built_afresh(seed, moves, adds):
     rng = np.random.default_rng(seed)
     lons, lats = scattered(rng, 3000)
     ids = np.arange(1, 3001, dtype=np.int64) * 3
     grid = PointGrid(ids=ids, lons=lons, lats=lats)
-    at, new_lons, new_lats = edited(rng, lons, lats, moves=40, adds=15)
-    new_ids = np.concatenate((ids, ids[-1] + 1 + np.arange(15)))
+    at, new_lons, new_lats = edited(rng, lons, lats, moves=moves, adds=adds)
+    new_ids = np.concatenate((ids, ids[-1] + 1 + np.arange(adds)))
     updated = grid.with_points(at, new_ids[at], new_lons[at], new_lats[at])
-    assert updated is not None and len(updated) == 3015 and len(grid) == 3000
+    assert updated is not None and len(updated) == 3000 + adds and len(grid) == 3000
     fresh = PointGrid(ids=new_ids, lons=new_lons, lats=new_lats, cell_m=None)
-    mask = rng.random(3015) < 0.6
+    mask = rng.random(3000 + adds) < 0.6
     prepared = updated.prepare_mask(mask), fresh.prepare_mask(mask)
     for k in range(40):
         lon, lat = CENTRE[0] + rng.uniform(-0.05, 0.05), CENTRE[1] + rng.uniform(-0.05, 0.05)
@@ -78,16 +90,16 @@ def test_a_point_beyond_the_grid_asks_for_a_new_grid():
     assert empty.with_points([0], [1], [CENTRE[0]], [CENTRE[1]]) is None
 
 
-@pytest.mark.parametrize("seed", [5, 6])
-def test_a_cluster_order_with_points_moved_and_added_equals_one_built_afresh(seed):
+@pytest.mark.parametrize(("seed", "moves", "adds"), [(5, 30, 10), (6, 2, 1)])
+def test_a_cluster_order_with_points_moved_and_added_equals_one_built_afresh(seed, moves, adds):
     rng = np.random.default_rng(seed)
     lons, lats = scattered(rng, 2000)
     index = ClusterIndex(lons=lons, lats=lats)
-    at, new_lons, new_lats = edited(rng, lons, lats, moves=30, adds=10)
+    at, new_lons, new_lats = edited(rng, lons, lats, moves=moves, adds=adds)
     updated = index.with_points(at, new_lons, new_lats)
     fresh = ClusterIndex(lons=new_lons, lats=new_lats)
     assert updated._order.tolist() == fresh._order.tolist() and updated._codes.tolist() == fresh._codes.tolist()
-    mask = rng.random(2010) < 0.5
+    mask = rng.random(2000 + adds) < 0.5
     bbox = (CENTRE[0] - 0.06, CENTRE[1] - 0.06, CENTRE[0] + 0.06, CENTRE[1] + 0.03)
     for zoom in (10, 13, 16, 20):
         for keep in (None, mask):
