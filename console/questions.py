@@ -62,13 +62,14 @@ async def _working_days_left(letters: list[dict[str, Any]]) -> None:
                                       for n in range(1, (due - today).days + 1))
 
 
-async def _suggest(letter: dict[str, Any]) -> dict[str, Any] | None:
-    """The suggestion kept when the letter was written, else the routing service's for it now."""
+async def _suggest(letter: dict[str, Any], names: dict[int, str]) -> dict[str, Any] | None:
+    """The suggestion kept when the letter was written, else the routing service's for it now (a letter
+    written before its department existed, or seeded)."""
     if letter["suggested_department"]:
         return letter["suggested_department"]
     found = await service_routing.suggest(category=letter["category"],
                                           divisions=[letter["division"]] if letter["division"] else [])
-    return {"id": found, "name": (await service_departments.names()).get(found, "")} if found else None
+    return {"id": found, "name": names.get(found, "")} if found else None
 
 
 def _query(request: Request, **fixed: Any) -> HandlingQuery:
@@ -91,8 +92,9 @@ async def _letters(console: Console, query: HandlingQuery) -> dict[str, Any]:
 async def inbox(request: Request, *, console: Console) -> HTTPResponse:
     """来信分办: letters nobody handles yet (new ones and those a department returned), oldest first."""
     listing = await _letters(console, _query(request, status="received", overdue=None, department_id=None))
+    names = await service_departments.names()
     for letter in listing["items"]:
-        letter["suggestion"] = await _suggest(letter)
+        letter["suggestion"] = await _suggest(letter, names)
     return render("questions/inbox.html", console=console, tab="inbox", listing=listing,
                   category_labels=await service_categories.labels(), departments=await service_departments.list_departments(), ok=request.args.get("ok", ""))
 
@@ -124,7 +126,8 @@ async def letter(request: Request, letter_id: int, *, console: Console) -> HTTPR
     """The reply editor: the letter (phone masked) with every step, and what may be done with it."""
     shown = await service_handling.staff_letter(letter_id, user=console.user)
     await _working_days_left([shown])
-    shown["suggestion"] = await _suggest(shown) if shown["status"] == "received" else None
+    received = shown["status"] == "received"
+    shown["suggestion"] = await _suggest(shown, await service_departments.names()) if received else None
     return render("questions/letter.html", console=console, tab="queue", letter=shown, step_names=STEP_NAMES,
                   departments=await service_departments.list_departments(),
                   categories=await service_categories.options(),

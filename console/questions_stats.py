@@ -54,26 +54,31 @@ def percent(rate: float | None) -> float | None:
 
 
 def _charts(letters: dict[str, Any], answers: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """Counts per month, the three rates per month (in %), letters per column and per category."""
     months = by(letters["rows"], "month")
     asked: dict[str, list[int]] = {}
     for row in answers["rows"]:
         cell = asked.setdefault(row["month"], [0, 0])
         cell[0], cell[1] = cell[0] + row["asked"], cell[1] + row["solved"]
+    x = sorted(set(months) | set(asked))
+    empty = dict.fromkeys(COUNTS, 0) | {"on_time_rate": None, "satisfaction_rate": None}
+    per_month = [months.get(m, empty) for m in x]
     columns, categories = by(letters["rows"], "column"), by(letters["rows"], "category")
     return {
-        "months": {"x": list(months), "series": [
-            {"name": "来信", "type": "bar", "data": [c["letters"] for c in months.values()]},
-            {"name": "按时答复率 %", "type": "line", "data": [percent(c["on_time_rate"]) for c in months.values()]},
-            {"name": "满意率 %", "type": "line", "data": [percent(c["satisfaction_rate"]) for c in months.values()]}]},
+        "counts": {"x": x, "series": [
+            {"name": "来信", "type": "bar", "data": [c["letters"] for c in per_month]},
+            {"name": "已答复", "type": "bar", "data": [c["replied"] for c in per_month]},
+            {"name": "一号答提问", "type": "bar", "data": [asked.get(m, [0, 0])[0] for m in x]}]},
+        "rates": {"x": x, "series": [
+            {"name": "按时答复率 %", "type": "line", "data": [percent(c["on_time_rate"]) for c in per_month]},
+            {"name": "满意率 %", "type": "line", "data": [percent(c["satisfaction_rate"]) for c in per_month]},
+            {"name": "直接答复率 %", "type": "line",
+             "data": [percent(ratio(asked[m][1], asked[m][0]) if m in asked else None) for m in x]}]},
         "columns": {"x": list(columns), "series": [
             {"name": "来信", "type": "bar", "data": [c["letters"] for c in columns.values()]},
             {"name": "已答复", "type": "bar", "data": [c["replied"] for c in columns.values()]}]},
         "categories": {"x": [labels.get(k, k or "未分类") for k in categories], "series": [
             {"name": "来信", "type": "bar", "data": [c["letters"] for c in categories.values()]}]},
-        "direct": {"x": sorted(asked), "series": [
-            {"name": "提问", "type": "bar", "data": [asked[m][0] for m in sorted(asked)]},
-            {"name": "直接答复率 %", "type": "line",
-             "data": [percent(ratio(asked[m][1], asked[m][0])) for m in sorted(asked)]}]},
     }
 
 

@@ -29,6 +29,7 @@
       var spec = JSON.parse(element.getAttribute("data-chart"));
       var chart = window.echarts.init(element, null, { renderer: "svg" });
       chart.setOption({
+        animation: false, // drawn at once: slow counter PCs, and screenshots that show the figures
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
         grid: { left: 40, right: 20, top: 40, bottom: 30 },

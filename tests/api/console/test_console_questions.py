@@ -16,6 +16,7 @@ from server import clock
 from server.auth import CurrentUser
 from server.tables import OperationLog, User
 from tests.api.console.conftest import Browser, make_user
+from tests.api.console.test_console_admin_logs import as_admin
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 LETTER = {"column": "mayor", "title": "东门路口路灯坏了", "body": "东门步行街北口的路灯已经坏了一周，晚上很黑，请尽快修复。",
@@ -208,9 +209,19 @@ async def test_the_knowledge_base_editor(browser: Browser, client, desk):
     token = await browser.form_token("/console/questions/categories")
     assert (await browser.post("/console/questions/categories", data={"csrf": token, "code": "noise",
                                                                       "label": "噪声"})).status_code == 403
+
+    browser.cookies.clear()
+    await as_admin(browser)
+    url = "/console/questions/categories"
+    assert (await browser.submit(url, {"code": "noise", "label": "噪声扰民"})).status_code == 303
+    hidden = await browser.submit(f"{url}/noise", {"label": "噪声污染"}, token_from=url)  # unticked: hidden
+    assert hidden.status_code == 303
+    assert re.search(r"<td>noise</td><td>噪声污染</td><td>否</td>", (await browser.get(url)).text)
+    assert "噪声污染" not in (await browser.get("/console/questions/entries/new")).text
     written = await OperationLog.filter(action__startswith="console.questions_kb.").values_list("action", flat=True)
     assert {"console.questions_kb.create_entry", "console.questions_kb.publish_entry",
-            "console.questions_kb.update_entry", "console.questions_kb.retire_entry"} <= set(written)
+            "console.questions_kb.update_entry", "console.questions_kb.retire_entry",
+            "console.questions_kb.create_category", "console.questions_kb.update_category"} <= set(written)
 
 
 async def test_statistics_match_a_known_set(browser: Browser, client, desk):
