@@ -74,9 +74,9 @@ def _form_of(poi: dict[str, Any]) -> dict[str, str]:
     return form
 
 
-def _posted(request: Request) -> dict[str, str]:
-    names = ("name", "category", "subcategory", "address", "phone", "lon", "lat", "hours_unknown")
-    return {name: field(request, name) for name in (*names, *(f"hours_{day}" for day in DAY_KEYS))}
+def _posted(request: Request, *, location: bool = True) -> dict[str, str]:
+    names = ("name", "category", "subcategory", "address", "phone", "hours_unknown", *(f"hours_{d}" for d in DAY_KEYS))
+    return {name: field(request, name) for name in (*names, *(("lon", "lat") if location else ()))}
 
 
 def _category(form: dict[str, str]) -> str:
@@ -139,7 +139,8 @@ async def poi_panel(request: Request, poi_id: int, *, console: Console) -> HTTPR
 @bp.post("/pois/<poi_id:int>")
 @page(ADMIN)
 async def update_poi(request: Request, poi_id: int, *, console: Console) -> HTTPResponse:
-    poi, form = await _current(poi_id), _posted(request)
+    poi = await _current(poi_id)
+    form = {**_form_of(poi), **_posted(request, location=False)}
     exceptions = (poi["properties"]["opening_hours"] or {}).get("exceptions", [])
     return await _patch(console, poi, form, {"type": "Feature", "properties": _properties(form, exceptions=exceptions)},
                         ok="已保存")

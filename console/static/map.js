@@ -22,6 +22,7 @@
     var panel = document.getElementById("poi-panel");
     var modeText = document.getElementById("map-mode");
     var mode = null;  // "add" or "move": the next click on the map gives a location
+    var markers = {};  // single points drawn, by id: a saved point replaces its old marker
     var loading = 0;
 
     drawLegend(codes, names, colours);
@@ -75,6 +76,7 @@
         .then(function (collection) {
           if (!collection || mine !== loading) { return; }  // a later move's answer wins
           points.clearLayers();
+          markers = {};
           collection.features.forEach(drawFeature);
           element.setAttribute("data-loaded", String(collection.total));
         });
@@ -87,7 +89,9 @@
         var group = window.L.circleMarker(at, { radius: size, color: "#fff", weight: 2, fillColor: "#163d7a",
                                                 fillOpacity: 0.8 }).addTo(points);
         group.bindTooltip(String(props.point_count), { permanent: true, direction: "center", className: "cluster-label" });
-        group.on("click", function () { map.setView(at, Math.min(props.expansion_zoom, MAX_ZOOM)); });
+        group.on("click", function (event) {
+          if (mode) { pick(event.latlng); } else { map.setView(at, Math.min(props.expansion_zoom, MAX_ZOOM)); }
+        });
         return;
       }
       var closed = props.status === "closed";
@@ -96,8 +100,10 @@
         fillColor: closed ? "#bfbfbf" : colourOf(props.category),
         fillOpacity: props.status === "temporarily_closed" ? 0.45 : 0.9
       }).addTo(points);
+      if (markers[feature.id]) { points.removeLayer(markers[feature.id]); }
+      markers[feature.id] = marker;
       marker.bindTooltip(props.name + (closed ? "（已关闭）" : ""));
-      marker.on("click", function () { openPanel(feature.id); });
+      marker.on("click", function (event) { if (mode) { pick(event.latlng); } else { openPanel(feature.id); } });
     }
 
     function openPanel(id) {
@@ -110,11 +116,11 @@
       element.classList.toggle("picking", Boolean(next));
     }
 
-    map.on("click", function (event) {
-      if (!mode) { return; }
-      var lon = event.latlng.lng.toFixed(7), lat = event.latlng.lat.toFixed(7);
+    // While picking a location, a click on a point or a cluster picks that spot too.
+    function pick(latlng) {
+      var lon = latlng.lng.toFixed(7), lat = latlng.lat.toFixed(7);
       picked.clearLayers();
-      window.L.circleMarker(event.latlng, { radius: 9, color: "#f0a020", weight: 3, fill: false }).addTo(picked);
+      window.L.circleMarker(latlng, { radius: 9, color: "#f0a020", weight: 3, fill: false }).addTo(picked);
       if (mode === "add") {
         window.htmx.ajax("GET", element.getAttribute("data-panel") + "new?lon=" + lon + "&lat=" + lat,
                          { target: "#poi-panel", swap: "innerHTML" });
@@ -127,7 +133,9 @@
         }
       }
       setMode(null);
-    });
+    }
+
+    map.on("click", function (event) { if (mode) { pick(event.latlng); } });
 
     document.getElementById("map-add").addEventListener("click", function () {
       setMode("add", "请在地图上点击新网点的位置（Esc 取消）");
@@ -143,6 +151,7 @@
     });
     document.body.addEventListener("htmx:afterSwap", function (event) {
       if (event.target !== panel) { return; }
+      panel.scrollTop = 0;  // the answer's message is at the top
       filterSubcategories(panel);
       var saved = document.getElementById("poi-saved");
       if (saved) {  // a write succeeded: show it now; the next load has it from every worker
