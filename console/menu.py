@@ -21,10 +21,8 @@ MENU: tuple[Entry, ...] = (
     Entry("服务大厅", "/console/halls", ("staff",)),
     Entry("政府公报", "/console/editor/documents", ("editor",)),
     Entry("通知公告", "/console/notices/", ("staff", "editor")),
-    Entry("来信分办", "/console/questions/inbox", ("editor",)),
-    Entry("部门待办", "/console/questions/queue", ("editor", "answerer")),
+    Entry("群众来信", "/console/questions/", ("editor", "answerer")),  # 来信分办 or 部门待办, then its tabs
     Entry("一号答", "/console/questions/entries", ("editor", "answerer")),
-    Entry("问一问统计", "/console/questions/stats", ("editor", "answerer")),
     Entry("操作日志", "/console/admin/audit", ("admin",)),
     Entry("企业认证", "/console/admin/enterprises", ("admin",)),
     Entry("地图与网点", "/console/admin/map/", ("admin",)),

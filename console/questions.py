@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from sanic import Blueprint, HTTPResponse, Request
+from sanic.response import redirect
 
 from appointments import service as appointments
 from console import sessions
@@ -85,6 +86,14 @@ async def _letters(console: Console, query: HandlingQuery) -> dict[str, Any]:
                                              after=int(query.cursor) if query.cursor else None)
     await _working_days_left(listing["items"])
     return listing
+
+
+@bp.get("/")
+@page(*HANDLERS)
+async def start(request: Request, *, console: Console) -> HTTPResponse:
+    """The menu's 群众来信: dispatchers start at their inbox, departments at their queue."""
+    return redirect("/console/questions/inbox" if console.user.has_role(DISPATCHER) else "/console/questions/queue",
+                    status=303)
 
 
 @bp.get("/inbox")

@@ -74,6 +74,7 @@ async def test_a_letter_is_assigned_looked_up_and_replied_by_its_department_only
     letter_id = await write(client)
     entry_id = await published_entry("路灯不亮找谁报修？", "可拨打城管热线报修路灯，**24 小时**内处理。")
     await as_user(browser, desk.dispatcher)
+    assert (await browser.get("/console/questions/")).headers["location"] == "/console/questions/inbox"
     inbox = await browser.get("/console/questions/inbox")
     row = re.search(rf'<tr id="letter-{letter_id}">.*?</tr>', inbox.text, re.DOTALL).group(0)
     assert LETTER["title"] in row and "区城管局" in row
@@ -96,6 +97,7 @@ async def test_a_letter_is_assigned_looked_up_and_replied_by_its_department_only
     assert other.status_code == 404
 
     await as_user(browser, desk.city_answerer)
+    assert (await browser.get("/console/questions/")).headers["location"] == "/console/questions/queue"
     queue = await browser.get("/console/questions/queue")
     assert LETTER["title"] in queue.text and "2026-12-10（剩 3 个工作日）" in queue.text
     page = await browser.get(f"/console/questions/letters/{letter_id}")
