@@ -155,11 +155,21 @@ async def _flush_redis() -> None:
 
 
 async def truncate_all() -> None:
+    """Empty every table and restart its ids. On PostgreSQL only what the last test touched is emptied, with
+    DELETE and no foreign-key triggers: a TRUNCATE of every table costs ~0.5 s a test, most of the suite's time."""
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     conn = storage.db()
     if storage.dialect() == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(f'{t!r}'.replace(chr(39), chr(34)) for t in tables)} "
-                                  "RESTART IDENTITY CASCADE")
+        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+        dirty = [row[0] for row in (await conn.execute_query(probe))[1]]
+        _, used = await conn.execute_query(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
+            "WHERE schemaname = current_schema() AND last_value IS NOT NULL")
+        if dirty or used:
+            script = ["BEGIN; SET LOCAL session_replication_role = replica;"]
+            script += [f'DELETE FROM "{t}";' for t in dirty]
+            script += [f"ALTER SEQUENCE {row[0]} RESTART;" for row in used]
+            await conn.execute_script("".join(script) + "COMMIT;")
     else:
         script = "".join(f'DELETE FROM "{t}";' for t in tables)
         await conn.execute_script(script + "DELETE FROM sqlite_sequence;")
