@@ -131,7 +131,7 @@ async def test_an_admin_adds_edits_moves_and_closes_a_point_and_the_log_has_befo
     poi = await Poi.get(id=poi.id)
     assert (poi.name, poi.category, poi.lon, poi.lat, poi.status) == ("湖贝长者饭堂", "elderly", 114.125, 22.556, "closed")
 
-    entries = {e.action: e for e in await OperationLog.filter(target=f"poi:{poi.id}", result="ok")}
+    entries = {e.action: e for e in await OperationLog.filter(target=f"poi_id={poi.id}", result="ok")}
     edit = entries["console.admin_map.update_poi"]
     assert edit.before == {"name": "湖贝社区长者饭堂", "category": "elderly.canteen"}
     assert edit.after["name"] == "湖贝长者饭堂" and edit.after["category"] == "elderly"
