@@ -28,6 +28,7 @@ from server import audit, clock
 from server.auth import CurrentUser
 
 log = logging.getLogger("bianmin.geo.import")
+KEPT_FOR = timedelta(days=90)  # then a job and its report are forgotten (the operation log keeps its counts)
 STALE_AFTER = timedelta(minutes=2)  # a running job writes at least once per chunk of 1,000 features
 REPORT_LINES = 1000  # lines of a report shown at once
 ITEM_BATCH = 1000
@@ -58,6 +59,7 @@ async def start_import(features: Sequence[Any], *, filename: str, coord: str, ac
     now = clock.now()
     job = await ImportJob.create(user_id=actor.id, filename=filename[:200], coord=coord, total=len(features),
                                  created_at=now, updated_at=now)
+    audit.note(target=f"import_job:{job.id}", after={"features": len(features)})
     task = asyncio.create_task(run_import(job.id, features, coord=coord, actor=actor), name=f"geo-import-{job.id}")
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
@@ -143,3 +145,12 @@ async def job_report(job_id: int, *, rejected_only: bool = False, limit: int = R
 async def recent_jobs(*, limit: int = 10) -> list[dict[str, Any]]:
     """The latest import jobs, newest first (the import page lists them)."""
     return [_state(job) for job in await ImportJob.all().order_by("-id").limit(limit)]
+
+
+async def purge_old_jobs() -> int:
+    """Forget import jobs started more than 90 days ago, and their reports (the daily job); how many went."""
+    old = await ImportJob.filter(created_at__lt=clock.now() - KEPT_FOR).values_list("id", flat=True)
+    if old:
+        await ImportItem.filter(job_id__in=old).delete()
+        await ImportJob.filter(id__in=old).delete()
+    return len(old)

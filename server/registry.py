@@ -57,6 +57,7 @@ DOMAINS: tuple[Domain, ...] = (
         reference="geo.service:load_reference",
         demo="geo.demo:seed",
         cli="geo.cli:register",
+        worker="geo.jobs:register",
         startup="geo.service:startup",
         forget="geo.snapshot_cache:forget",
         coords="geo.coords:convert",

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from geo.tables import ImportJob, Poi
-from server import clock
+from geo import service_import
+from geo.tables import ImportItem, ImportJob, Poi
+from server import clock, config
 from server.tables import OperationLog
 from tests.api.console.conftest import Browser, make_user
 from tests.api.console.test_console_admin_logs import as_admin
@@ -66,6 +67,14 @@ async def test_an_import_reports_every_feature_and_a_second_run_changes_nothing(
     assert listing.count("mixed.geojson") == 1 and listing.count("pois.geojson") == 1
     logged = await OperationLog.filter(action="geo.import_finished").order_by("id").values_list("after", flat=True)
     assert logged[0] == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 6}
+    first_id = int(job_page.rsplit("/", 1)[1])
+    started_entry = await OperationLog.filter(action="console.admin_map.start_import").order_by("id").first()
+    assert started_entry.target == f"import_job:{first_id}" and started_entry.after["file"] == ["mixed.geojson"]
+
+    clock.advance(timedelta(days=91))  # reports are kept 90 days (the daily job forgets older ones)
+    recent = await ImportJob.create(user_id=1, status="done", created_at=clock.now(), updated_at=clock.now())
+    assert await service_import.purge_old_jobs() == 2
+    assert await ImportJob.all().values_list("id", flat=True) == [recent.id] and await ImportItem.all().count() == 0
 
 
 async def test_the_progress_fragment_polls_while_a_job_runs_and_says_when_its_process_stopped(browser: Browser, db):
@@ -92,6 +101,8 @@ async def test_bad_files_are_refused_with_the_reason_and_start_nothing(browser: 
                          (b'{"type": "FeatureCollection", "features": []}', "没有要素")):
         refused = await upload(browser, data)
         assert refused.status_code == 422 and reason in refused.text, refused.text
+    too_big = await upload(browser, b" " * (config.current().max_body_bytes + 1))
+    assert too_big.status_code == 413 and "请求体过大" in too_big.text
     assert await ImportJob.all().count() == 0
 
 
