@@ -195,6 +195,8 @@ async def disable_account(user_id: int, *, actor_id: int) -> dict[str, Any]:
 async def enable_account(user_id: int) -> dict[str, Any]:
     """POST /admin/users/{id}/enable: a disabled account (by an admin or for being idle) may log in again."""
     user = await _user(user_id)
+    if user.is_active:  # nothing to do; enabling counts as a use, which would show as a last login
+        return await get_account(user.id)
     await passwords.enable_account(user.id)
     audit.note(target=f"user_id={user.id}", before={"is_active": user.is_active,
                                                      "disabled_reason": user.disabled_reason},

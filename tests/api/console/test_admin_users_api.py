@@ -131,6 +131,8 @@ async def test_disable_enable_unlock_and_resets(client, db):
     account, password = await ready_clerk(client, admin, [])
     user_url, name = f"{USERS}/{account['id']}", account["username"]
 
+    before = (await client.get(user_url, headers=admin)).json()
+    assert (await client.post(f"{user_url}/enable", headers=admin)).json() == before  # already enabled: no change
     disabled = await client.post(f"{user_url}/disable", headers=admin)
     assert disabled.json()["is_active"] is False and disabled.json()["disabled_reason"] == "admin"
     assert (await login(client, name, password)).status_code == 401
