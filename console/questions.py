@@ -23,11 +23,13 @@ from questions import (
     service_categories,
     service_departments,
     service_handling,
+    service_photos,
     service_publication,
     service_routing,
 )
 from questions.model import is_overdue
 from questions.schemas_letters import (
+    Adopt,
     Assign,
     HandlingQuery,
     PublishIn,
@@ -144,6 +146,14 @@ async def letter(request: Request, letter_id: int, *, console: Console) -> HTTPR
                   dispatcher=console.user.has_role(DISPATCHER))
 
 
+@bp.get("/photos/<photo_id:int>")
+@page(*HANDLERS)
+async def photo(request: Request, photo_id: int, *, console: Console) -> HTTPResponse:
+    """A letter's photo, for those who may handle its letter (the photos service decides, as in the API)."""
+    data, content_type = await service_photos.photo_file(photo_id, user=console.user)
+    return HTTPResponse(data, content_type=content_type, headers={"cache-control": "private, max-age=3600"})
+
+
 @bp.post("/letters/<letter_id:int>/reply")
 @page(*HANDLERS)
 async def reply(request: Request, letter_id: int, *, console: Console) -> HTTPResponse:
@@ -181,3 +191,12 @@ async def publish(request: Request, letter_id: int, *, console: Console) -> HTTP
     entry = parse(ToEntry, {"category": field(request, "category") or None})
     entry_id = await service_publication.to_entry(letter_id, user=console.user, category=entry.category)
     return back(f"/console/questions/entries/{entry_id}", ok="已公开，并已生成一号答条目")
+
+
+@bp.post("/letters/<letter_id:int>/adopt")
+@page(DISPATCHER)
+async def adopt(request: Request, letter_id: int, *, console: Console) -> HTTPResponse:
+    """采纳 a 人民建议 suggestion, with the note everyone reads under the campaign."""
+    body = parse(Adopt, {"note": field(request, "note")})
+    await service_publication.adopt(letter_id, note=body.note, user=console.user)
+    return back(f"/console/questions/letters/{letter_id}", ok="已采纳")

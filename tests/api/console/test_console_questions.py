@@ -119,16 +119,25 @@ async def test_a_letter_is_assigned_looked_up_and_replied_by_its_department_only
 
 
 async def test_transfer_return_and_overdue_in_red(browser: Browser, client, desk):
-    first, second = await write(client), await write(client, title="小区路面塌陷")
+    resident = await client.login_dev()
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    photo = (await client.post("/api/v1/questions/photos", files={"file": ("a.png", png)}, headers=resident)).json()
+    first = (await client.post("/api/v1/questions/letters", json={**LETTER, "photos": [photo["id"]]},
+                               headers=resident)).json()["id"]
+    second = await write(client, title="小区路面塌陷")
     await as_user(browser, desk.dispatcher)
     for letter_id in (first, second):
         await browser.submit(f"/console/questions/letters/{letter_id}/assign", {"department_id": str(desk.city)},
                              token_from="/console/questions/inbox")
     await as_user(browser, desk.city_answerer)
     path = f"/console/questions/letters/{first}"
+    assert f'<img src="/console/questions/photos/{photo["id"]}"' in (await browser.get(path)).text
+    shown = await browser.get(f"/console/questions/photos/{photo['id']}")
+    assert shown.status_code == 200 and shown.content == png
     moved = await browser.submit(f"{path}/transfer", {"department_id": str(desk.housing), "reason": "属住建职责"},
                                  token_from=path)
     assert moved.status_code == 303
+    assert (await browser.get(f"/console/questions/photos/{photo['id']}")).status_code == 404  # no longer ours
     returned = await browser.submit(f"/console/questions/letters/{second}/return", {"reason": "无法确定职责"},
                                     token_from=f"/console/questions/letters/{second}")
     assert returned.status_code == 303
@@ -137,7 +146,8 @@ async def test_transfer_return_and_overdue_in_red(browser: Browser, client, desk
     assert again.status_code == 404  # no longer this department's letter
 
     clock.advance(timedelta(days=8))  # past the housing bureau's five working days
-    await as_user(browser, desk.housing_answerer)
+    await as_user(browser, desk.housing_answerer)  # the transferred letter and its photo are theirs now
+    assert (await browser.get(f"/console/questions/photos/{photo['id']}")).status_code == 200
     queue = await browser.get("/console/questions/queue")
     assert re.search(rf'<tr id="letter-{first}" class="overdue">', queue.text) and "（已超期）" in queue.text
     await as_user(browser, desk.dispatcher)
@@ -172,6 +182,20 @@ async def test_a_reply_is_published_with_consent_and_becomes_an_entry_in_one_ste
     token = await browser.form_token(f"/console/questions/letters/{consented}")
     assert (await browser.post(f"/console/questions/letters/{consented}/publish",
                                data={"csrf": token})).status_code == 403
+
+
+async def test_a_suggestion_to_a_campaign_is_adopted_with_a_public_note(browser: Browser, client, desk):
+    from questions import service_columns
+
+    campaign = await service_columns.open_campaign(title="罗湖口岸周边交通改善", description="征集建议",
+                                                   starts_on=MONDAY.date(), ends_on=MONDAY.date() + timedelta(30))
+    letter_id = await write(client, column="proposal", campaign_id=campaign["id"], title="建议增设公交接驳线")
+    await as_user(browser, desk.dispatcher)
+    path = f"/console/questions/letters/{letter_id}"
+    adopted = await browser.submit(f"{path}/adopt", {"note": "已纳入 2027 年公交线网优化"}, token_from=path)
+    assert adopted.status_code == 303 and "已采纳：已纳入 2027 年公交线网优化" in (await browser.get(path)).text
+    public = (await client.get(f"/api/v1/questions/campaigns/{campaign['id']}/adopted")).json()
+    assert [s["adoption_note"] for s in public] == ["已纳入 2027 年公交线网优化"]
 
 
 HOSTILE = "## 办理材料\n\n身份证原件。<script>alert(1)</script><img src=x onerror=alert(2)>"
