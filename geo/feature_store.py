@@ -1,13 +1,13 @@
 """The snapshot's pre-rendered GeoJSON, in flat byte buffers, and the page writer that joins it.
 
-Each POI's Feature is rendered once when a snapshot is built, in two parts:
+Each POI's Feature is joined from two parts:
 
-- a head per coordinate system: ``{"type":"Feature","id":7,"geometry":{...},`` in WGS-84 and in
-  GCJ-02 (what every mini-program request asks for);
-- its body: ``"properties":{"name":...,"hall_id":null`` (open-ended: each answer appends the
-  per-request members, ``open_now`` and ``distance_m``, then closes it).
+- a head per coordinate system: ``{"type":"Feature","id":7,"geometry":{...},``, rendered per page from
+  the snapshot's columns (geo/snapshot_rows.py's FeatureHeads): cheap for twenty, costly to keep for all;
+- its body: ``"properties":{"name":...,"hall_id":null``, rendered once when a snapshot is built
+  (open-ended: each answer appends the per-request members, ``open_now`` and ``distance_m``, then closes it).
 
-The parts sit end to end in one ``bytes`` per kind with an offset array beside it: at 100k POIs
+The bodies (and the search keys) sit end to end in one ``bytes`` with an offset array beside it: at 100k POIs
 that is a few objects instead of 300k bytes objects (less memory, one block to hash). A page of
 features is then a few slices of those buffers joined in Python with the per-request members,
 inside the collection's own prefix and suffix.
@@ -21,6 +21,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,6 +118,14 @@ class Parts:
                      np.concatenate((first.offsets, second.offsets[1:] + first.offsets[-1])))
 
 
+class Picker(Protocol):
+    """Anything that hands out the items at some positions: Parts, or heads rendered on demand."""
+
+    def __len__(self) -> int: ...
+
+    def pick(self, positions: I64) -> list[bytes]: ...
+
+
 class PartsBuilder:
     """Appends byte strings straight into one buffer: no bytes object per item is kept, so building
     100k items leaves no freed small objects behind to hold the process's memory up."""
@@ -135,7 +144,7 @@ class PartsBuilder:
         return Parts(bytes(self._data), np.frombuffer(self._ends, dtype=np.int64).copy())
 
 
-def features_page(heads: Parts, bodies: Parts, positions: I64, opens: U8, *, prefix: bytes = b"",
+def features_page(heads: Picker, bodies: Picker, positions: I64, opens: U8, *, prefix: bytes = b"",
                   suffix: bytes = b"", distances_m: NDArray[np.float64] | None = None, extra: bytes = b"") -> bytes:
     """``prefix``, the Features at ``positions`` joined by commas, then ``suffix``, as one bytes.
 

@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from geo import coords
 from geo.coords import EARTH_RADIUS_M
-from geo.feature_store import Parts, features_page
+from geo.feature_store import Picker, features_page
 
 __all__ = ["BboxPage", "NearbyPage", "PointGrid", "PreparedMask", "codes_mask", "combine_masks"]
 
@@ -359,7 +359,7 @@ class PointGrid:
         lat: float,
         radius_m: float,
         *,
-        parts: tuple[Parts, Parts],
+        parts: tuple[Picker, Picker],
         opens: BoolArray,
         src: int = 0,
         mask: BoolArray | PreparedMask | None = None,

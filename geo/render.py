@@ -58,7 +58,7 @@ def poi_features(snap: MapSnapshot, positions: NDArray[np.int64], *, coord: str,
     metres = distances_m.tolist() if distances_m is not None else None
     heads = snap.heads.get(coord)
     if heads is not None:
-        head_list = [heads[p] for p in picked]
+        head_list = heads.pick(positions)
     else:
         lons, lats = convert_out(snap.lons[positions], snap.lats[positions], coord)
         head_list = [feature_head(i, x, y) for i, x, y in zip(snap.ids[positions].tolist(), lons, lats)]

@@ -4,7 +4,7 @@ The per-POI columns it is built from, and how changed rows are merged into them,
 geo/snapshot_rows.py.
 
 Memory is the design constraint (100k POIs within ~150 MB): per POI the snapshot keeps a few
-numpy entries, its search key and its pre-rendered GeoJSON parts, nothing else. Opening
+numpy entries, its search key and its pre-rendered GeoJSON properties, nothing else. Opening
 hours are interned: POIs sharing a timetable share one row of the OpenNowTable, so "open now" over
 100k POIs is a vector test over the distinct timetables plus one gather.
 """
@@ -27,7 +27,7 @@ from geo.clusters import ClusterIndex
 from geo.division_set import DivisionSet
 from geo.grid import PointGrid, PreparedMask, codes_mask, combine_masks
 from geo.model import POI_STATUSES
-from geo.snapshot_rows import PoiRows, SnapshotBuilder, Timetables, merge, patch
+from geo.snapshot_rows import FeatureHeads, PoiRows, SnapshotBuilder, Timetables, merge, patch
 from geo.textmatch import SearchKeys, normalize_query
 
 BoolArray = NDArray[np.bool_]
@@ -67,9 +67,10 @@ class MapSnapshot:
         refs[refs < 0] = len(timetables.hours)
         self._hours_refs = refs
         self._hours = hours_rules.OpenNowTable(timetables.hours)
-        # Pre-rendered GeoJSON (see geo/feature_store.py), in WGS-84 and GCJ-02.
+        # Pre-rendered GeoJSON properties (see geo/feature_store.py); heads rendered per page, in WGS-84
+        # and GCJ-02 (what every mini-program request asks for).
         self.bodies = rows.bodies
-        self.heads = {"wgs84": rows.heads, "gcj02": rows.gcj02_heads}
+        self.heads = {coord: FeatureHeads(self.ids, self.lons, self.lats, coord) for coord in ("wgs84", "gcj02")}
         self.search = SearchKeys.of_records(rows.keys)
         # Both depend on the points alone: an edit passes them on, updated (see with_changes).
         self.grid = grid or PointGrid(ids=self.ids, lons=self.lons, lats=self.lats)
@@ -135,7 +136,6 @@ class MapSnapshot:
         for column in (rows.ids, rows.lons, rows.lats, rows.categories, rows.statuses, rows.hours_refs):
             digest.update(column[positions].tobytes())
         for position in positions.tolist():
-            digest.update(rows.heads[position])
             digest.update(rows.bodies[position])
         return digest.hexdigest()
 
@@ -144,7 +144,6 @@ class MapSnapshot:
         digest = hashlib.blake2b("\x1e".join(hours_texts).encode(), digest_size=8)
         for column in (self.ids, self.lons, self.lats, self.statuses, self._hours_refs):
             digest.update(column.tobytes())
-        digest.update(self.heads["wgs84"].data)
         digest.update(self.bodies.offsets)
         digest.update(self.bodies.data)
         return digest.hexdigest()

@@ -11,7 +11,7 @@ between others), drops the old versions, adds the new ones and keeps id order, c
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,38 @@ from geo.textmatch import search_record
 def feature_head(poi_id: int, lon: float, lat: float) -> bytes:
     """A Feature's opening up to its properties, with the shortest exact repr of each coordinate."""
     return b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},' % (poi_id, lon, lat)
+
+
+class FeatureHeads:
+    """Each POI's Feature head (:func:`feature_head`) in one coordinate system, rendered when a page asks
+    for it from the snapshot's columns: a page's twenty heads cost microseconds, while keeping them
+    rendered cost ~95 bytes a POI per system (190 MB at 1M) and a second of every build."""
+
+    __slots__ = ("coord", "ids", "lats", "lons")
+
+    def __init__(self, ids: NDArray[np.int64], lons: NDArray[np.float64], lats: NDArray[np.float64],
+                 coord: str) -> None:
+        self.ids, self.lons, self.lats, self.coord = ids, lons, lats, coord
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def pick(self, positions: NDArray[np.int64]) -> list[bytes]:
+        """The heads at ``positions`` (checked: IndexError outside), in that order."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if len(positions) and (positions.min() < 0 or positions.max() >= len(self)):
+            raise IndexError("position out of range")
+        lons, lats = self.lons[positions], self.lats[positions]
+        if self.coord != "wgs84":
+            lons, lats = coords.convert_array(lons, lats, src="wgs84", dst=self.coord)
+        return [feature_head(*head) for head in zip(self.ids[positions].tolist(), lons.tolist(), lats.tolist())]
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.pick(np.array([i]))[0]
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self), 65536):
+            yield from self.pick(np.arange(start, min(start + 65536, len(self))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +86,6 @@ class PoiRows:
     statuses: NDArray[np.int8]
     hours_refs: NDArray[np.int32]  # into Timetables.hours; -1 when the hours are unknown
     keys: Parts  # search keys as records (geo/textmatch.py's search_record)
-    heads: Parts  # pre-rendered Feature heads, WGS-84 geometry
-    gcj02_heads: Parts  # the same in GCJ-02 (what every mini-program request asks for)
     bodies: Parts  # pre-rendered properties, open-ended (geo/feature_store.py)
 
     def __len__(self) -> int:
@@ -64,15 +94,13 @@ class PoiRows:
     def take(self, positions: NDArray[np.int64]) -> PoiRows:
         return PoiRows(self.ids[positions], self.lons[positions], self.lats[positions],
                        self.categories[positions], self.statuses[positions], self.hours_refs[positions],
-                       self.keys.take(positions), self.heads.take(positions),
-                       self.gcj02_heads.take(positions), self.bodies.take(positions))
+                       self.keys.take(positions), self.bodies.take(positions))
 
     @staticmethod
     def concat(first: PoiRows, second: PoiRows) -> PoiRows:
         return PoiRows(*(np.concatenate((getattr(first, name), getattr(second, name)))
                          for name in ("ids", "lons", "lats", "categories", "statuses", "hours_refs")),
-                       Parts.concat(first.keys, second.keys), Parts.concat(first.heads, second.heads),
-                       Parts.concat(first.gcj02_heads, second.gcj02_heads), Parts.concat(first.bodies, second.bodies))
+                       Parts.concat(first.keys, second.keys), Parts.concat(first.bodies, second.bodies))
 
 
 def merge(old: PoiRows, changed: PoiRows, removed: Iterable[int] = ()) -> PoiRows:
@@ -84,7 +112,7 @@ def merge(old: PoiRows, changed: PoiRows, removed: Iterable[int] = ()) -> PoiRow
 
 
 _COLUMNS = ("ids", "lons", "lats", "categories", "statuses", "hours_refs")
-_PARTS = ("keys", "heads", "gcj02_heads", "bodies")
+_PARTS = ("keys", "bodies")
 
 
 def patch(old: PoiRows, changed: PoiRows) -> tuple[PoiRows, NDArray[np.int64]] | None:
@@ -125,7 +153,6 @@ class SnapshotBuilder:
         self._categories = array("h")
         self._statuses = array("b")
         self._hours_refs = array("i")
-        self._heads = PartsBuilder()
         self._bodies = PartsBuilder()
         self._keys = PartsBuilder()
 
@@ -142,7 +169,6 @@ class SnapshotBuilder:
             props = orjson.dumps({"name": name, "category": category, "category_name": DEFAULT_TREE.name(category),
                                   "address": address, "phone": phone, "status": status, "hall_id": hall_id})
             # Open-ended on purpose: each answer appends its per-request properties (open_now, distance_m).
-            self._heads.append(feature_head(poi_id, lon, lat))
             self._bodies.append(b'"properties":' + props[:-1])
 
     def _hours_ref(self, raw: Any) -> int:
@@ -160,13 +186,7 @@ class SnapshotBuilder:
         return found
 
     def rows(self) -> PoiRows:
-        """The rows added so far (GCJ-02 heads rendered here, once per POI)."""
-        ids = np.frombuffer(self._ids, dtype=np.int64).copy()
-        lons = np.frombuffer(self._lons, dtype=np.float64).copy()
-        lats = np.frombuffer(self._lats, dtype=np.float64).copy()
-        gcj_lons, gcj_lats = coords.convert_array(lons, lats, src="wgs84", dst="gcj02")
-        gcj02_heads = Parts.of(feature_head(*row) for row in zip(ids.tolist(), gcj_lons.tolist(), gcj_lats.tolist()))
-        return PoiRows(ids, lons, lats, np.frombuffer(self._categories, dtype=np.int16).copy(),
-                       np.frombuffer(self._statuses, dtype=np.int8).copy(),
-                       np.frombuffer(self._hours_refs, dtype=np.int32).copy(), self._keys.finish(), self._heads.finish(),
-                       gcj02_heads, self._bodies.finish())
+        """The rows added so far."""
+        return PoiRows(*(np.frombuffer(column, dtype=dtype).copy() for column, dtype in (
+            (self._ids, np.int64), (self._lons, np.float64), (self._lats, np.float64), (self._categories, np.int16),
+            (self._statuses, np.int8), (self._hours_refs, np.int32))), self._keys.finish(), self._bodies.finish())

@@ -50,7 +50,7 @@ async def test_an_edit_an_add_and_a_close_are_written_in_place_and_answer_as_bui
     assert "map snapshot updated (3 changed)" in caplog.text
 
     # Written in place: the pre-rendered buffers are shared, the old snapshot still answers as before.
-    assert after.bodies.data is before.bodies.data and after.heads["gcj02"].data is before.heads["gcj02"].data
+    assert after.bodies.data is before.bodies.data and after.rows.keys.data is before.rows.keys.data
     assert len(before) == 49 and len(after) == 50 and after.fingerprint != before.fingerprint
     assert before.grid.nearby(*ORIGIN, 100.0, limit=5).positions.tolist() == [24]
     assert_same_answers(after, await snapshot_cache.build_snapshot(after.version))
