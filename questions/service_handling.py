@@ -25,7 +25,8 @@ REPLIED_PURPOSE = "letter_replied"
 
 async def _views(rows: list[Letter]) -> list[dict[str, Any]]:
     columns, departments = await service_columns.names(), await service_departments.names()
-    return [staff_view(x, columns=columns, departments=departments) for x in rows]
+    photos = await service_photos.photos_by_letter([x.id for x in rows])
+    return [staff_view(x, columns=columns, departments=departments, photos=photos.get(x.id)) for x in rows]
 
 
 async def _visible(letter_id: int, user: CurrentUser) -> Letter:
@@ -112,7 +113,7 @@ async def transfer(letter_id: int, *, department_id: int, reason: str, user: Cur
         await add_step(letter.id, "transferred", conn=conn, actor_id=user.id, department_id=department_id,
                        note=reason)
     # The letter may now be outside the caller's departments: answer what was done, not a re-read.
-    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names())
+    return (await _views([letter]))[0]
 
 
 async def send_back(letter_id: int, *, reason: str, user: CurrentUser) -> dict[str, Any]:
@@ -124,7 +125,7 @@ async def send_back(letter_id: int, *, reason: str, user: CurrentUser) -> dict[s
         await add_step(letter.id, "returned", conn=conn, actor_id=user.id, department_id=current.department_id,
                        note=reason)
         await _hand_to(letter, None, due=None, conn=conn)
-    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names())
+    return (await _views([letter]))[0]
 
 
 async def reply(letter_id: int, *, text: str, user: CurrentUser) -> dict[str, Any]:

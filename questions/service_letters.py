@@ -140,7 +140,9 @@ async def my_letters(*, user_id: int, limit: int, after: int | None) -> dict[str
         rows = rows.filter(id__lt=after)
     found = await rows.order_by("-id").limit(limit + 1)
     columns, departments = await service_columns.names(), await service_departments.names()
-    return {"items": [letter_view(x, columns=columns, departments=departments) for x in found[:limit]],
+    photos = await service_photos.photos_by_letter([x.id for x in found[:limit]])
+    return {"items": [letter_view(x, columns=columns, departments=departments, photos=photos.get(x.id))
+                      for x in found[:limit]],
             "next_cursor": str(found[limit - 1].id) if len(found) > limit else None}
 
 

@@ -71,6 +71,15 @@ async def _handles(photo: Photo, user: CurrentUser) -> bool:
 
 
 async def photos_of(letter_id: int) -> list[int]:
-    return list(await Photo.filter(letter_id=letter_id).order_by("id").values_list("id", flat=True))
+    """The ids of a letter's photos, in the order they were uploaded."""
+    return (await photos_by_letter([letter_id])).get(letter_id, [])
+
+
+async def photos_by_letter(letter_ids: list[int]) -> dict[int, list[int]]:
+    """Photo ids of each of these letters (one query for a page of letters)."""
+    found: dict[int, list[int]] = {}
+    for letter_id, photo_id in await Photo.filter(letter_id__in=letter_ids).order_by("id").values_list("letter_id", "id"):
+        found.setdefault(letter_id, []).append(photo_id)
+    return found
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from bulletin import service as gazette
-from questions import errors, repository, service_columns, service_departments
+from questions import errors, repository, service_columns, service_departments, service_photos
 from questions.present_letters import public_letter, staff_view
 from questions.service_letters import _check, add_step
 from questions.tables import Entry, Letter
@@ -37,7 +37,8 @@ async def publish(letter_id: int, *, user: CurrentUser, title: str | None = None
         await letter.save(using_db=conn)
         await index_published(letter, conn=conn)
         await add_step(letter.id, "published", conn=conn, actor_id=user.id)
-    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names())
+    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names(),
+                      photos=await service_photos.photos_of(letter.id))
 
 
 async def index_published(letter: Letter, *, conn: Any = None) -> None:
@@ -108,7 +109,8 @@ async def adopt(letter_id: int, *, note: str, user: CurrentUser) -> dict[str, An
         letter.adopted_at, letter.adoption_note = clock.now(), note
         await letter.save(using_db=conn)
         await add_step(letter.id, "adopted", conn=conn, actor_id=user.id, note=note)
-    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names())
+    return staff_view(letter, columns=await service_columns.names(), departments=await service_departments.names(),
+                      photos=await service_photos.photos_of(letter.id))
 
 
 async def adopted(campaign_id: int) -> list[dict[str, Any]]:

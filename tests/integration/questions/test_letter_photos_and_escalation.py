@@ -35,7 +35,7 @@ async def test_the_letters_photos_are_shown_to_its_writer_and_handlers_only(clie
     mine = (await client.get(f"/api/v1/questions/me/letters/{letter['id']}", headers=resident)).json()
     assert mine["photos"] == [first, second]
     listed = (await client.get("/api/v1/questions/me/letters", headers=resident)).json()["items"]
-    assert [x["id"] for x in listed] == [letter["id"]]
+    assert [(x["id"], x["photos"]) for x in listed] == [(letter["id"], [first, second])]
 
     async def status(photo_id: int, headers) -> int:
         return (await client.get(f"/api/v1/questions/photos/{photo_id}", headers=headers)).status_code
@@ -51,6 +51,8 @@ async def test_the_letters_photos_are_shown_to_its_writer_and_handlers_only(clie
     await client.post(f"{path}/assign", json={"department_id": district.city}, headers=district.dispatcher)
     staff = (await client.get(path, headers=district.city_answerer)).json()
     assert staff["photos"] == [first, second]
+    queue = (await client.get("/api/v1/questions/handling/letters", headers=district.city_answerer)).json()["items"]
+    assert [(x["id"], x["photos"]) for x in queue] == [(letter["id"], [first, second])]
     assert await status(second, district.city_answerer) == 200
     assert await status(second, district.housing_answerer) == 404
 
