@@ -18,7 +18,7 @@ from sanic.response import json, redirect
 
 from console import sessions
 from console.pages import Redisplay, field, install_error_pages, page, parse, render
-from geo import service_divisions, service_edit, service_import, service_query
+from geo import service, service_divisions, service_edit, service_import, service_query
 from geo.categories import SEED_CATEGORIES
 from geo.errors import invalid_field
 from geo.hours import DAY_KEYS
@@ -33,6 +33,7 @@ DAY_NAMES = dict(zip(DAY_KEYS, ("周一", "周二", "周三", "周四", "周五"
 STATUS_NAMES = {"open": "正常服务", "temporarily_closed": "暂停服务", "closed": "已关闭"}
 ROOTS = [c for c in SEED_CATEGORIES if c.parent_code is None]
 SUBCATEGORIES = [c for c in SEED_CATEGORIES if c.parent_code is not None]
+SEARCH_LIMIT = 20
 _PERIOD_SPLIT = re.compile(r"[\s,，、;；]+")
 
 
@@ -50,6 +51,16 @@ async def map_page(request: Request, *, console: Console) -> HTTPResponse:
 @page(ADMIN)
 async def divisions(request: Request, *, console: Console) -> HTTPResponse:
     return json(await service_divisions.outlines(), headers={"cache-control": "no-store"})
+
+
+@bp.get("/search")
+@page(ADMIN)
+async def search(request: Request, *, console: Console) -> HTTPResponse:
+    """Points by name (closed ones too), into the side panel: the keyboard's way to a point."""
+    q = (request.args.get("q") or "").strip()[:64]
+    found = await service.find_pois(name=q, limit=SEARCH_LIMIT) if q else []
+    return render("admin/map_search.html", console=console, q=q, found=found, limit=SEARCH_LIMIT,
+                  status_names=STATUS_NAMES)
 
 
 # --- one point: its form in the side panel -------------------------------------------------------

@@ -120,7 +120,7 @@
     function pick(latlng) {
       var lon = latlng.lng.toFixed(7), lat = latlng.lat.toFixed(7);
       picked.clearLayers();
-      window.L.circleMarker(latlng, { radius: 9, color: "#f0a020", weight: 3, fill: false }).addTo(picked);
+      window.L.circleMarker(latlng, { radius: 9, color: "#f0a020", weight: 3, fill: false, interactive: false }).addTo(picked);
       if (mode === "add") {
         window.htmx.ajax("GET", element.getAttribute("data-panel") + "new?lon=" + lon + "&lat=" + lat,
                          { target: "#poi-panel", swap: "innerHTML" });
@@ -153,9 +153,16 @@
       if (event.target !== panel) { return; }
       panel.scrollTop = 0;  // the answer's message is at the top
       filterSubcategories(panel);
+      var focus = document.getElementById("poi-focus");
+      if (focus) {  // the point shown in the panel (found by name, say) is brought into view and ringed
+        var c = JSON.parse(focus.getAttribute("data-coordinates")), at = window.L.latLng(c[1], c[0]);
+        if (!map.getBounds().contains(at)) { map.setView(at, Math.max(map.getZoom(), 16)); }
+        picked.clearLayers();
+        window.L.circleMarker(at, { radius: 11, color: "#f0a020", weight: 3, fill: false, interactive: false })
+          .addTo(picked);
+      }
       var saved = document.getElementById("poi-saved");
       if (saved) {  // a write succeeded: show it now; the next load has it from every worker
-        picked.clearLayers();
         var feature = JSON.parse(saved.getAttribute("data-feature"));
         drawFeature({ id: feature.id, geometry: { coordinates: feature.coordinates },
                       properties: { name: feature.name, category: feature.category, status: feature.status } });

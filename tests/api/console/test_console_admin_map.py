@@ -1,6 +1,6 @@
 """地图与网点 through HTTP on both backends: a GeoJSON import's progress and per-feature report, the states
-the progress fragment shows, adding, editing, moving and closing a point (with before/after in the operation
-log), CSRF, the admin role, bad files, and an import while Redis is down."""
+the progress fragment shows, adding, editing, moving, closing and finding a point (with before/after in the
+operation log), CSRF, the admin role, bad files, and an import while Redis is down."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ async def test_an_import_reports_every_feature_and_a_second_run_changes_nothing(
     assert logged[0] == {"created": 4, "updated": 0, "unchanged": 0, "rejected": 6}
     first_id = int(job_page.rsplit("/", 1)[1])
     started_entry = await OperationLog.filter(action="console.admin_map.start_import").order_by("id").first()
-    assert started_entry.target == f"import_job:{first_id}" and started_entry.after["file"] == ["mixed.geojson"]
+    assert started_entry.target == f"import_job_id={first_id}" and started_entry.after["file"] == ["mixed.geojson"]
 
     clock.advance(timedelta(days=91))  # reports are kept 90 days (the daily job forgets older ones)
     recent = await ImportJob.create(user_id=1, status="done", created_at=clock.now(), updated_at=clock.now())
@@ -142,6 +142,10 @@ async def test_an_admin_adds_edits_moves_and_closes_a_point_and_the_log_has_befo
     poi = await Poi.get(id=poi.id)
     assert (poi.name, poi.category, poi.lon, poi.lat, poi.status) == ("湖贝长者饭堂", "elderly", 114.125, 22.556, "closed")
 
+    found = (await browser.get("/console/admin/map/search", params={"q": "长者饭堂"})).text
+    assert f'hx-get="/console/admin/map/pois/{poi.id}"' in found and "湖贝长者饭堂" in found and "已关闭" in found
+    assert "没有名称含" in (await browser.get("/console/admin/map/search", params={"q": "图书馆"})).text
+
     entries = {e.action: e for e in await OperationLog.filter(target=f"poi_id={poi.id}", result="ok")}
     edit = entries["console.admin_map.update_poi"]
     assert edit.before == {"name": "湖贝社区长者饭堂", "category": "elderly.canteen"}
@@ -171,7 +175,7 @@ async def test_clerks_and_editors_cannot_open_the_map_pages(browser: Browser, db
                            created_at=clock.now(), updated_at=clock.now())
     for role in ("staff", "editor"):
         assert (await browser.log_in(*await make_user(role))).status_code == 303
-        for path in ("/console/admin/map/", IMPORT, "/console/admin/map/divisions.geojson",
+        for path in ("/console/admin/map/", IMPORT, "/console/admin/map/divisions.geojson", "/console/admin/map/search",
                      f"/console/admin/map/pois/{poi.id}"):
             assert (await browser.get(path)).status_code == 403, path
         token = await browser.form_token("/console/password")
