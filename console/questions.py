@@ -47,7 +47,7 @@ HANDLERS = ("editor", "answerer")
 PAGE = 50
 STEP_NAMES = {"received": "收到来信", "held": "待内容审核", "rejected": "未通过审核", "assigned": "分办",
               "transferred": "转办", "returned": "退回分办", "replied": "答复", "rated": "评价", "reopened": "重新办理",
-              "overdue": "超期", "escalated": "超期督办", "closed": "办结", "published": "公开", "adopted": "采纳"}
+              "overdue": "超期督办", "closed": "办结", "published": "公开", "adopted": "采纳"}
 Console = sessions.Console
 
 
@@ -107,7 +107,8 @@ async def inbox(request: Request, *, console: Console) -> HTTPResponse:
     for letter in listing["items"]:
         letter["suggestion"] = await _suggest(letter, names)
     return render("questions/inbox.html", console=console, tab="inbox", listing=listing,
-                  category_labels=await service_categories.labels(), departments=await service_departments.list_departments(), ok=request.args.get("ok", ""))
+                  category_labels=await service_categories.labels(),
+                  departments=await service_departments.list_departments(), ok=request.args.get("ok", ""))
 
 
 @bp.post("/letters/<letter_id:int>/assign")
