@@ -11,10 +11,11 @@ from appointments import errors, full_slots, notices, present, repository
 from appointments.service_halls import today_at, zone_of
 from appointments.service_slots import covers
 from appointments.tables import Booking, Closure, Slot
-from server import clock, storage
+from server import audit, clock, storage
 from server.auth import CurrentUser
 
 DEFAULT_REASON = "大厅临时调整"
+SLOT_FIELDS = ("capacity", "status", "booked")
 
 
 async def _slot_in_scope(slot_id: int, user: CurrentUser) -> Slot:
@@ -28,6 +29,7 @@ async def patch_slot(slot_id: int, *, user: CurrentUser, capacity: int | None, s
                      reason: str | None) -> dict[str, Any]:
     """PATCH /staff/slots/{id}: capacity never below what is booked; closing cancels its bookings."""
     slot = await _slot_in_scope(slot_id, user)
+    before = audit.fields(slot, SLOT_FIELDS)
     if capacity is not None:
         changed = await Slot.filter(id=slot.id, booked__lte=capacity).update(capacity=capacity)
         if not changed:
@@ -41,7 +43,9 @@ async def patch_slot(slot_id: int, *, user: CurrentUser, capacity: int | None, s
             raise errors.SlotClosed("已结束的时段不能重新开放", details={"slot_id": slot.id})
         await Slot.filter(id=slot.id).update(status="open")
     full_slots.seats_changed(slot.id)
-    return present.slot(await Slot.get(id=slot.id))
+    after = await Slot.get(id=slot.id)
+    audit.changed(target=f"slot_id={slot.id}", before=before, after=audit.fields(after, SLOT_FIELDS))
+    return present.slot(after)
 
 
 async def close_slots(conn: BaseDBAsyncClient, slot_ids: list[int], *, reason: str) -> int:
@@ -77,9 +81,11 @@ async def add_closure(hall_id: int, *, user: CurrentUser, day: dt.date, start: d
         slots = await Slot.filter(hall_id=hall.id, day=day).using_db(conn)
         hit = [s.id for s in slots if covers(closure, day=day, start=s.start_at, end=s.end_at, hall=hall)]
         cancelled = await close_slots(conn, hit, reason=reason)
-    return {"id": closure.id, "hall_id": hall.id, "date": day, "from": start, "to": end, "reason": reason,
-            "slots_closed": len(hit), "bookings_cancelled": cancelled,
-            "timezone": str(zone_of(hall))}
+    answer = {"id": closure.id, "hall_id": hall.id, "date": day, "from": start, "to": end, "reason": reason,
+              "slots_closed": len(hit), "bookings_cancelled": cancelled, "timezone": str(zone_of(hall))}
+    audit.changed(target=f"closure_id={closure.id}", before=None, after=audit.fields(answer, (
+        "hall_id", "date", "from", "to", "reason", "slots_closed", "bookings_cancelled")))
+    return answer
 
 
 def _hhmm(moment: dt.time | None) -> str | None:

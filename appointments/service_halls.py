@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from appointments import errors, present, repository
 from appointments.model import HallRules, InvalidSetting, parse_rules
 from appointments.tables import Hall, ServiceItem
-from server import accounts, clock, stamps
+from server import accounts, audit, clock, stamps
 
 HALL_FIELDS = ("name", "address", "phone", "poi_id", "windows", "is_active")
 SERVICE_FIELDS = ("name", "department", "materials", "average_minutes", "real_name_required", "is_active")
@@ -44,6 +44,7 @@ async def create_hall(fields: Mapping[str, Any], *, rules: Mapping[str, object] 
     except IntegrityError:
         raise errors.HallNameTaken(details={"name": hall.name}) from None
     await stamps.bump(STAMP)
+    audit.changed(target=f"hall_id={hall.id}", before=None, after=audit.fields(hall, (*HALL_FIELDS, "rules")))
     return present.hall(hall)
 
 
@@ -51,6 +52,7 @@ async def update_hall(hall_id: int, changes: Mapping[str, Any], *,
                       rules: Mapping[str, object] | None) -> dict[str, Any]:
     """PATCH /admin/halls/{id}: change its details and (part of) its rules."""
     hall = await repository.hall_or_404(hall_id)
+    before = audit.fields(hall, (*HALL_FIELDS, "rules"))
     for name, value in changes.items():
         if name in HALL_FIELDS:
             setattr(hall, name, value)
@@ -62,6 +64,7 @@ async def update_hall(hall_id: int, changes: Mapping[str, Any], *,
     except IntegrityError:
         raise errors.HallNameTaken(details={"name": hall.name}) from None
     await stamps.bump(STAMP)
+    audit.changed(target=f"hall_id={hall.id}", before=before, after=audit.fields(hall, (*HALL_FIELDS, "rules")))
     return present.hall(hall)
 
 
@@ -83,12 +86,14 @@ async def add_service(hall_id: int, fields: Mapping[str, Any]) -> dict[str, Any]
     except IntegrityError:
         raise errors.ServiceNameTaken(details={"name": service.name}) from None
     await stamps.bump(STAMP)
+    audit.changed(target=f"service_id={service.id}", before=None, after=audit.fields(service, SERVICE_FIELDS))
     return present.service(service)
 
 
 async def update_service(service_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
     """PATCH /admin/services/{id}: change a service item's details."""
     service = await repository.service_or_404(service_id)
+    before = audit.fields(service, SERVICE_FIELDS)
     for name, value in changes.items():
         if name in SERVICE_FIELDS:
             setattr(service, name, value)
@@ -98,6 +103,7 @@ async def update_service(service_id: int, changes: Mapping[str, Any]) -> dict[st
     except IntegrityError:
         raise errors.ServiceNameTaken(details={"name": service.name}) from None
     await stamps.bump(STAMP)
+    audit.changed(target=f"service_id={service.id}", before=before, after=audit.fields(service, SERVICE_FIELDS))
     return present.service(service)
 
 
@@ -134,11 +140,13 @@ async def assign_staff(hall_id: int, user_ids: list[int]) -> list[dict[str, Any]
     missing = sorted(wanted - {u["id"] for u in staff if u["is_active"]})
     if missing:
         raise errors.invalid_setting("user_ids", f"以下账号不是在职的窗口工作人员：{missing}")
+    serving = sorted(u["id"] for u in staff if hall_id in u["halls"])
     for user in staff:
         halls = set(user["halls"])
         serves = user["id"] in wanted
         if serves != (hall_id in halls):
             await accounts.set_halls(user["id"], sorted(halls | {hall_id} if serves else halls - {hall_id}))
+    audit.changed(target=f"hall_id={hall_id}", before={"staff": serving}, after={"staff": sorted(wanted)})
     return await hall_staff(hall_id)
 
 

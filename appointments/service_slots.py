@@ -22,7 +22,7 @@ from appointments.model import (
 )
 from appointments.service_halls import get_hall, rules_of, today_at, zone_of
 from appointments.tables import Closure, Hall, ServiceItem, Slot
-from server import clock
+from server import audit, clock
 
 MAX_GENERATE_DAYS = 92
 MAX_AVAILABILITY_DAYS = 31
@@ -55,9 +55,11 @@ async def put_schedule(hall_id: int, service_id: int, data: Mapping[str, object]
         schedule = parse_schedule(data)
     except InvalidSetting as error:
         raise errors.invalid_setting(error.path, error.reason) from None
+    before = audit.fields(service, ["schedule"])
     service.schedule = schedule.to_dict()
     service.updated_at = clock.now()
     await service.save(update_fields=["schedule", "updated_at"])
+    audit.changed(target=f"service_id={service.id}", before=before, after=audit.fields(service, ["schedule"]))
     first, last = await window_of(service.hall)
     done = await regenerate(service, hall=service.hall, first=first, last=last,
                             calendar=await service_calendar.working_calendar(first, last))

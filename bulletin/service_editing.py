@@ -13,7 +13,7 @@ from bulletin.docnumber import normalize_doc_number
 from bulletin.html import body_to_html
 from bulletin.related import forget_cache, unknown_ids
 from bulletin.tables import Agency, Document, InterpretationLink
-from server import clock, outbox, paging, storage
+from server import audit, clock, outbox, paging, storage
 
 PUBLISHED_TOPIC = "gazette.published"
 WITHDRAWN_TOPIC = "gazette.withdrawn"  # feeds take the document out of every personal feed
@@ -22,6 +22,8 @@ _TAG_FIELDS = tuple(repository.TAG_KINDS)
 _PLAIN_FIELDS = ("title", "doc_number", "index_number", "topic", "doc_type", "disclosure", "validity",
                  "effective_from", "effective_to", "written_on", "published_on", "summary", "body",
                  "body_format", "issue_id", "section", "issue_order", "kind")
+# What the operation log shows of a document's change (tags and links: the fields sent).
+_LOGGED_FIELDS = (*_PLAIN_FIELDS, "agency_id", "status", "published_at", "withdrawn_reason")
 # What an explicit null means for columns that cannot be empty.
 _NOT_NULL = {"summary": "", "body": "", "issue_order": 0}
 
@@ -34,7 +36,12 @@ async def create_document(fields: Mapping[str, Any], *, editor_id: int | None) -
         await apply_fields(document, fields, conn=conn)
         await save(document, conn=conn)
         await repository.replace_tags(document.id, tags_in(fields), conn=conn)
+    _logged(document, before=None)
     return await editor_view(document.id)
+
+
+def _logged(document: Document, *, before: dict[str, Any] | None) -> None:
+    audit.changed(target=f"document_id={document.id}", before=before, after=audit.fields(document, _LOGGED_FIELDS))
 
 
 async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,6 +50,7 @@ async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[
         document = await repository.document_or_404(document_id, using_db=conn, for_update=True)
         if document.status == "withdrawn":
             raise errors.StatusConflict("已撤回的文件不能修改", status=document.status)
+        before = audit.fields(document, _LOGGED_FIELDS)
         await apply_fields(document, changes, conn=conn)
         document.updated_at = clock.now()
         if document.status == "published":
@@ -54,6 +62,7 @@ async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[
             await outbox.enqueue(CORRECTED_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
     if document.status == "published":
         await cache.bump()
+    _logged(document, before=before)
     return await editor_view(document.id)
 
 
@@ -107,8 +116,10 @@ async def publish_document(document_id: int, *, notify: bool = True) -> dict[str
         document = await repository.document_or_404(document_id, using_db=conn, for_update=True)
         if document.status == "published":
             raise errors.StatusConflict("文件已发布", status=document.status)
+        before = audit.fields(document, _LOGGED_FIELDS)
         await mark_published(document, notify=notify, conn=conn)
     await cache.bump()
+    _logged(document, before=before)
     return await editor_view(document.id)
 
 
@@ -136,6 +147,7 @@ async def withdraw_document(document_id: int, *, reason: str) -> dict[str, Any]:
         document = await repository.document_or_404(document_id, using_db=conn, for_update=True)
         if document.status != "published":
             raise errors.StatusConflict("只有已发布的文件可以撤回", status=document.status)
+        before = audit.fields(document, _LOGGED_FIELDS)
         now = clock.now()
         document.status, document.withdrawn_at, document.withdrawn_reason = "withdrawn", now, reason
         document.updated_at = now
@@ -143,6 +155,7 @@ async def withdraw_document(document_id: int, *, reason: str) -> dict[str, Any]:
         await repository_search.remove([document.id], conn=conn)
         await outbox.enqueue(WITHDRAWN_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
     await cache.bump()
+    _logged(document, before=before)
     return await editor_view(document.id)
 
 

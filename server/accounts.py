@@ -35,6 +35,8 @@ hasher = passwords.hasher
 Point = tuple[float, float]  # (lon, lat)
 STAFF_ROLES = ("staff", "editor", "answerer", "admin")
 _DUMMY_HASH = hasher.hash("bianmin-timing-equaliser")
+# What the operation log shows of an account's change (never a hash or a secret).
+ACCOUNT_FIELDS = ("username", "role", "halls", "is_active", "must_change_password", "password_changed_at")
 
 
 class TooManyAttempts(errors.TooManyRequests):
@@ -248,6 +250,8 @@ async def create_user(*, username: str, password: str, role: str, halls: list[in
         raise ValueError("password must have at least 8 characters")
     now = clock.now()
     password_hash = await asyncio.to_thread(hasher.hash, password)
+    existing = await User.get_or_none(username=username.strip().lower())
+    before = audit.fields(existing, ACCOUNT_FIELDS) if existing is not None else None
     user, _ = await User.update_or_create(
         username=username.strip().lower(),
         defaults={"role": role, "password_hash": password_hash, "halls": sorted(set(halls or [])),
@@ -255,6 +259,7 @@ async def create_user(*, username: str, password: str, role: str, halls: list[in
                   "password_changed_at": now, "must_change_password": must_change})
     await PasswordHistory.create(user_id=user.id, password_hash=password_hash, created_at=now)
     await auth.refresh_cached_user(user.id)
+    audit.changed(target=f"user_id={user.id}", before=before, after=audit.fields(user, ACCOUNT_FIELDS))
     return user
 
 
@@ -266,8 +271,11 @@ async def change_password(user_id: int, *, old: str, new: str) -> None:
 
 async def set_halls(user_id: int, halls: list[int]) -> None:
     """Replace a staff member's hall scope; the account's sessions end (it logs in again under the new scope)."""
+    before = await User.filter(id=user_id).values_list("halls", flat=True)
     await User.filter(id=user_id).update(halls=sorted(set(halls)), updated_at=clock.now())
     await end_sessions(user_id)
+    audit.changed(target=f"user_id={user_id}", before={"halls": sorted(before[0] or []) if before else None},
+                  after={"halls": sorted(set(halls))})
 
 
 async def end_sessions(user_id: int) -> None:

@@ -8,6 +8,9 @@ What the console and the services call (all async unless noted):
 - ``record_login(username=, user_id=, result=, ip=, user_agent=)``: one entry in the login log.
 - ``note(target=, before=, after=, action=)`` (sync): inside a request, lets a service describe the
   change it makes (the endpoint only knows the request body); outside a request it does nothing.
+- ``changed(target=, before=, after=)`` (sync): the one way services describe a write: only the fields
+  whose values differ are kept (``before=None`` for something created, ``after=None`` for something
+  removed); build both sides with ``fields(row_or_dict, names)``, which gives JSON-plain values.
 - ``note_reveal(target=, fields=, reason=)`` (sync): marks this request as revealing personal data;
   the entry is written as ``kind="reveal"`` even for a GET.
 - ``search_operations(...)``, ``search_logins(...)``: newest first, keyset pages (see audit_query.py).
@@ -21,8 +24,10 @@ domain and name), the target (the path parameters), the fields sent (masked) and
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +43,7 @@ SECRET_KEYS = ("password", "otp", "secret", "token", "recovery")
 NAME_KEYS = ("person_name", "real_name", "contact_name", "applicant_name", "resident_name", "legal_person")
 PHONE_KEYS = ("phone", "mobile", "contact_phone")
 ID_KEYS = ("id_number", "id_card", "idcard")
+CREDIT_KEYS = ("credit_code",)
 MAX_TEXT = 200
 MAX_ITEMS = 50
 
@@ -52,6 +58,20 @@ class Note:
     after: dict[str, Any] | None = None
     reveal: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, tuple[dict[str, Any] | None, dict[str, Any] | None]] = field(default_factory=dict)
+
+    def described(self) -> tuple[str | None, dict[str, Any] | None, dict[str, Any] | None]:
+        """Target, before and after: one changed thing flat, several keyed by their targets."""
+        if not self.changes:
+            return self.target, self.before, self.after
+        if len(self.changes) == 1:
+            (target, (before, after)), = self.changes.items()
+        else:
+            target = "; ".join(self.changes)
+            before = {t: b for t, (b, _) in self.changes.items() if b is not None} or None
+            after = {t: a for t, (_, a) in self.changes.items() if a is not None} or None
+        merge = (lambda mine, noted: {**(noted or {}), **(mine or {})} if (mine or noted) else None)
+        return self.target or target, merge(before, self.before), merge(after, self.after)
 
 
 _note: contextvars.ContextVar[Note | None] = contextvars.ContextVar("audit_note", default=None)
@@ -77,6 +97,41 @@ def note(*, target: str | None = None, before: dict[str, Any] | None = None, aft
         current.after = {**(current.after or {}), **after}
 
 
+def fields(source: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The values of ``names`` on a row (attributes) or a mapping, JSON-plain (dates as ISO text)."""
+    get = source.get if isinstance(source, Mapping) else (lambda name: getattr(source, name, None))
+    return {name: _plain(get(name)) for name in names}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in (sorted(value) if isinstance(value, (set, frozenset)) else value)]
+    return value
+
+
+def changed(*, target: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+            action: str | None = None) -> None:
+    """A service's write, for the operation log: ``target`` and the fields that differ, before and after."""
+    current = _note.get()
+    if current is None:
+        return
+    old, new = dict(before or {}), dict(after or {})
+    keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+    was, now = current.changes.get(target, (None, None))
+    if before is not None:
+        was = {**{k: old.get(k) for k in keys}, **(was or {})}  # the first "before" of a field stays
+    if after is not None:
+        now = {**(now or {}), **{k: new.get(k) for k in keys}}
+    current.changes[target] = (was, now)
+    current.action = action or current.action
+
+
 def note_reveal(*, target: str, fields: list[str], reason: str) -> None:
     """This request shows ``fields`` of ``target`` unmasked, for ``reason``: it is logged as a reveal."""
     current = _note.get()
@@ -90,12 +145,14 @@ def note_reveal(*, target: str, fields: list[str], reason: str) -> None:
 
 def _mask_scalar(key: str, value: Any) -> Any:
     name = key.lower()
-    if any(word in name for word in SECRET_KEYS):
-        return "***" if value not in (None, "") else value
+    if any(word in name for word in SECRET_KEYS) and not name.endswith("_at") and not isinstance(value, bool):
+        return "***" if value not in (None, "") else value  # a flag or a time (must_change_password) is no secret
     if not isinstance(value, str):
         return value
     if any(word in name for word in ID_KEYS):
         return pii.mask_id_number(value)
+    if any(word in name for word in CREDIT_KEYS):
+        return pii.mask_credit_code(value)
     if any(word in name for word in PHONE_KEYS):
         return pii.mask_phone(value)
     if any(word in name for word in NAME_KEYS):
@@ -193,13 +250,14 @@ async def watch(request: Request, user: CurrentUser, call: Callable[[], Awaitabl
 async def _record_request(request: Request, user: CurrentUser, current: Note, *, action: str, body: Any,
                           path_params: dict[str, Any], status: int, result: str) -> None:
     sent = body.model_dump(mode="json", exclude_unset=True) if hasattr(body, "model_dump") else None
-    after = {**(sent or {}), **(current.after or {})} if (sent or current.after) else None
+    target, before, changed_after = current.described()
+    after = {**(sent or {}), **(changed_after or {})} if (sent or changed_after) else None
     if current.reveal is not None:
         after = {**(after or {}), **current.reveal}
     try:
         await record_operation(
-            actor=user, action=current.action or action, target=current.target or _target(path_params),
-            kind="reveal" if current.reveal is not None else "write", before=current.before, after=after,
+            actor=user, action=current.action or action, target=target or _target(path_params),
+            kind="reveal" if current.reveal is not None else "write", before=before, after=after,
             ip=client_ip(request), route="/" + (request.route.path if request.route else request.path).lstrip("/"),
             method=request.method, status=status, result=result)
     except Exception:  # the write has happened; losing its record must be loud, not a 500

@@ -33,6 +33,7 @@ from server.tables import PasswordHistory, User
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 MIN_LENGTH = 8
 HISTORY = 5
+LOGGED_FIELDS = ("password_changed_at", "must_change_password")  # what the operation log shows of a change
 RULES = {
     "length": f"至少 {MIN_LENGTH} 个字符",
     "classes": "包含大写字母、小写字母、数字、其他符号中的至少三类",
@@ -112,6 +113,7 @@ async def set_password(user: User, password: str, *, must_change: bool = False) 
         raise PasswordReused()
     password_hash = await asyncio.to_thread(hasher.hash, password)
     now = clock.now()
+    before = audit.fields(user, LOGGED_FIELDS)
     async with storage.transaction() as conn:
         await User.filter(id=user.id).using_db(conn).update(
             password_hash=password_hash, password_changed_at=now, must_change_password=must_change, updated_at=now)
@@ -121,6 +123,7 @@ async def set_password(user: User, password: str, *, must_change: bool = False) 
         await PasswordHistory.filter(user_id=user.id, id__not_in=list(keep)).using_db(conn).delete()
     user.password_hash, user.password_changed_at, user.must_change_password = password_hash, now, must_change
     await auth.refresh_cached_user(user.id)
+    audit.changed(target=f"user_id={user.id}", before=before, after=audit.fields(user, LOGGED_FIELDS))
 
 
 async def change_password(user_id: int, *, current: str, new: str) -> None:
@@ -161,5 +164,8 @@ async def disable_idle_accounts() -> int:
 async def enable_account(user_id: int) -> None:
     """Re-enable an account (an idle one, say); it counts as used today."""
     now = clock.now()
+    before = await User.get(id=user_id)
     await User.filter(id=user_id).update(is_active=True, disabled_reason=None, last_login_at=now, updated_at=now)
     await auth.refresh_cached_user(user_id)
+    audit.changed(target=f"user_id={user_id}", before=audit.fields(before, ("is_active", "disabled_reason")),
+                  after={"is_active": True, "disabled_reason": None})

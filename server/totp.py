@@ -25,7 +25,7 @@ from typing import Any
 import pyotp
 import qrcode
 
-from server import auth, clock, config, errors, keyed_hash, lockout, pii_vault, storage
+from server import audit, auth, clock, config, errors, keyed_hash, lockout, pii_vault, storage
 from server.tables import RecoveryCode, User
 
 ISSUER = "便民"
@@ -182,8 +182,10 @@ async def recovery_codes_left(user_id: int) -> int:
 
 async def disable(user_id: int) -> None:
     """Remove the second factor (an admin, for a lost phone); the account must enrol again if its role requires."""
+    was = enrolled(await User.get(id=user_id))
     async with storage.transaction() as conn:
         await User.filter(id=user_id).using_db(conn).update(totp_secret_enc=None, totp_confirmed_at=None,
                                                             totp_last_step=None)
         await RecoveryCode.filter(user_id=user_id).using_db(conn).delete()
     await auth.refresh_cached_user(user_id)
+    audit.changed(target=f"user_id={user_id}", before={"second_factor": was}, after={"second_factor": False})

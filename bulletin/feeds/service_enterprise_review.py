@@ -12,9 +12,10 @@ from bulletin.feeds import errors
 from bulletin.feeds.service_enterprises import live_pending, status_of, view
 from bulletin.feeds.service_subscriptions import Owner, create_subscription
 from bulletin.feeds.tables import Enterprise
-from server import clock, pii, storage
+from server import audit, clock, pii, storage
 
 SUPERSEDED = "同一统一社会信用代码的另一登记已通过核验"
+LOGGED_FIELDS = ("name", "credit_code", "industry", "size", "district", "status", "reject_reason")  # operation log
 
 
 async def admin_list(*, status: str | None, awaiting: bool = False) -> list[dict[str, Any]]:
@@ -63,7 +64,9 @@ async def verify(enterprise_id: int, *, admin_id: int) -> dict[str, Any]:
         await Enterprise.filter(id=enterprise.id).update(
             **enterprise.pending_changes, pending_changes=None, changes_requested_at=None, reject_reason=None,
             reviewed_by=admin_id, reviewed_at=now, updated_at=now)
-        return await _answer(enterprise_id)
+        return await _reviewed(enterprise)
+    competing = await Enterprise.filter(credit_code=enterprise.credit_code, status="pending").exclude(
+        id=enterprise.id).values_list("id", flat=True)
     try:
         async with storage.transaction() as conn:
             changed = await Enterprise.filter(id=enterprise.id, status="pending", expires_at__gt=now).using_db(
@@ -79,7 +82,10 @@ async def verify(enterprise_id: int, *, admin_id: int) -> dict[str, Any]:
     if enterprise.subscription_count == 0:
         criteria = {"industries": [enterprise.industry], "sizes": [enterprise.size], "divisions": [enterprise.district]}
         await create_subscription(Owner(enterprise_id=enterprise.id), criteria=criteria, frequency="immediate")
-    return await _answer(enterprise_id)
+    for other in competing:
+        audit.changed(target=f"enterprise_id={other}", before={"status": "pending"},
+                      after={"status": "rejected", "reject_reason": SUPERSEDED})
+    return await _reviewed(enterprise)
 
 
 async def reject(enterprise_id: int, *, admin_id: int, reason: str) -> dict[str, Any]:
@@ -92,7 +98,15 @@ async def reject(enterprise_id: int, *, admin_id: int, reason: str) -> dict[str,
         await Enterprise.filter(id=enterprise.id).update(pending_changes=None, changes_requested_at=None, **review)
     elif not await Enterprise.filter(id=enterprise.id, status="pending").update(status="rejected", **review):
         raise errors.EnterpriseStatusConflict(details={"status": status_of(await Enterprise.get(id=enterprise_id))})
-    return await _answer(enterprise_id)
+    return await _reviewed(enterprise)
+
+
+async def _reviewed(before: Enterprise) -> dict[str, Any]:
+    """The admin's answer, once the review's change is noted for the operation log."""
+    after = await Enterprise.get(id=before.id)
+    audit.changed(target=f"enterprise_id={before.id}", before=audit.fields(before, LOGGED_FIELDS),
+                  after=audit.fields(after, LOGGED_FIELDS))
+    return _admin_view(after, await _claims({after.credit_code}))
 
 
 async def _reviewable(enterprise_id: int) -> Enterprise:
@@ -103,11 +117,6 @@ async def _reviewable(enterprise_id: int) -> Enterprise:
     if status != "pending" and not (status == "verified" and enterprise.pending_changes):
         raise errors.EnterpriseStatusConflict(details={"status": status})
     return enterprise
-
-
-async def _answer(enterprise_id: int) -> dict[str, Any]:
-    row = await Enterprise.get(id=enterprise_id)
-    return _admin_view(row, await _claims({row.credit_code}))
 
 
 async def expire_registrations() -> dict[str, int]:

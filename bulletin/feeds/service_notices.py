@@ -18,11 +18,12 @@ from bulletin.feeds.service_fanout import NOTICE_PUBLISHED, NOTICE_WITHDRAWN
 from bulletin.feeds.service_subscriptions import agency_names
 from bulletin.feeds.tables import Notice
 from bulletin.model import TOPICS
-from server import clock, outbox, paging, storage
+from server import audit, clock, outbox, paging, storage
 from server.auth import CurrentUser
 from server.errors import Forbidden, ValidationFailed
 
 EDITOR = "editor"
+LOGGED_FIELDS = ("title", "body", "hall_id", "source", "facts", "status", "withdrawn_reason")  # operation log
 
 
 def view(row: Notice) -> dict[str, Any]:
@@ -78,6 +79,7 @@ async def create_notice(fields: Mapping[str, Any], *, user: CurrentUser) -> dict
         if not fields.get("notify", True):
             payload["notify"] = False
         await outbox.enqueue(NOTICE_PUBLISHED, payload, dedup_key=f"{NOTICE_PUBLISHED}:{notice.id}", using_db=conn)
+    audit.changed(target=f"notice_id={notice.id}", before=None, after=audit.fields(notice, LOGGED_FIELDS))
     return view(notice)
 
 
@@ -91,9 +93,11 @@ async def withdraw_notice(notice_id: int, *, user: CurrentUser, reason: str) -> 
             raise Forbidden("只能撤回本人所在大厅的公告", details={"notice_id": notice_id})
         if notice.status == "withdrawn":
             raise errors.NoticeWithdrawn(details={"notice_id": notice_id})
+        before = audit.fields(notice, LOGGED_FIELDS)
         notice.status, notice.withdrawn_at, notice.withdrawn_reason = "withdrawn", clock.now(), reason
         await notice.save(using_db=conn)
         await outbox.enqueue(NOTICE_WITHDRAWN, {"kind": "notice", "id": notice.id}, using_db=conn)
+    audit.changed(target=f"notice_id={notice.id}", before=before, after=audit.fields(notice, LOGGED_FIELDS))
     return view(notice)
 
 

@@ -50,9 +50,11 @@ async def test_a_first_password_must_be_changed_before_anything_else(client):
     again = await client.get("/api/v1/staff/halls/1/bookings", headers=headers)
     assert again.json()["error"]["code"] == "forbidden"  # the same session is past the change: now it is the hall
     assert (await login(client, "clerk.zhao", "Better-pass-2")).json()["state"] == "ok"
-    # The audit entry of the change keeps no password.
+    # The audit entry of the change keeps no password, and says the required change was made.
     entry = await OperationLog.get(action="server.change_password", result="ok")
-    assert entry.after == {"old_password": "***", "new_password": "***"}
+    assert {k: entry.after[k] for k in ("old_password", "new_password", "must_change_password")} == {
+        "old_password": "***", "new_password": "***", "must_change_password": False}
+    assert entry.before["must_change_password"] is True
 
 
 async def test_the_last_five_passwords_cannot_come_back(db):
