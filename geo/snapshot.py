@@ -34,7 +34,7 @@ BoolArray = NDArray[np.bool_]
 _OPEN = POI_STATUSES.index("open")
 _CLOSED = POI_STATUSES.index("closed")
 _MASK_CACHE = 32
-_MAX_PATCHED = 4096  # edits kept beside the shared parts before a merge copies them in (or an eighth of the POIs)
+_MAX_PATCHED = 4096  # edits kept beside the shared parts before a merge copies them in (or 1/32 of the POIs)
 _UNSEEN: Any = object()
 
 
@@ -102,7 +102,7 @@ class MapSnapshot:
         changed = builder.rows()
         gone = np.fromiter(removed, dtype=np.int64)
         patched = None if np.isin(gone, self.ids).any() else patch(self.rows, changed)
-        if patched is None or len(patched[0].bodies.changed) > max(_MAX_PATCHED, len(self) // 8):
+        if patched is None or len(patched[0].bodies.changed) > max(_MAX_PATCHED, len(self) // 32):
             merged = merge(self.rows, changed, gone.tolist())
             same = self._same_points(merged)
             return MapSnapshot(merged, builder.timetables, version=version, divisions=self.divisions,
