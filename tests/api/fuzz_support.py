@@ -14,6 +14,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
+from questions import demo as questions_demo
 from server import accounts, auth, registry
 from server.tables import User
 
@@ -27,6 +28,9 @@ PERSONAS: dict[tuple[str, ...] | None, tuple[str, ...]] = {
     ("staff", "editor"): ("staff", "editor"),
     ("editor", "answerer"): ("editor", "answerer"),
 }
+# Operations on one's own letters: sent as the demo resident who wrote the demo's letters, so that every other
+# example (whose letter id is a real one) reaches a letter of the caller's, not only the 404 of someone else's.
+OWN_LETTERS = "/api/v1/questions/me/letters/{letter_id}"
 # Operations that end the caller's account or session: a fresh resident each time, so the others keep theirs.
 SELF_ENDING = {("DELETE", "/api/v1/me"), ("POST", "/api/v1/auth/logout")}
 # Path parameter -> (Tortoise app label, model) whose ids it names.
@@ -81,6 +85,7 @@ async def build_world() -> World:
         "admin": await User.get(username="demo-admin"), "enterprise": await User.get(openid="dev-demo-merchant"),
         "resident": await User.get(openid="dev-demo-parent"),
         "answerer": await User.get(username="demo-answerer"),
+        "letter_writer": await User.get(openid=questions_demo.RESIDENT[0]),
     }
     ids: dict[str, list[Any]] = {}
     for name, (label, model) in ROWS.items():
@@ -95,6 +100,8 @@ def persona_for(method: str, path: str, roles: tuple[str, ...] | None, index: in
     """Who sends example ``index`` of an operation: the roles it allows, in turn."""
     if (method, path) in SELF_ENDING:
         return "resident"
+    if path.startswith(OWN_LETTERS):
+        return "letter_writer"
     personas = PERSONAS.get(roles) or ("admin",)
     return personas[index % len(personas)]
 
