@@ -154,9 +154,9 @@
       panel.scrollTop = 0;  // the answer's message is at the top
       filterSubcategories(panel);
       var focus = document.getElementById("poi-focus");
-      if (focus) {  // the point shown in the panel (found by name, say) is brought into view and ringed
+      if (focus) {  // the point shown in the panel (found by name, say) is brought into view, out of its cluster, and ringed
         var c = JSON.parse(focus.getAttribute("data-coordinates")), at = window.L.latLng(c[1], c[0]);
-        if (!map.getBounds().contains(at)) { map.setView(at, Math.max(map.getZoom(), 16)); }
+        if (!map.getBounds().contains(at) || map.getZoom() < 15) { map.setView(at, Math.max(map.getZoom(), 16)); }
         picked.clearLayers();
         window.L.circleMarker(at, { radius: 11, color: "#f0a020", weight: 3, fill: false, interactive: false })
           .addTo(picked);
