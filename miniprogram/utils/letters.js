@@ -1,6 +1,7 @@
 // Letters to the district as the resident reads them: statuses, the timeline's steps, the rating choices,
 // and the checks the write form makes before anything is sent (the server checks again).
 const time = require('./time')
+const validators = require('./validators')
 
 const STEP_TEXT = {
   held: '已提交，等待内容审核',
@@ -51,7 +52,7 @@ function formProblem(form) {
   if (!form.column) return '请选择留言栏目'
   if ((form.title || '').trim().length < 2) return '请填写标题（至少2个字）'
   if ((form.body || '').trim().length < 5) return '请把问题写清楚（至少5个字）'
-  if (form.otherPhone && !/^1[3-9]\d{9}$/.test((form.phone || '').replace(/[\s-]/g, ''))) return '请输入11位手机号码'
+  if (form.otherPhone) return validators.checkPhone(form.phone).message
   return ''
 }
 

@@ -7,6 +7,7 @@ const care = require('../../utils/care')
 const session = require('../../utils/session')
 const subscribe = require('../../utils/subscribe')
 const letters = require('../../utils/letters')
+const validators = require('../../utils/validators')
 
 const REPLIED = ['letter_replied']
 
@@ -106,7 +107,7 @@ Page({
         column: column.code, title: d.title.trim(), body: d.body.trim(), category: category ? category.value : null,
         place: d.place ? { lon: d.place.lon, lat: d.place.lat, coord: 'gcj02' } : null,
         photos: d.photos.map(p => p.id), publish_consent: d.consent,
-        phone: d.otherPhone ? d.phone.replace(/[\s-]/g, '') : null, ask_id: this.askId,
+        phone: d.otherPhone ? validators.checkPhone(d.phone).value : null, ask_id: this.askId,
       },
     }).catch(() => null)
     this.setData({ sending: false })
