@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from bulletin import errors, present, repository
 from bulletin.filetypes import RefusedFile, TooLarge, check_upload
 from bulletin.service_reading import can_edit
 from bulletin.tables import Attachment
-from server import clock
+from server import audit, clock
 from server.auth import CurrentUser
 from server.filestore import ContentStore
 
@@ -66,8 +67,24 @@ async def delete(attachment_id: int) -> None:
     if row is None:
         raise errors.AttachmentNotFound(details={"attachment_id": attachment_id})
     await row.delete()
+    audit.changed(target=f"attachment_id={row.id}", before=audit.fields(row, ("document_id", "filename", "size")),
+                  after=None)
     if not await Attachment.exists(sha256=row.sha256):
         await asyncio.to_thread(_path(row.sha256).unlink, missing_ok=True)
+
+
+async def before_delete(attachment_id: int, *, document_id: int) -> dict[str, Any]:
+    """What deleting an attachment of ``document_id`` would break: the attachment, the document, and the
+    lines of its body that link to the attachment (they would lead nowhere)."""
+    row = await Attachment.get_or_none(id=attachment_id, document_id=document_id)
+    if row is None:
+        raise errors.AttachmentNotFound(details={"attachment_id": attachment_id})
+    document = await repository.document_or_404(document_id)
+    shown = present.attachment(row)
+    link = re.compile(re.escape(shown["url"]) + r"(?![0-9])")
+    lines = [line.strip() for line in (document.body or "").splitlines() if link.search(line)]
+    return {"attachment": shown, "document": {"id": document.id, "title": document.title},
+            "body_links": lines}
 
 
 async def list_for(document_id: int) -> list[dict[str, Any]]:

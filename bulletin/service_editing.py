@@ -168,13 +168,16 @@ async def set_interpretations(document_id: int, interpretation_ids: Sequence[int
         wrong = sorted(set(interpretation_ids) - set(found))
         if document.kind == "interpretation" or wrong:
             raise errors.NotAnInterpretation(details={"document_id": document_id, "ids": wrong})
+        before = await interpretation_ids(document_id, conn=conn)
         await repository.replace_interpretations(document_id, interpretation_ids, conn=conn)
+    audit.changed(target=f"document_id={document_id}", before={"interpretations": before},
+                  after={"interpretations": sorted(set(interpretation_ids))})
     return await editor_view(document_id)
 
 
-async def interpretation_ids(document_id: int) -> list[int]:
+async def interpretation_ids(document_id: int, *, conn: BaseDBAsyncClient | None = None) -> list[int]:
     """The 政策解读 covering a document (what set_interpretations last set)."""
-    return list(await InterpretationLink.filter(document_id=document_id).order_by("interpretation_id")
+    return list(await InterpretationLink.filter(document_id=document_id).using_db(conn).order_by("interpretation_id")
                 .values_list("interpretation_id", flat=True))
 
 
@@ -187,12 +190,14 @@ async def set_related(document_id: int, *, services: Sequence[int] | None = None
         raise errors.UnknownRelated(details=unknown)
     async with storage.transaction() as conn:
         document = await repository.document_or_404(document_id, using_db=conn, for_update=True)
+        before = audit.fields(document, ("services", "pois"))
         if services is not None:
             document.services = list(dict.fromkeys(services))
         if pois is not None:
             document.pois = list(dict.fromkeys(pois))
         document.updated_at = clock.now()
         await document.save(using_db=conn)
+    audit.changed(target=f"document_id={document_id}", before=before, after=audit.fields(document, ("services", "pois")))
     return await editor_view(document_id)
 
 

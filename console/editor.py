@@ -131,5 +131,23 @@ async def upload(request: Request, document_id: int, *, console: Console) -> HTT
     return redirect(f"/console/editor/documents/{document_id}?ok=attached", status=303)
 
 
+@bp.get("/documents/<document_id:int>/attachments/<attachment_id:int>/delete")
+@page(EDITOR)
+async def confirm_delete_attachment(request: Request, document_id: int, attachment_id: int, *,
+                                    console: Console) -> HTTPResponse:
+    """删除附件 asks first, naming the lines of the body that link to it (they would lead nowhere)."""
+    check = await service_attachments.before_delete(attachment_id, document_id=document_id)
+    return render("editor/attachment_delete.html", console=console, **check)
+
+
+@bp.post("/documents/<document_id:int>/attachments/<attachment_id:int>/delete")
+@page(EDITOR)
+async def delete_attachment(request: Request, document_id: int, attachment_id: int, *,
+                            console: Console) -> HTTPResponse:
+    await service_attachments.before_delete(attachment_id, document_id=document_id)  # of this document only
+    await service_attachments.delete(attachment_id)
+    return redirect(f"/console/editor/documents/{document_id}?ok=detached", status=303)
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]

@@ -84,3 +84,41 @@ async def test_notices_are_posted_and_withdrawn_by_editors_and_by_staff_of_their
     withdrawn = await browser.submit(f"{url}{public[0]['id']}/withdraw", {"reason": "时间调整"}, token_from=url)
     assert withdrawn.status_code == 303
     assert (await client.get("/api/v1/notices")).json()["items"] == []
+
+
+async def test_an_attachment_is_deleted_after_a_confirmation_that_names_the_body_links(browser: Browser, client):
+    from bulletin import service_attachments, service_editing
+    from server.tables import OperationLog
+
+    await as_editor(browser)
+    document = await service_editing.create_document({**{k: FORM[k] for k in ("title", "agency", "doc_type")},
+                                                      "body": "正文"}, editor_id=None)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    linked, spare = [await service_attachments.upload(document["id"], data=png, filename=name)
+                     for name in ("流程图.png", "附表.png")]
+    other = await service_editing.create_document({**{k: FORM[k] for k in ("title", "agency", "doc_type")},
+                                                   "body": "另一份"}, editor_id=None)
+    body = f"办理流程见[流程图]({linked['url']})。\n\n附表另行下载。"
+    await service_editing.update_document(document["id"], {"body": body})
+    url = f"/console/editor/documents/{document['id']}"
+
+    page = await browser.get(url)
+    assert f"{url}/attachments/{linked['id']}/delete" in page.text
+    asked = await browser.get(f"{url}/attachments/{linked['id']}/delete")
+    assert asked.status_code == 200 and "正文中有 1 处链接指向此附件" in asked.text and "办理流程见" in asked.text
+    quiet = await browser.get(f"{url}/attachments/{spare['id']}/delete")
+    assert "正文中没有链接指向此附件" in quiet.text  # attachments/{id} does not match attachments/{id}0
+    wrong = await browser.get(f"/console/editor/documents/{other['id']}/attachments/{linked['id']}/delete")
+    assert wrong.status_code == 404  # only through its own document
+
+    no_csrf = await browser.post(f"{url}/attachments/{linked['id']}/delete")
+    assert no_csrf.status_code == 403
+    deleted = await browser.submit(f"{url}/attachments/{linked['id']}/delete", {},
+                                   token_from=f"{url}/attachments/{linked['id']}/delete")
+    assert deleted.status_code == 303 and deleted.headers["location"] == f"{url}?ok=detached"
+    after = await browser.get(deleted.headers["location"])
+    assert "附件已删除" in after.text and "流程图.png" not in after.text and "附表.png" in after.text
+    assert (await client.get(linked["url"])).status_code == 404
+    entry = await OperationLog.filter(action="console.editor.delete_attachment", result="ok").first()
+    assert (entry.target, entry.result, entry.before["filename"], entry.after) == (
+        f"attachment_id={linked['id']}", "ok", "流程图.png", None)
