@@ -1,5 +1,6 @@
-"""An administrator's map in a real browser: the divisions and points drawn without online tiles, then a
-GeoJSON import with one bad feature whose progress the page polls until the per-feature report shows."""
+"""An administrator's map in a real browser: the divisions and points drawn without online tiles, a GeoJSON
+import with one bad feature whose progress the page polls until the per-feature report shows, then one of
+the imported points found by name and moved by a click on the map."""
 
 from __future__ import annotations
 
@@ -57,3 +58,17 @@ def test_an_admin_sees_the_map_and_imports_a_file_with_a_bad_feature(page, site:
     assert "宠物美容店" in bad.inner_text() and "properties.category" in bad.inner_text()
     assert page.locator("#import-bar").get_attribute("value") == "3"
     shoot(page, site, "admin-map-import")
+
+    # The imported point, found by name with the keyboard, moved by a click on the map.
+    follow(page, "text=回到地图")
+    page.fill("input[name=q]", "翠竹街道长者饭堂")
+    page.keyboard.press("Enter")
+    page.locator(".search-results button").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#poi-panel h2")).to_have_text("翠竹街道长者饭堂")
+    before = page.locator("#poi-move input[name=lon]").input_value()
+    page.click("#poi-panel [data-map-pick]")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    expect(page.locator("#poi-panel .ok")).to_have_text("位置已更新")
+    assert page.locator("#poi-move input[name=lon]").input_value() != before
