@@ -3,8 +3,6 @@ never an unpublished letter, and a second reply after reopening is what people t
 
 from __future__ import annotations
 
-from questions import service_publication
-
 LETTER = {"column": "mayor", "category": "city", "phone": "13812345678", "publish_consent": True}
 
 
@@ -26,7 +24,7 @@ async def _found(client, q: str, **params) -> list[int]:
     return [x["id"] for x in answer.json()["items"]]
 
 
-async def test_published_replies_are_searched_like_the_gazette(client, district):
+async def test_published_replies_are_searched_like_the_gazette_and_follow_a_second_reply(client, district):
     resident = await client.login_dev()
     lamp = await _published(client, district, resident, title="东门路口路灯坏了",
                             body="步行街北口路灯坏了一周，联系电话13812345678", reply="已安排维修，今晚恢复照明。")
@@ -45,12 +43,7 @@ async def test_published_replies_are_searched_like_the_gazette(client, district)
     assert [x["id"] for x in first["items"]] == [noise]
     assert await _found(client, "已", limit=1, cursor=first["next_cursor"]) == [lamp]
     assert hidden not in await _found(client, "不亮")
-
-
-async def test_a_second_reply_to_a_published_letter_is_what_is_found(client, district):
-    resident = await client.login_dev()
-    lamp = await _published(client, district, resident, title="东门路口路灯坏了", body="步行街北口路灯坏了一周。",
-                            reply="已安排维修。")
+    # Reopened (不满意) and answered again: the second reply is what people find.
     reopened = await client.post(f"/api/v1/questions/me/letters/{lamp}/rating", json={"rating": "unsatisfied"},
                                  headers=resident)
     assert reopened.json()["status"] == "assigned"
@@ -58,13 +51,3 @@ async def test_a_second_reply_to_a_published_letter_is_what_is_found(client, dis
                       headers=district.city_answerer)
     assert await _found(client, "灯具") == [lamp]
     assert await _found(client, "安排") == []
-
-
-async def test_indexing_again_changes_nothing(db, client, district):
-    resident = await client.login_dev()
-    lamp = await _published(client, district, resident, title="东门路口路灯坏了", body="步行街北口路灯坏了一周。",
-                            reply="已安排维修。")
-    from questions.tables import Letter
-
-    await service_publication.index_published(await Letter.get(id=lamp))
-    assert await _found(client, "路灯") == [lamp]
