@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,13 +10,12 @@ from zoneinfo import ZoneInfo
 from appointments import errors, present, repository
 from appointments.service_halls import today_at, zone_of
 from appointments.tables import Booking, Hall, Rating, Ticket
+from server.csvfile import csv_bytes
 
 MAX_STATS_DAYS = 92
 STATUS_NAMES = {"booked": "已预约", "cancelled": "已取消", "checked_in": "已签到", "serving": "办理中",
                 "completed": "已办结", "no_show": "爽约"}
 CSV_HEADER = ("日期", "大厅", "时段", "事项", "姓名", "身份证号", "手机号", "预约码", "状态", "签到时间", "票号", "窗口")
-# A cell starting with one of these is a formula to Excel; a leading quote keeps it text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 async def day_sheet(hall_id: int, day: dt.date | None = None) -> list[dict[str, Any]]:
@@ -53,12 +50,7 @@ def _row(row: Booking, ticket: Ticket | None, hall: Hall) -> dict[str, Any]:
 
 def day_sheet_csv(rows: list[dict[str, Any]]) -> bytes:
     """The day sheet as UTF-8 CSV with a BOM, so Excel on Chinese Windows opens it correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow([_cell(value) for value in _csv_cells(row)])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return csv_bytes(CSV_HEADER, (_csv_cells(row) for row in rows))
 
 
 def _csv_cells(row: dict[str, Any]) -> tuple[str, ...]:
@@ -67,10 +59,6 @@ def _csv_cells(row: dict[str, Any]) -> tuple[str, ...]:
     return (row["date"].isoformat(), row["hall"]["name"], row["time"], row["service"]["name"], person["name"] or "",
             person["id_number"] or "", person["phone"] or "", row["code"], STATUS_NAMES.get(row["status"], row["status"]),
             local_check_in, row["ticket"] or "", row["window"] or "")
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 async def stats(hall_id: int, *, first: dt.date, last: dt.date) -> dict[str, Any]:

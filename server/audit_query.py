@@ -7,8 +7,6 @@ same filters and at most ``MAX_EXPORT`` rows, UTF-8 with a BOM so Excel on Chine
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +15,10 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from server import paging
+from server.csvfile import csv_bytes
 from server.tables import LoginLog, OperationLog
 
 MAX_EXPORT = 10_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 OPERATION_COLUMNS = ("id", "created_at", "kind", "actor_id", "actor_role", "actor_halls", "method", "route",
                      "action", "target", "before", "after", "ip", "status", "result")
 LOGIN_COLUMNS = ("id", "created_at", "username", "user_id", "result", "ip", "user_agent")
@@ -78,23 +76,18 @@ async def page(qs: QuerySet[Any], columns: tuple[str, ...], *, cursor: str | Non
     return {"items": [{c: getattr(row, c) for c in columns} for row in rows], "next_cursor": following}
 
 
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
+    """A log field as a spreadsheet shows it (server/csvfile.py quotes formula-looking cells)."""
     if value is None:
-        text = ""
-    elif isinstance(value, datetime):
-        text = value.isoformat(timespec="seconds")
-    elif isinstance(value, (dict, list)):
-        text = orjson.dumps(value).decode()
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, (dict, list)):
+        return orjson.dumps(value).decode()
+    return str(value)
 
 
 async def export_csv(qs: QuerySet[Model], columns: tuple[str, ...], header: tuple[str, ...]) -> bytes:
     """The newest ``MAX_EXPORT`` matching entries as CSV (formula-looking cells quoted for Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in await qs.order_by("-created_at", "-id").limit(MAX_EXPORT).values(*columns):
-        writer.writerow([_cell(row[c]) for c in columns])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    rows = await qs.order_by("-created_at", "-id").limit(MAX_EXPORT).values(*columns)
+    return csv_bytes(header, ([_text(row[c]) for c in columns] for row in rows))
