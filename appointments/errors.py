@@ -41,6 +41,11 @@ class HallForbidden(Forbidden):
     message = "无权管理该服务大厅"
 
 
+class CalendarChanged(Conflict):
+    code = "calendar_changed"
+    message = "该日已被他人修改，请刷新页面后重试"
+
+
 class SlotFull(Conflict):
     code = "slot_full"
     message = "该时段已约满，请选择其他时段"

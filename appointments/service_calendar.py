@@ -1,13 +1,14 @@
 """The working-day calendar: seeded lazily per year from chinese-calendar, replaced by admins.
 
 A year is stored once it has official data: the library's (seeded on first use) or an admin's
-(authoritative; a PUT replaces the whole year). A year with neither (2027 until the State
+(authoritative; a PUT replaces the whole year, the console sets one day). A year with neither (2027 until the State
 Council publishes it) is not stored: Monday–Friday applies and days are unconfirmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -92,6 +93,40 @@ async def replace_year(year: int, items: Iterable[Mapping[str, object]]) -> dict
     return _year_view(YearEntries(year=year, entries=tuple(entries), confirmed=True), "admin")
 
 
+async def set_day(year: int, day: dt.date, item: Mapping[str, object] | None, *,
+                  seen: str | None = None) -> dict[str, object]:
+    """One day's entry set (``None``: back to Monday–Friday) under the year's lock, other days kept.
+
+    ``seen`` is ``day_version`` of the entry the admin's form was drawn from: when another admin
+    changed that day meanwhile, the change is refused (409) rather than silently overwriting theirs.
+    """
+    _check_year(year)
+    if day.year != year:
+        raise errors.invalid_setting("date", f"须在 {year} 年内")
+    try:
+        entries = parse_year(year, [{**item, "date": day.isoformat()}] if item is not None else [])
+    except InvalidSetting as error:
+        raise errors.invalid_setting(error.path.removeprefix("entries[0]."), error.reason) from None
+    await year_entries(year)  # a library year is seeded first, so the admin edits the official one
+    async with storage.transaction() as conn:
+        await _claim_year(conn, year, source="admin")
+        current = await CalendarDay.filter(day=day).using_db(conn).first()
+        if seen is not None and seen != day_version(day, _view_entry(_entry(current)) if current else None):
+            raise errors.CalendarChanged()
+        await CalendarDay.filter(day=day).using_db(conn).delete()
+        await CalendarDay.bulk_create([_row(entry) for entry in entries], using_db=conn)
+        await CalendarYear.filter(year=year).using_db(conn).update(source="admin", updated_at=clock.now())
+        await stamps.bump(STAMP, using_db=conn)
+    forget()
+    return await get_year(year)
+
+
+def day_version(day: dt.date, entry: Mapping[str, object] | None) -> str:
+    """A short fingerprint of one day's entry as ``get_year`` shows it, for ``set_day(seen=...)``."""
+    text = f"{entry['kind']}|{entry['name']}|{entry['stands_in_for']}" if entry else ""
+    return f"{day.isoformat()}:{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
 async def _seed_from_library(year: int) -> bool:
     """Store the library's entries for `year` unless someone else did; False when it has none."""
     library = library_entries(year)
@@ -132,8 +167,9 @@ def _year_view(entries: YearEntries, source: str | None) -> dict[str, object]:
         "year": entries.year,
         "confirmed": entries.confirmed,
         "source": source or "weekdays",
-        "entries": [
-            {"date": e.date, "kind": e.kind, "name": e.name, "stands_in_for": e.stands_in_for}
-            for e in entries.entries
-        ],
+        "entries": [_view_entry(e) for e in entries.entries],
     }
+
+
+def _view_entry(entry: CalendarEntry) -> dict[str, object]:
+    return {"date": entry.date, "kind": entry.kind, "name": entry.name, "stands_in_for": entry.stands_in_for}

@@ -1,18 +1,18 @@
 """工作日历: the administrators' year view of the working-day calendar, editable day by day.
 
 Reading and saving go through appointments' calendar service, as ``GET``/``PUT
-/api/v1/admin/calendar/{year}`` do: a day's change replaces the year's entries with the same list
-plus that one change, validated by the same rules. A year with no official data (2027 until the
-State Council publishes it) shows plain weekends until an admin sets days. The form carries a
-fingerprint of the entries it was drawn from, so a change saved meanwhile by another admin is not
-silently overwritten (409, redraw and try again).
+/api/v1/admin/calendar/{year}`` do: a day's change is ``service_calendar.set_day``, which changes
+that one day under the year's lock (two admins editing different days both keep theirs), validated
+by the same rules. A year with no official data (2027 until the State Council publishes it) shows
+plain weekends until an admin sets days. The form carries a fingerprint of the selected day's entry,
+so a change of that day saved meanwhile by another admin is not silently overwritten (409, redraw
+and try again).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 from typing import Any, Literal
 
 from pydantic import Field
@@ -24,7 +24,7 @@ from appointments.schemas_staff import Weekday
 from console import sessions
 from console.hall import back
 from console.pages import field, install_error_pages, page, parse, render
-from server import clock, errors
+from server import clock
 from server.schemas import Strict
 
 bp = Blueprint("console_admin_calendar", url_prefix="/console/admin/calendar")
@@ -36,22 +36,12 @@ SOURCES = {"library": "国务院公布的安排（chinese-calendar）", "admin":
 Console = sessions.Console
 
 
-class CalendarChanged(errors.Conflict):
-    code = "calendar_changed"
-    message = "该年度日历已被他人修改，请刷新页面后重试"
-
-
 class DayForm(Strict):
     day: dt.date
     kind: Literal["default", "holiday", "workday"]
     name: str = Field(default="", max_length=32)
     stands_in_for: Weekday | None = None
-    version: str = Field(max_length=64)
-
-
-def _version(entries: list[dict[str, Any]]) -> str:
-    text = ";".join(f"{e['date']}|{e['kind']}|{e['name']}|{e['stands_in_for']}" for e in entries)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    version: str = Field(default="", max_length=64)
 
 
 def _months(year: int, entries: dict[dt.date, dict[str, Any]], selected: dt.date | None) -> list[dict[str, Any]]:
@@ -87,7 +77,8 @@ async def year_view(request: Request, year: int, *, console: Console) -> HTTPRes
     current = entries.get(selected) if selected else None
     return render("admin/calendar.html", console=console, tab="calendar", year=year, view=view,
                   months=_months(year, entries, selected), selected=selected, current=current, kinds=KINDS,
-                  weekdays=WEEKDAYS, sources=SOURCES, version=_version(view["entries"]),
+                  weekdays=WEEKDAYS, sources=SOURCES,
+                  version=service_calendar.day_version(selected, current) if selected else "",
                   ok=request.args.get("ok", ""))
 
 
@@ -96,13 +87,10 @@ async def year_view(request: Request, year: int, *, console: Console) -> HTTPRes
 async def set_day(request: Request, year: int, *, console: Console) -> HTTPResponse:
     sent = {name: field(request, name) for name in ("day", "kind", "name", "stands_in_for", "version")}
     form = parse(DayForm, {**sent, "stands_in_for": sent["stands_in_for"] or None})
-    view = await service_calendar.get_year(year)
-    if _version(view["entries"]) != form.version:
-        raise CalendarChanged()
-    kept = [{**e, "date": e["date"].isoformat()} for e in view["entries"] if e["date"] != form.day]
-    if form.kind != "default":
-        kept.append({"date": form.day.isoformat(), "kind": form.kind, "name": form.name,
-                     "stands_in_for": form.stands_in_for if form.kind == "workday" else None})
-    await service_calendar.replace_year(year, kept)
+    item = None if form.kind == "default" else {
+        "kind": form.kind, "name": form.name, "stands_in_for": form.stands_in_for if form.kind == "workday" else None}
+    # The fingerprint names the day the form was drawn for; a date typed over it was not read first.
+    seen = form.version if form.version.startswith(f"{form.day.isoformat()}:") else None
+    await service_calendar.set_day(year, form.day, item, seen=seen)
     label = KINDS[form.kind].split("（")[0]
     return back(f"/console/admin/calendar/{year}", day=form.day.isoformat(), ok=f"已将 {form.day} 设为{label}")

@@ -51,6 +51,8 @@ async def test_the_calendar_of_a_year_without_official_data_is_edited_day_by_day
     assert '<td class="day-weekend"' in year.text and '<td class="day-holiday' not in year.text
     day = await browser.get("/console/admin/calendar/2027?day=2027-10-01")
     version = re.search(r'name="version" value="([^"]+)"', day.text).group(1)
+    other = await browser.get("/console/admin/calendar/2027?day=2027-10-09")
+    other_version = re.search(r'name="version" value="([^"]+)"', other.text).group(1)
     holiday = await browser.submit("/console/admin/calendar/2027/day", {
         "day": "2027-10-01", "kind": "holiday", "name": "国庆节", "stands_in_for": "", "version": version},
         token_from="/console/admin/calendar/2027")
@@ -58,9 +60,13 @@ async def test_the_calendar_of_a_year_without_official_data_is_edited_day_by_day
     shown = await browser.get(holiday.headers["location"])
     assert "已将 2027-10-01 设为放假" in shown.text and 'title="国庆节"' in shown.text
     stale = await browser.submit("/console/admin/calendar/2027/day", {
-        "day": "2027-10-09", "kind": "workday", "name": "国庆节调休", "stands_in_for": "fri", "version": version},
+        "day": "2027-10-01", "kind": "workday", "name": "国庆节调休", "stands_in_for": "fri", "version": version},
         token_from="/console/admin/calendar/2027")
-    assert stale.status_code == 409  # drawn before the holiday was saved
+    assert stale.status_code == 409  # that day's form was drawn before the holiday was saved
+    workday = await browser.submit("/console/admin/calendar/2027/day", {  # another day, drawn before: kept too
+        "day": "2027-10-09", "kind": "workday", "name": "国庆节调休", "stands_in_for": "fri", "version": other_version},
+        token_from="/console/admin/calendar/2027")
+    assert workday.status_code == 303 and await CalendarDay.filter(year=2027).count() == 2
     version = re.search(r'name="version" value="([^"]+)"', shown.text).group(1)
     wrong = await browser.submit("/console/admin/calendar/2027/day", {
         "day": "2028-01-01", "kind": "holiday", "name": "元旦", "stands_in_for": "", "version": version},
@@ -69,7 +75,7 @@ async def test_the_calendar_of_a_year_without_official_data_is_edited_day_by_day
     cleared = await browser.submit("/console/admin/calendar/2027/day", {
         "day": "2027-10-01", "kind": "default", "name": "", "stands_in_for": "", "version": version},
         token_from="/console/admin/calendar/2027")
-    assert cleared.status_code == 303 and not await CalendarDay.filter(year=2027).exists()
+    assert cleared.status_code == 303 and await CalendarDay.filter(year=2027).count() == 1
 
 
 async def test_an_admin_edits_a_hall_its_services_and_staff(browser: Browser, db):

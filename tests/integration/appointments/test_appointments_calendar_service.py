@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from appointments import service_calendar, service_slots
 from appointments.tables import CalendarDay, Slot
 from server import stamps
-from server.errors import ValidationFailed
+from server.errors import Conflict, ValidationFailed
 from tests.integration.appointments.booking_support import book, freeze, local, make_hall, person
 
 D = dt.date
@@ -102,6 +103,40 @@ async def test_bad_calendar_entries_are_422_naming_the_field(db):
     with pytest.raises(ValidationFailed) as bad_stand_in:
         await service_calendar.replace_year(2026, [{"date": "2026-01-01", "kind": "holiday", "stands_in_for": "mon"}])
     assert bad_stand_in.value.details["fields"][0]["field"] == "entries[0].stands_in_for"
+
+
+async def test_two_admins_setting_different_days_at_once_both_keep_theirs(db):
+    # On PostgreSQL the two run on separate pooled connections, each holding the year's row lock in turn.
+    await asyncio.gather(
+        service_calendar.set_day(2027, D(2027, 10, 1), {"kind": "holiday", "name": "国庆节"}, seen=None),
+        service_calendar.set_day(2027, D(2027, 10, 9), {"kind": "workday", "name": "国庆调休", "stands_in_for": "fri"},
+                                 seen=service_calendar.day_version(D(2027, 10, 9), None)))
+    year = await service_calendar.get_year(2027)
+    assert [(e["date"], e["kind"]) for e in year["entries"]] == [(D(2027, 10, 1), "holiday"), (D(2027, 10, 9), "workday")]
+    assert year["source"] == "admin"
+
+
+async def test_two_admins_changing_the_same_day_from_the_same_form_one_is_refused(db):
+    seen = service_calendar.day_version(D(2027, 5, 3), None)
+    results = await asyncio.gather(
+        service_calendar.set_day(2027, D(2027, 5, 3), {"kind": "holiday", "name": "劳动节"}, seen=seen),
+        service_calendar.set_day(2027, D(2027, 5, 3), {"kind": "holiday", "name": "五一"}, seen=seen),
+        return_exceptions=True)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict) and refused[0].code == "calendar_changed"
+    assert await CalendarDay.filter(day=D(2027, 5, 3)).count() == 1
+
+
+async def test_a_day_of_a_library_year_is_changed_and_cleared_keeping_the_others(db):
+    official = await service_calendar.get_year(2026)
+    changed = await service_calendar.set_day(2026, D(2026, 3, 9), {"kind": "holiday", "name": "停工"})
+    assert changed["source"] == "admin" and len(changed["entries"]) == len(official["entries"]) + 1
+    cleared = await service_calendar.set_day(2026, D(2026, 2, 14), None)
+    assert D(2026, 2, 14) not in {e["date"] for e in cleared["entries"]}
+    assert len(cleared["entries"]) == len(official["entries"])
+    with pytest.raises(ValidationFailed) as bad:
+        await service_calendar.set_day(2026, D(2026, 3, 10), {"kind": "holiday", "stands_in_for": "mon"})
+    assert bad.value.details["fields"][0]["field"] == "stands_in_for"
 
 
 async def _hall(world):
