@@ -40,7 +40,7 @@ async def create_poi(feature: PoiFeature, *, coord: str) -> dict[str, Any]:
         row = await repository.create_poi(values)
     except IntegrityError:
         raise SourceIdTaken(details={"source_id": values["source_id"]}) from None
-    audit.note(target=f"poi_id={row.id}", after={name: values[name] for name in LOGGED})
+    audit.changed(target=f"poi_id={row.id}", before=None, after={name: values[name] for name in LOGGED})
     await snapshot_cache.bump_version([row.id])
     return await _feature(row, coord)
 
@@ -65,8 +65,8 @@ async def update_poi(poi_id: int, patch: PoiPatch, *, coord: str) -> dict[str, A
                 await repository.update_poi(poi_id, values, using_db=conn)
             except IntegrityError:
                 raise SourceIdTaken(details={"source_id": values.get("source_id")}) from None
-        audit.note(target=f"poi_id={poi_id}", before={name: getattr(row, name) for name in values if name in LOGGED},
-                   after={name: value for name, value in values.items() if name in LOGGED})
+        audit.changed(target=f"poi_id={poi_id}", before={name: getattr(row, name) for name in values if name in LOGGED},
+                      after={name: value for name, value in values.items() if name in LOGGED})
     if values:
         await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
@@ -77,7 +77,7 @@ async def close_poi(poi_id: int, *, coord: str) -> dict[str, Any]:
     before = await _get(poi_id)
     if await repository.update_poi(poi_id, {"status": "closed"}) == 0:
         raise PoiNotFound(details={"poi_id": poi_id})
-    audit.note(target=f"poi_id={poi_id}", before={"status": before.status}, after={"status": "closed"})
+    audit.changed(target=f"poi_id={poi_id}", before={"status": before.status}, after={"status": "closed"})
     await snapshot_cache.bump_version([poi_id])
     return await _feature(await _get(poi_id), coord)
 

@@ -59,7 +59,7 @@ async def start_import(features: Sequence[Any], *, filename: str, coord: str, ac
     now = clock.now()
     job = await ImportJob.create(user_id=actor.id, filename=filename[:200], coord=coord, total=len(features),
                                  created_at=now, updated_at=now)
-    audit.note(target=f"import_job_id={job.id}", after={"features": len(features)})
+    audit.changed(target=f"import_job_id={job.id}", before=None, after={"features": len(features)})
     task = asyncio.create_task(run_import(job.id, features, coord=coord, actor=actor), name=f"geo-import-{job.id}")
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
