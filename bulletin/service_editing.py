@@ -168,16 +168,17 @@ async def set_interpretations(document_id: int, interpretation_ids: Sequence[int
         wrong = sorted(set(interpretation_ids) - set(found))
         if document.kind == "interpretation" or wrong:
             raise errors.NotAnInterpretation(details={"document_id": document_id, "ids": wrong})
-        before = await interpretation_ids(document_id, conn=conn)
+        before = await InterpretationLink.filter(document_id=document_id).using_db(conn).values_list(
+            "interpretation_id", flat=True)
         await repository.replace_interpretations(document_id, interpretation_ids, conn=conn)
-    audit.changed(target=f"document_id={document_id}", before={"interpretations": before},
+    audit.changed(target=f"document_id={document_id}", before={"interpretations": sorted(before)},
                   after={"interpretations": sorted(set(interpretation_ids))})
     return await editor_view(document_id)
 
 
-async def interpretation_ids(document_id: int, *, conn: BaseDBAsyncClient | None = None) -> list[int]:
+async def interpretation_ids(document_id: int) -> list[int]:
     """The 政策解读 covering a document (what set_interpretations last set)."""
-    return list(await InterpretationLink.filter(document_id=document_id).using_db(conn).order_by("interpretation_id")
+    return list(await InterpretationLink.filter(document_id=document_id).order_by("interpretation_id")
                 .values_list("interpretation_id", flat=True))
 
 

@@ -7,11 +7,12 @@ from typing import Any
 from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import redirect
 
-from bulletin import service_attachments, service_catalog, service_editing
+from appointments import service as appointments_service
+from bulletin import service_attachments, service_catalog, service_editing, service_search
 from bulletin.feeds import service_fanout
 from bulletin.html import body_to_html
 from bulletin.model import DISCLOSURES, DOC_TYPES, INDUSTRIES, SIZES, TOPICS, VALIDITIES
-from bulletin.schemas import DocumentCreate, DocumentUpdate, IdList, Withdraw
+from bulletin.schemas import DocumentCreate, DocumentUpdate, IdList, SearchQuery, Withdraw
 from console import sessions
 from console.pages import field, install_error_pages, page, parse, render
 from server import errors
@@ -25,6 +26,7 @@ SINGLE = ("title", "doc_number", "index_number", "agency", "kind", "topic", "doc
 VOCABULARIES = {"topic": TOPICS, "doc_type": DOC_TYPES, "disclosure": DISCLOSURES, "validity": VALIDITIES,
                 "industries": INDUSTRIES, "sizes": SIZES}
 STATUS_NAMES = {"draft": "草稿", "published": "已发布", "withdrawn": "已撤回"}
+PICKS = 10  # choices a link picker shows
 Console = sessions.Console
 
 
@@ -147,6 +149,34 @@ async def delete_attachment(request: Request, document_id: int, attachment_id: i
     await service_attachments.before_delete(attachment_id, document_id=document_id)  # of this document only
     await service_attachments.delete(attachment_id)
     return redirect(f"/console/editor/documents/{document_id}?ok=detached", status=303)
+
+
+@bp.get("/pick/interpretations")
+@page(EDITOR)
+async def pick_interpretations(request: Request, *, console: Console) -> HTTPResponse:
+    """htmx, as the editor types: published 政策解读 matching the words, through the gazette's own search
+    (``GET /api/v1/gazette/documents?kind=interpretation&q=``)."""
+    query = parse(SearchQuery, {"q": request.args.get("q", ""), "kind": ["interpretation"], "limit": PICKS},
+                  location="query")
+    found = await service_search.search_documents(service_search.SearchParams(
+        q=query.q, filters=query.filters(), sort=query.sort, limit=query.limit))
+    choices = [{"id": d["id"], "label": d["title"], "note": d.get("doc_number") or ""} for d in found["items"]]
+    return render("editor/fragments/picks.html", console=console, choices=choices, target="#f-interpretations")
+
+
+@bp.get("/pick/services")
+@page(EDITOR)
+async def pick_services(request: Request, *, console: Console) -> HTTPResponse:
+    """htmx, as the editor types: service items (办事事项) of every hall whose name or department has the
+    words (the halls and their services as ``GET /api/v1/halls/{id}/services`` lists them)."""
+    words = request.args.get("q", "").split()
+    choices = []
+    for hall in await appointments_service.list_halls():
+        for item in await appointments_service.list_services(hall["id"]):
+            text = f"{item['name']} {item.get('department') or ''}"
+            if words and all(word in text for word in words):
+                choices.append({"id": item["id"], "label": item["name"], "note": hall["name"]})
+    return render("editor/fragments/picks.html", console=console, choices=choices[:PICKS], target="#f-services")
 
 
 def _ids(text: str) -> list[str]:

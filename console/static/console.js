@@ -22,6 +22,19 @@
     target.focus();
   });
 
+  // A link picker's choice adds its id to a comma-separated field once:
+  // <button type="button" data-add-id="#f-services" data-id="12"> (the document's 关联 form).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-id]");
+    var target = button && document.querySelector(button.getAttribute("data-add-id"));
+    if (!target) { return; }
+    var ids = target.value.split(/[,，]/).map(function (part) { return part.trim(); }).filter(Boolean);
+    var id = button.getAttribute("data-id");
+    if (ids.indexOf(id) < 0) { ids.push(id); }
+    target.value = ids.join(",");
+    target.focus();
+  });
+
   // Charts: <div class="chart" data-chart='{"x": [...], "series": [{"name": ..., "type": ..., "data": [...]}]}'>.
   function drawCharts(root) {
     if (!window.echarts) { return; }

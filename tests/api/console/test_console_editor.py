@@ -122,3 +122,40 @@ async def test_an_attachment_is_deleted_after_a_confirmation_that_names_the_body
     entry = await OperationLog.filter(action="console.editor.delete_attachment", result="ok").first()
     assert (entry.target, entry.result, entry.before["filename"], entry.after) == (
         f"attachment_id={linked['id']}", "ok", "流程图.png", None)
+
+
+async def test_link_pickers_find_interpretations_and_service_items_as_the_editor_types(browser: Browser, db):
+    from bulletin import service_editing
+    from tests.integration.appointments.booking_support import make_hall
+    from tests.integration.bulletin.gazette_support import published
+
+    world = await make_hall()
+    reading = await published("《罗湖区养老服务补贴办法》政策解读", kind="interpretation")
+    await published("关于养老服务补贴的通知")  # a document, not an interpretation: never offered
+    document = await service_editing.create_document({**{k: FORM[k] for k in ("title", "agency", "doc_type")},
+                                                      "body": "正文"}, editor_id=None)
+    await as_editor(browser)
+    url = f"/console/editor/documents/{document['id']}"
+    page = await browser.get(url)
+    assert 'hx-get="/console/editor/pick/interpretations"' in page.text and 'id="f-services"' in page.text
+
+    found = await browser.get("/console/editor/pick/interpretations", params={"q": "养老服务补贴"})
+    assert found.status_code == 200
+    offered = re.findall(r'data-add-id="#f-interpretations" data-id="(\d+)"', found.text)
+    assert offered == [str(reading)]
+    services = await browser.get("/console/editor/pick/services", params={"q": "区人力资源局"})
+    assert re.findall(r'data-add-id="#f-services" data-id="(\d+)"', services.text) == [str(world.service_id)]
+    assert "罗湖区行政服务大厅" in services.text  # which hall the item belongs to
+    none = await browser.get("/console/editor/pick/services", params={"q": "不存在的事项"})
+    assert "没有找到" in none.text and "data-id" not in none.text
+
+    saved = await browser.submit(f"{url}/links", {"interpretations": offered[0], "services": str(world.service_id)},
+                                 token_from=url)
+    assert saved.status_code == 303
+    assert await service_editing.interpretation_ids(document["id"]) == [reading]
+    assert (await service_editing.editor_view(document["id"]))["services"] == [world.service_id]
+
+
+async def test_link_pickers_are_for_editors(browser: Browser):
+    assert (await browser.log_in(*await make_user("staff"))).status_code == 303
+    assert (await browser.get("/console/editor/pick/services", params={"q": "社保"})).status_code == 403
