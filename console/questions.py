@@ -104,8 +104,10 @@ async def inbox(request: Request, *, console: Console) -> HTTPResponse:
     """来信分办: letters nobody handles yet (new ones and those a department returned), oldest first."""
     listing = await _letters(console, _query(request, status="received", overdue=None, department_id=None))
     names = await service_departments.names()
+    returned = await service_handling.return_reasons([x["id"] for x in listing["items"]])
     for letter in listing["items"]:
         letter["suggestion"] = await _suggest(letter, names)
+        letter["returned"] = returned.get(letter["id"])
     return render("questions/inbox.html", console=console, tab="inbox", listing=listing,
                   category_labels=await service_categories.labels(),
                   departments=await service_departments.list_departments(), ok=request.args.get("ok", ""))

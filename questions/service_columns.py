@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from questions import errors
 from questions.tables import Campaign, Column
-from server import clock
+from server import audit, clock
 
 CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")
 
@@ -78,6 +78,22 @@ async def open_campaign(*, title: str, description: str, starts_on: date, ends_o
 async def list_campaigns() -> list[dict[str, Any]]:
     """GET /questions/campaigns: newest first."""
     return [campaign_view(c) for c in await Campaign.all().order_by("-starts_on", "-id")]
+
+
+async def close_campaign(campaign_id: int) -> dict[str, Any]:
+    """Close a 人民建议 campaign (admins): it takes no suggestion from today on (it ended yesterday; one
+    not started yet starts and ends yesterday). Adopted suggestions stay shown."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise errors.CampaignNotFound(details={"campaign_id": campaign_id})
+    yesterday = clock.today() - timedelta(days=1)
+    if campaign.ends_on <= yesterday:
+        raise errors.CampaignClosed(details={"ends_on": campaign.ends_on.isoformat()})
+    before = audit.fields(campaign, ("starts_on", "ends_on"))
+    campaign.starts_on, campaign.ends_on = min(campaign.starts_on, yesterday), yesterday
+    await campaign.save(update_fields=["starts_on", "ends_on"])
+    audit.changed(target=f"campaign_id={campaign.id}", before=before, after=audit.fields(campaign, before))
+    return campaign_view(campaign)
 
 
 async def open_campaign_or_error(campaign_id: int) -> Campaign:

@@ -73,6 +73,12 @@ async def members_of(department_id: int) -> list[dict[str, Any]]:
     return [{"user_id": m.user_id, "is_head": m.is_head} for m in rows]
 
 
+async def answerer_accounts() -> list[dict[str, Any]]:
+    """The accounts that may be a department's members (answerers, editors, admins), without personal data."""
+    rows = User.filter(role__in=("answerer", "editor", "admin"), is_active=True).order_by("role", "username")
+    return [{"id": u.id, "username": u.username, "role": u.role} for u in await rows]
+
+
 async def heads_of(department_id: int) -> list[int]:
     """User ids of the department's heads (who get escalations)."""
     return list(await DepartmentMember.filter(department_id=department_id, is_head=True).values_list(

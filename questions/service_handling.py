@@ -13,10 +13,11 @@ from questions import (
     service_publication,
     service_routing,
 )
-from questions.present_letters import staff_view
+from questions.model import STATUS_LABELS
+from questions.present_letters import masked_phone, staff_view
 from questions.service_letters import _check, add_step
 from questions.tables import Letter, LetterStep
-from server import clock, notify, storage
+from server import clock, notify, pii, storage
 from server.auth import CurrentUser
 from server.notify import thing
 
@@ -65,6 +66,30 @@ async def letters(*, user: CurrentUser, status: str | None, overdue: bool | None
     found = await rows.order_by("id").limit(limit + 1)
     return {"items": await _views(found[:limit]),
             "next_cursor": str(found[limit - 1].id) if len(found) > limit else None}
+
+
+async def withheld(*, status: str, limit: int, after: int | None) -> dict[str, Any]:
+    """Letters WeChat's content check holds (it was unreachable) or rejected, for dispatchers: what
+    column, when and where they stand, with personal data masked (no body, the phone masked)."""
+    found = await Letter.filter(status=status, **({"id__gt": after} if after else {})).order_by("id").limit(limit + 1)
+    columns = await service_columns.names()
+    decided = dict(await LetterStep.filter(letter_id__in=[x.id for x in found[:limit]], kind=status)
+                   .values_list("letter_id", "created_at"))
+    items = [{"id": x.id, "column": columns.get(x.column_id, ""), "title": pii.mask_text(x.title),
+              "status": x.status, "status_label": STATUS_LABELS[x.status], "phone": masked_phone(x),
+              "created_at": x.created_at, "since": decided.get(x.id, x.created_at)} for x in found[:limit]]
+    return {"items": items, "next_cursor": str(found[limit - 1].id) if len(found) > limit else None}
+
+
+async def return_reasons(letter_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Why each of these letters is back with the dispatcher: its last step, when that is a return
+    (the department and the reason it gave)."""
+    last: dict[int, LetterStep] = {}
+    for step in await LetterStep.filter(letter_id__in=letter_ids).order_by("id"):
+        last[step.letter_id] = step
+    names = await service_departments.names()
+    return {letter_id: {"reason": step.note, "department": names.get(step.department_id or 0, ""), "at": step.created_at}
+            for letter_id, step in last.items() if step.kind == "returned"}
 
 
 async def _locked(letter_id: int, conn: Any) -> Letter:

@@ -106,7 +106,7 @@ DOMAINS: tuple[Domain, ...] = (
         blueprints=("console.views:bp", "console.hall:bp", "console.hall_slots:bp", "console.display:bp",
                     "console.editor:bp", "console.notices:bp", "console.admin_logs:bp",
                     "console.admin_enterprises:bp", "console.admin_map:bp", "console.questions:bp",
-                    "console.questions_kb:bp", "console.questions_stats:bp", "console.admin_accounts:bp",
+                    "console.questions_kb:bp", "console.questions_stats:bp", "console.questions_admin:bp", "console.admin_accounts:bp",
                     "console.admin_calendar:bp", "console.admin_halls:bp"),
         worker="console.jobs:register",
         revoke="console.sessions:end_all",
