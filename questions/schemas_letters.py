@@ -103,6 +103,14 @@ class LetterPageQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, pattern=r"^\d{1,10}$", description="next_cursor of the previous page")
 
+    @field_validator("cursor")
+    @classmethod
+    def _a_letter_id(cls, value: str | None) -> str | None:
+        # A letter id: beyond 32 bits PostgreSQL would refuse the comparison (a 500), so it is no cursor of ours.
+        if value is not None and int(value) > 2_147_483_647:
+            raise ValueError("游标无效")
+        return value
+
 
 class HandlingQuery(LetterPageQuery):
     status: Status | None = Field(default=None, description="received: the dispatcher's inbox")
