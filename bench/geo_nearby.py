@@ -348,8 +348,9 @@ def measure_two_workers(env: dict[str, str], path: str) -> dict:
     try:
         while len(built) < 2 and time.time() - started < 600 and proc.poll() is None:
             time.sleep(0.2)
-        if len(built) < 2:
-            raise RuntimeError(f"two workers did not both build a snapshot (exit {proc.poll()}, built {built})")
+        if len(built) < 2:  # reported, not raised: the other figures still stand
+            return {"failed": f"{len(built)} of 2 workers built a snapshot before the server exited "
+                              f"({proc.poll()}) after {time.time() - started:.0f} s"}
         assert httpx.get(f"http://127.0.0.1:{port}{path}", timeout=30).status_code == 200
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         workers = [int(pid) for pid in children if int(pid) in built]
@@ -446,8 +447,8 @@ def report(args: argparse.Namespace, runs: list[tuple[int, dict, dict | None]]) 
         row("start until a nearby page answers, s", [f"{h['startup_s']:.1f}" for _, _, h in runs], "<= 15 at 1M")
         if all(h["two"] for _, _, h in runs):
             row("--workers 2: both ready, s; RSS per worker, MB",
-                [f"{h['two']['ready_s']:.1f}; " + " / ".join(f"{r:.0f}" for r in h["two"]["worker_rss"])
-                 for _, _, h in runs], "both start")
+                [h["two"]["failed"] if "failed" in h["two"] else f"{h['two']['ready_s']:.1f}; "
+                 + " / ".join(f"{r:.0f}" for r in h["two"]["worker_rss"]) for _, _, h in runs], "both start")
         row("HTTP nearby, req/s (information)", [f"{h['nearby_rps']:.0f} ({h['ratios']['nearby']:.2f} of bare "
                                                  f"{h['bare_rps']:.0f})" for _, _, h in runs])
         row("  the same in GCJ-02", [f"{h['nearby_gcj02_rps']:.0f} ({h['ratios']['nearby_gcj02']:.2f})"
