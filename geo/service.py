@@ -31,10 +31,15 @@ async def load_reference() -> None:
 
 
 async def startup() -> None:
-    """Start building this worker's map snapshot (map reads answer 503 ``map_warming`` until it is
-    built), and follow the map's change stamp."""
-    snapshot_cache.holder().start()
+    """Follow the map's change stamp."""
     stamps.on_change(snapshot_cache.STAMP, snapshot_cache.holder().follow)
+
+
+async def started() -> None:
+    """The worker serves: start building its map snapshot (map reads answer 503 ``map_warming`` until
+    it is built). Not at start-up: at a million POIs the build would hold the CPU while Sanic waits
+    30 s for the worker to say it is ready, and with two workers on two cores neither made it."""
+    snapshot_cache.holder().start()
 
 
 async def get_poi(poi_id: int) -> dict[str, Any] | None:

@@ -162,6 +162,13 @@ def _install_listeners(app: Sanic, settings: Settings, *, own_storage: bool) -> 
             app.ctx.worker_stop = asyncio.Event()
             app.ctx.worker_task = asyncio.create_task(worker.run(app.ctx.worker_stop))
 
+    @app.after_server_start
+    async def start_background(app: Sanic) -> None:
+        # After the worker told its supervisor it is ready (Sanic stops workers silent for 30 s):
+        # long builds (the map's snapshot) must not compete with the start-up for the CPU.
+        for _domain, started in registry.each("started"):
+            await started()
+
     @app.before_server_stop
     async def close_resources(app: Sanic) -> None:
         app.ctx.log_flush_stop.set()

@@ -23,6 +23,7 @@ class Domain:
     cli: str | None = None              # "module:func": registers extra sub-commands on an argparse subparsers
     worker: str | None = None           # "module:func": registers outbox handlers and periodic jobs
     startup: str | None = None          # "module:func": async, run once per server process after storage opens
+    started: str | None = None          # "module:func": async, run once per server process once it serves
     erase: str | None = None            # "module:func": async (user_id, *, using_db), PIPL account deletion
     rekey: str | None = None            # "module:func": async (*, check, progress) -> {table: rows}, for
                                         # `bianmin rotate-pii-key` (see server/pii_rotation.py)
@@ -59,6 +60,7 @@ DOMAINS: tuple[Domain, ...] = (
         cli="geo.cli:register",
         worker="geo.jobs:register",
         startup="geo.service:startup",
+        started="geo.service:started",
         forget="geo.snapshot_cache:forget",
         coords="geo.coords:convert",
     ),
