@@ -27,8 +27,8 @@ import contextvars
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sanic import HTTPResponse, Request

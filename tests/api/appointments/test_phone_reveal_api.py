@@ -9,7 +9,14 @@ from appointments import service_ratings
 from appointments.tables import Booking
 from server import clock
 from tests.api.test_rate_limits_api import limits
-from tests.integration.appointments.booking_support import MONDAY_10, book, freeze, local, make_hall, person
+from tests.integration.appointments.booking_support import (
+    MONDAY_10,
+    book,
+    freeze,
+    local,
+    make_hall,
+    person,
+)
 
 PHONE = "13987654321"
 

@@ -11,7 +11,15 @@ from server import clock
 from server.tables import OperationLog, User
 from tests.api.console.conftest import Browser, make_user
 from tests.api.feeds.test_feeds_enterprise_api import registration
-from tests.integration.appointments.booking_support import MONDAY_10, book, freeze, local, make_hall, person, slot_at
+from tests.integration.appointments.booking_support import (
+    MONDAY_10,
+    book,
+    freeze,
+    local,
+    make_hall,
+    person,
+    slot_at,
+)
 from tests.support.ids import make_credit_code
 
 
