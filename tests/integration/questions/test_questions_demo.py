@@ -3,7 +3,7 @@ state; seeding twice changes nothing."""
 
 from __future__ import annotations
 
-from questions import demo, service_answers
+from questions import demo, service_answers, service_publication
 from questions.model import SEED_CATEGORIES
 from questions.tables import Column, Department, Entry, Letter
 
@@ -21,4 +21,6 @@ async def test_demo_is_complete_labelled_searchable_and_idempotent(db, capsys):
     found = await service_answers.search_answers(q="社保")
     assert found["total"] >= 3 and found["items"][0]["question_matched"]
     assert not found["items"][-1]["question_matched"]  # answer-only matches come last
+    public = await service_publication.public_letters(q="物业费", limit=5, after=None)
+    assert [x["title"] for x in public["items"]] == ["物业擅自上调物业费"]  # published demo letters are searchable
     assert "[demo data]" in capsys.readouterr().out
