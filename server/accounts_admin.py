@@ -18,13 +18,24 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from server import accounts, audit, clock, errors, lockout, passwords, registry, storage, totp
+from server import (
+    accounts,
+    audit,
+    clock,
+    config,
+    errors,
+    lockout,
+    passwords,
+    registry,
+    storage,
+    totp,
+)
 from server.tables import PasswordHistory, User
 
 TEMPORARY_LENGTH = 12
@@ -190,6 +201,21 @@ async def disable_account(user_id: int, *, actor_id: int) -> dict[str, Any]:
     audit.note(target=f"user_id={user.id}", before={"is_active": user.is_active},
                after={"is_active": False, "disabled_reason": "admin"})
     return await get_account(user.id)
+
+
+async def disable_idle_accounts() -> int:
+    """Daily: disable staff, editor and admin accounts unused for BIANMIN_ACCOUNT_IDLE_DAYS, ending their
+    API and console sessions as an admin's disable does; returns how many."""
+    cutoff = clock.now() - timedelta(days=config.current().account_idle_days)
+    candidates = await User.filter(role__in=config.STAFF_ROLES, is_active=True, deleted_at=None)
+    idle = [user for user in candidates if passwords.last_used(user) < cutoff]
+    for user in idle:
+        await User.filter(id=user.id, is_active=True).update(is_active=False, disabled_reason="idle",
+                                                             updated_at=clock.now())
+        await accounts.end_sessions(user.id)
+        await audit.record_operation(actor=None, action="accounts.disable_idle", target=f"user_id={user.id}",
+                                     before={"is_active": True}, after={"is_active": False, "reason": "idle"})
+    return len(idle)
 
 
 async def enable_account(user_id: int) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from server import accounts, audit, lockout, notify, passwords
+from server import accounts, accounts_admin, audit, lockout, notify
 from server.worker import Jobs
 
 
@@ -13,4 +13,4 @@ def register(jobs: Jobs) -> None:
     jobs.every("purge_expired_sessions", timedelta(hours=1), accounts.purge_expired_sessions)
     jobs.every("purge_login_guards", timedelta(hours=1), lockout.purge_stale)
     jobs.daily("purge_audit_logs", time(3, 10), audit.purge)
-    jobs.daily("disable_idle_accounts", time(3, 20), passwords.disable_idle_accounts)
+    jobs.daily("disable_idle_accounts", time(3, 20), accounts_admin.disable_idle_accounts)

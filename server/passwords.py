@@ -14,19 +14,18 @@ What the console calls:
   for a wrong current password, 422 ``weak_password`` / ``password_reused``).
 - ``set_password(user, password, must_change=)``: create or reset (an admin resetting sets
   ``must_change=True``).
-- ``disable_idle_accounts()``: the daily job; ``enable_account(user_id)`` undoes it.
+- ``enable_account(user_id)``: undoes the daily idle-account job (``accounts_admin.disable_idle_accounts``,
+  which ends the sessions as every other disable does).
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server import audit, auth, clock, config, errors, lockout, storage
-from server.config import STAFF_ROLES
+from server import audit, auth, clock, errors, lockout, storage
 from server.tables import PasswordHistory, User
 
 # OWASP's minimum argon2id profile: about 20 ms a hash, off the event loop.
@@ -145,20 +144,6 @@ async def change_password(user_id: int, *, current: str, new: str) -> None:
 def last_used(user: User) -> object:
     """When the account was last used or renewed: its last login, password change or creation."""
     return max(t for t in (user.last_login_at, user.password_changed_at, user.created_at) if t is not None)
-
-
-async def disable_idle_accounts() -> int:
-    """Daily: disable staff, editor and admin accounts unused for BIANMIN_ACCOUNT_IDLE_DAYS; returns how many."""
-    cutoff = clock.now() - timedelta(days=config.current().account_idle_days)
-    candidates = await User.filter(role__in=STAFF_ROLES, is_active=True, deleted_at=None)
-    idle = [user for user in candidates if last_used(user) < cutoff]
-    for user in idle:
-        await User.filter(id=user.id, is_active=True).update(is_active=False, disabled_reason="idle",
-                                                             updated_at=clock.now())
-        await auth.revoke_all(user.id)
-        await audit.record_operation(actor=None, action="accounts.disable_idle", target=f"user_id={user.id}",
-                                     before={"is_active": True}, after={"is_active": False, "reason": "idle"})
-    return len(idle)
 
 
 async def enable_account(user_id: int) -> None:

@@ -12,7 +12,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from server import accounts, clock, config, passwords
+from console import sessions
+from console.tables import ConsoleSession
+from server import accounts, accounts_admin, clock, config, passwords
 from server.tables import LoginLog, OperationLog, User
 
 STAFF_ONLY = "/api/v1/admin/audit"  # an admin route; any route but the pending-ok ones behaves the same
@@ -83,13 +85,18 @@ async def test_idle_accounts_are_disabled_and_their_sessions_end(client):
     await accounts.create_user(username="clerk.idle", password="Good-pass-1", role="staff")
     await accounts.create_user(username="clerk.busy", password="Good-pass-1", role="staff")
     headers = bearer(await login(client, "clerk.idle", "Good-pass-1"))
+    console_token, _, _ = await sessions.log_in("clerk.idle", "Good-pass-1")
     clock.advance(timedelta(days=80))
     await login(client, "clerk.busy", "Good-pass-1")
     clock.advance(timedelta(days=11))  # idle: 91 days since its last login; busy: 11
-    assert await passwords.disable_idle_accounts() == 1
+    assert await accounts_admin.disable_idle_accounts() == 1
     idle = await User.get(username="clerk.idle")
     assert (idle.is_active, idle.disabled_reason) == (False, "idle")
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
+    # The console's session ends too (through the same revocation path as an admin's disable), so it
+    # cannot come back when the account is enabled again.
+    console_session = await ConsoleSession.get(token_hash=sessions.hash_token(console_token))
+    assert console_session.revoked_at == clock.now()
     assert (await login(client, "clerk.idle", "Good-pass-1")).status_code == 401
     assert (await login(client, "clerk.busy", "Good-pass-1")).status_code == 200
     assert await OperationLog.filter(action="accounts.disable_idle", target=f"user_id={idle.id}").exists()
