@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -69,7 +70,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
            "BIANMIN_RUN_WORKER": "true", "BIANMIN_LOG_LEVEL": "WARNING"}
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "tests.browser.serve", str(port), password], cwd=ROOT,
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+                               env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # Sanic signals its process group: not pytest's
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 150
@@ -85,8 +87,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         shots.mkdir()
         yield Site(url, password, shots)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        os.killpg(process.pid, signal.SIGTERM)  # the server and anything it started
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
         log.close()
 
 
@@ -109,9 +115,13 @@ def page(chromium, site: Site):
     """A fresh browser context (no cookies) at 1366x768, the counter PC's screen."""
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     context.set_default_timeout(15_000)
+    refused: list[str] = []  # the strict policy refusing something a page tried (inline code or style, a CDN)
+    context.on("console", lambda message: refused.append(f"{message.location.get('url')}: {message.text}")
+               if "Content Security Policy" in message.text else None)
     tab = context.new_page()
     yield tab
     context.close()
+    assert refused == [], "CSP violations on console pages:\n" + "\n".join(refused)
 
 
 def log_in(page, site: Site, username: str) -> None:

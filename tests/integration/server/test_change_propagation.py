@@ -58,7 +58,7 @@ def serve(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = (cwd / "serve.log").open("w")
     server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env, cwd=cwd, stdout=log,
-                              stderr=subprocess.STDOUT)
+                              stderr=subprocess.STDOUT, start_new_session=True)  # Sanic signals its group
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
