@@ -45,6 +45,9 @@ ROWS: dict[str, tuple[str, str]] = {
     "entry_id": ("questions", "Entry"), "department_id": ("questions", "Department"),
     "letter_id": ("questions", "Letter"), "photo_id": ("questions", "Photo"), "campaign_id": ("questions", "Campaign"),
 }
+# Path parameters naming a row an example may disable or reset (the admin's /admin/users/{user_id}/...): every
+# example whose value would route sends the throwaway account's id, never a persona's or a demo account's.
+THROWAWAY = ("user_id",)
 # String keys: the category and column codes of /questions/categories/{code} and /questions/columns/{code}.
 CODES: tuple[tuple[str, str], ...] = (("questions", "Category"), ("questions", "Column"))
 
@@ -66,6 +69,14 @@ class World:
         else:
             token, _ = await auth.issue_session(self.users[persona])
         return {"Authorization": f"Bearer {token}"}
+
+    def fill(self, parameters: dict[str, Any], *, index: int) -> None:
+        """Point an example's path parameters at real rows: every other example, and always for THROWAWAY ones."""
+        for name, value in list(parameters.items()):
+            if index % 2 == 0 or (name in THROWAWAY and _routes_as_id(value)):
+                known = self.known(name)
+                if known is not None:
+                    parameters[name] = known
 
     def known(self, name: str) -> int | str | None:
         """An id of a row that exists, taking turns through those the demo made."""
@@ -93,7 +104,19 @@ async def build_world() -> World:
         key = table._meta.pk_attr
         ids[name] = list(await table.all().order_by("-" + key).limit(4).values_list(key, flat=True))
     ids["year"] = [2026, 2027]
+    throwaway = await accounts.create_user(username="fuzz-throwaway", password="Fuzz-" + secrets.token_hex(8),
+                                           role="staff")
+    ids["user_id"] = [throwaway.id]
     return World(users=users, ids=ids)
+
+
+def _routes_as_id(value: Any) -> bool:
+    """Whether a generated path value would reach an ``<...:int>`` route (a negative example may be "7")."""
+    try:
+        int(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def persona_for(method: str, path: str, roles: tuple[str, ...] | None, index: int) -> str:
