@@ -1,6 +1,7 @@
 """An administrator's accounts, hall staff and calendar in a real browser: log in with the second factor,
 create a clerk account (its temporary password shown once), assign it to a hall, mark a holiday in
-2027 (a year without official data); the new clerk's first login can only change the password."""
+2027 (a year without official data), find each of these writes in the operation log and the hash chain
+intact; the new clerk's first login can only change the password."""
 
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ def test_an_admin_creates_a_clerk_assigns_a_hall_and_marks_a_holiday(page, site:
     assert page.locator(".ok").inner_text() == "已将 2027-10-01 设为放假"
     assert page.locator("td.day-holiday a[aria-label^='2027-10-01']").count() == 1
     shoot(page, site, "admin-calendar")
+
+    page.goto(f"{site.url}/console/admin/audit?action=console.admin")  # each write above, in the operation log
+    logged = page.locator("table tbody").inner_text()
+    for action in ("admin_accounts.create_account", "admin_halls.add_staff", "admin_calendar.set_day"):
+        assert f"console.{action}" in logged
+    shoot(page, site, "admin-operation-log")
+    follow(page, "nav.subnav >> text=完整性校验")
+    assert "哈希链完整" in page.locator("#chain-status").inner_text()
 
     clerk = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
     clerk.goto(f"{site.url}/console/login")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server import audit, audit_chain, cli, clock, storage
+from server import audit, audit_chain, cli, clock, config, storage
 from server.auth import CurrentUser
 from server.tables import AuditChainStart, LoginLog, OperationLog
 
@@ -66,6 +67,22 @@ async def test_the_cli_exits_non_zero_on_a_broken_chain(db, capsys):
     await tamper(f"UPDATE audit_operations SET after = NULL WHERE id = {ids[0]}")
     assert await cli.cmd_audit(argparse.Namespace(audit_command="verify")) == 1
     assert f"BROKEN audit_operations #{ids[0]}" in capsys.readouterr().out
+
+
+async def test_a_chain_sealed_with_hmac_sm3_verifies_and_finds_an_edit(db):
+    # 密评 deployments set BIANMIN_HASH=hmac-sm3: entries from then on carry SM3 seals, earlier ones keep SHA-256.
+    await write_entries(1)
+    original = config.current()
+    config.install(dataclasses.replace(original, hash_alg="hmac-sm3"))
+    try:
+        ids = await write_entries(2)
+        hashes = await OperationLog.all().order_by("id").values_list("hash", flat=True)
+        assert [h.split(":")[0] for h in hashes] == ["sha256", "sm3", "sm3"]
+        assert await audit.verify() == []
+        await tamper(f"UPDATE audit_operations SET target = 'hall_id=99' WHERE id = {ids[2]}")
+        assert [p.entry_id for p in await audit.verify()] == [ids[2]]
+    finally:
+        config.install(original)
 
 
 async def test_postgres_refuses_updates_and_deletes_of_entries(db):
