@@ -13,6 +13,7 @@ import re
 import secrets
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -44,10 +45,19 @@ def _free_port() -> int:
 
 
 class Site:
-    """The served demo district: its URL, the tests' password, the screenshot folder."""
+    """The served demo district: its URL, the tests' password, the screenshot folder, its database file."""
 
-    def __init__(self, url: str, password: str, shots: Path) -> None:
-        self.url, self.password, self.shots = url, password, shots
+    def __init__(self, url: str, password: str, shots: Path, database: Path) -> None:
+        self.url, self.password, self.shots, self.database = url, password, shots, database
+
+    def edit_database(self, sql: str, *parameters: object) -> list[tuple]:
+        """What someone with access to the database file does behind the server's back; the rows it answers."""
+        connection = sqlite3.connect(self.database, timeout=30)
+        try:
+            with connection:
+                return connection.execute(sql, parameters).fetchall()
+        finally:
+            connection.close()
 
     def move_clock(self, minutes: int) -> float:
         """Move the server's clock forward; returns the server's now (POSIX seconds)."""
@@ -85,7 +95,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 time.sleep(0.5)
         shots = tmp / "screenshots"
         shots.mkdir()
-        yield Site(url, password, shots)
+        yield Site(url, password, shots, tmp / "var" / "bianmin.sqlite3")
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the server and anything it started
         try:

@@ -1,7 +1,7 @@
 """An administrator's accounts, hall staff and calendar in a real browser: log in with the second factor,
 create a clerk account (its temporary password shown once), assign it to a hall, mark a holiday in
 2027 (a year without official data), find each of these writes in the operation log and the hash chain
-intact; the new clerk's first login can only change the password."""
+intact until an entry is edited in the database file; the new clerk's first login can only change the password."""
 
 from __future__ import annotations
 
@@ -47,6 +47,15 @@ def test_an_admin_creates_a_clerk_assigns_a_hall_and_marks_a_holiday(page, site:
     shoot(page, site, "admin-operation-log")
     follow(page, "nav.subnav >> text=完整性校验")
     assert "哈希链完整" in page.locator("#chain-status").inner_text()
+    # Someone edits the calendar's entry in the database file: the check (bianmin audit verify's) names it.
+    [(entry, target)] = site.edit_database("SELECT id, target FROM audit_operations WHERE action = ? "
+                                           "ORDER BY id DESC LIMIT 1", "console.admin_calendar.set_day")
+    site.edit_database("UPDATE audit_operations SET target = 'year=2026' WHERE id = ?", entry)
+    page.reload()
+    assert "哈希链校验未通过" in page.locator("#chain-status").inner_text()
+    assert f"audit_operations #{entry}" in page.locator("#chain-status").inner_text()
+    shoot(page, site, "admin-audit-broken")
+    site.edit_database("UPDATE audit_operations SET target = ? WHERE id = ?", target, entry)  # for the other tests
 
     clerk = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
     clerk.goto(f"{site.url}/console/login")
