@@ -131,6 +131,13 @@ async def open_campaign(request: Request, *, body: CampaignCreate, user: auth.Cu
                                                starts_on=body.starts_on, ends_on=body.ends_on)
 
 
+@bp.post("/questions/campaigns/<campaign_id:int>/close")
+@endpoint("Close a 人民建议 campaign: it takes no suggestion from today on", tags=TAGS, response=CampaignOut,
+          auth_roles=ADMIN, raises=[errors.CampaignNotFound, errors.CampaignClosed])
+async def close_campaign(request: Request, campaign_id: int, *, user: auth.CurrentUser):
+    return await service_columns.close_campaign(campaign_id)
+
+
 @bp.post("/questions/columns")
 @endpoint("Add a letter column", tags=TAGS, body=ColumnCreate, response=ColumnOut, status=201, auth_roles=ADMIN,
           raises=[errors.ColumnExists])

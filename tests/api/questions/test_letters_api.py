@@ -221,6 +221,17 @@ async def test_campaign_suggestions_are_adopted_with_a_public_note(client, distr
                              headers=await client.login_dev())
     assert late.status_code == 409 and late.json()["error"]["code"] == "campaign_closed"
     assert date.fromisoformat(opened.json()["ends_on"]) > today
+    closed = await client.post(f"/api/v1/questions/campaigns/{campaign}/close", headers=district.admin)
+    assert closed.status_code == 200 and not closed.json()["open"]
+    assert closed.json()["ends_on"] == (today - timedelta(days=1)).isoformat()
+    after = await client.post("/api/v1/questions/letters", json={**LETTER, "column": "proposal", "campaign_id": campaign},
+                              headers=await client.login_dev())
+    assert after.status_code == 409 and after.json()["error"]["code"] == "campaign_closed"
+    again = await client.post(f"/api/v1/questions/campaigns/{campaign}/close", headers=district.admin)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "campaign_closed"
+    assert (await client.post(f"/api/v1/questions/campaigns/{campaign}/close",
+                              headers=district.dispatcher)).status_code == 403
+    assert (await client.get(f"/api/v1/questions/campaigns/{campaign}/adopted")).json() == listed  # still shown
 
 
 async def test_deleting_an_account_erases_the_phone_of_its_letters(client, district):
