@@ -113,7 +113,8 @@ async def update_department(request: Request, department_id: int, *, console: Co
 async def set_members(request: Request, department_id: int, *, console: Console) -> HTTPResponse:
     """Replace the members (PUT /questions/departments/{id}/members): the ticked accounts, heads ticked
     as heads (a head is a member)."""
-    picked, heads = (request.form.getlist(name) or [] for name in ("member", "head")) if request.form else ([], [])
+    form = request.form
+    picked, heads = (form.getlist("member") or [], form.getlist("head") or []) if form else ([], [])
     wanted = list(dict.fromkeys([*picked, *heads]))
     body = parse(DepartmentMembers, {"members": [{"user_id": i, "is_head": i in heads} for i in wanted]})
     members = await service_departments.set_members(department_id, [(m.user_id, m.is_head) for m in body.members])
