@@ -84,6 +84,13 @@ class CalendarPut(Strict):
     entries: list[CalendarEntryIn] = Field(max_length=366)
 
 
+class CalendarDayPut(Strict):
+    date: dt.date
+    kind: Literal["default", "holiday", "workday"] = Field(description="default: back to Monday–Friday")
+    name: str = Field(default="", max_length=32)
+    stands_in_for: Weekday | None = Field(default=None, description="for working weekend days (调休)")
+
+
 class CalendarEntryOut(BaseModel):
     date: dt.date
     kind: Literal["holiday", "workday"]

@@ -7,6 +7,7 @@ from sanic import Blueprint, Request
 from appointments import errors, service_calendar, service_halls
 from appointments.schemas import HallOut, ServiceOut
 from appointments.schemas_staff import (
+    CalendarDayPut,
     CalendarPut,
     CalendarYearOut,
     HallIn,
@@ -88,3 +89,11 @@ async def get_calendar(request: Request, year: int, *, user: auth.CurrentUser):
 async def put_calendar(request: Request, year: int, *, body: CalendarPut, user: auth.CurrentUser):
     items = [{**entry.model_dump(), "date": entry.date.isoformat()} for entry in body.entries]
     return await service_calendar.replace_year(year, items)
+
+
+@bp.put("/calendar/<year:int>/day")
+@endpoint("Set one day of a year (the others are kept, even when another admin sets a day at once)", tags=TAGS,
+          body=CalendarDayPut, response=CalendarYearOut, auth_roles=ADMIN, raises=[ValidationFailed])
+async def put_calendar_day(request: Request, year: int, *, body: CalendarDayPut, user: auth.CurrentUser):
+    item = None if body.kind == "default" else body.model_dump(exclude={"date"})
+    return await service_calendar.set_day(year, body.date, item)

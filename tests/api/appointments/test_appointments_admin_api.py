@@ -76,6 +76,23 @@ async def test_the_calendar_over_http(client, db):
     assert bad.status_code == 422
 
 
+async def test_one_day_of_the_calendar_over_http(client, db):
+    admin = await client.login_staff(role="admin")
+    url = "/api/v1/admin/calendar/2027/day"
+    await client.put(url, json={"date": "2027-10-01", "kind": "holiday", "name": "国庆节"}, headers=admin)
+    put = await client.put(url, json={"date": "2027-10-09", "kind": "workday", "stands_in_for": "fri"}, headers=admin)
+    assert put.status_code == 200 and put.json()["source"] == "admin"
+    assert [(e["date"], e["kind"]) for e in put.json()["entries"]] == [("2027-10-01", "holiday"), ("2027-10-09", "workday")]
+    cleared = await client.put(url, json={"date": "2027-10-01", "kind": "default"}, headers=admin)
+    assert [e["date"] for e in cleared.json()["entries"]] == ["2027-10-09"]
+    for wrong, field in (({"date": "2028-01-01", "kind": "holiday"}, "date"),
+                         ({"date": "2027-03-01", "kind": "holiday", "stands_in_for": "mon"}, "stands_in_for")):
+        bad = await client.put(url, json=wrong, headers=admin)
+        assert bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == field
+    assert (await client.put(url, json={"date": "2027-10-01", "kind": "holiday"},
+                             headers=await client.login_staff())).status_code == 403
+
+
 async def test_the_endpoints_are_in_openapi(client, db):
     spec = (await client.get("/openapi.json")).json()
     paths = spec["paths"]
