@@ -34,6 +34,16 @@ def test_an_editor_publishes_a_document_and_it_is_sanitised_everywhere(page, sit
     audience = page.locator("#audience").inner_text()
     assert re.search(r"发布后将进入 \d+ 位订阅者的主页", audience)
 
+    page.fill("input[hx-get='/console/editor/pick/services']", "社保卡")
+    choice = page.locator("#pick-services button[data-add-id]").first
+    expect(choice).to_contain_text("社保卡补办")
+    choice.click()
+    choice.click()  # a second click adds nothing
+    picked = page.locator("#f-services").input_value()
+    assert re.fullmatch(r"\d+", picked), picked
+    follow(page, "button:text-is('保存关联')")
+    assert page.locator("#f-services").input_value() == picked
+
     asked: list[str] = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     follow(page, "button:text-is('发布')")
