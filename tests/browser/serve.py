@@ -1,8 +1,8 @@
 """The demo district served for the browser tests: ``python -m tests.browser.serve PORT PASSWORD``.
 
 Migrates a fresh file database (BIANMIN_VAR_DIR), seeds the demo, adds the tests' accounts (a clerk
-of the first demo hall only, a clerk of the second, an editor, the housing bureau's answerer, an admin
-with a known authenticator secret), then serves on 127.0.0.1:PORT with a
+of the first demo hall only, a clerk of the second, an editor, the housing bureau's answerer, an admin;
+the first clerk and the admin with known authenticator secrets), then serves on 127.0.0.1:PORT with a
 test-only blueprint the production app never has: move the clock, and read a demo booking's QR
 token (what the resident's phone would show the scanner).
 """
@@ -21,6 +21,8 @@ from server import accounts, clock, config, registry, storage, wechat
 ACCOUNTS = (("clerk-a", "staff", 0), ("clerk-b", "staff", 1), ("editor-a", "editor", None),
             ("answerer-a", "answerer", None), ("admin-a", "admin", None))
 ADMIN_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admin-a's authenticator (admins must have one): tests only
+# Accounts enrolled with an authenticator (admins must have one; clerk-a logs in to the morning with it): tests only.
+AUTHENTICATORS = {"admin-a": ADMIN_TOTP, "clerk-a": "MNWGK4TLFVQS2Y3POVXHIZLSFVYGGIJB"}
 
 
 async def prepare(password: str) -> None:
@@ -38,8 +40,8 @@ async def prepare(password: str) -> None:
     for username, role, hall in ACCOUNTS:
         user = await accounts.create_user(username=username, password=password, role=role,
                                           halls=[halls[hall]] if hall is not None else [])
-        if role == "admin":
-            await _enrol_totp(user.id)
+        if username in AUTHENTICATORS:
+            await _enrol_totp(user.id, AUTHENTICATORS[username])
     await _housing_answerer()
     await storage.close_storage()
 
@@ -55,11 +57,11 @@ async def _housing_answerer() -> None:
     await service_departments.set_members(housing.id, [(user.id, True)])
 
 
-async def _enrol_totp(user_id: int) -> None:
+async def _enrol_totp(user_id: int, secret: str) -> None:
     from server import pii_vault, totp
     from server.tables import User
 
-    await User.filter(id=user_id).update(totp_secret_enc=pii_vault.vault().encrypt(ADMIN_TOTP, context=totp.CONTEXT),
+    await User.filter(id=user_id).update(totp_secret_enc=pii_vault.vault().encrypt(secret, context=totp.CONTEXT),
                                          totp_confirmed_at=clock.now())
 
 

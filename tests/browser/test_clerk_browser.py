@@ -1,4 +1,4 @@
-"""A clerk's morning in a real browser: log in, check in by typed code and by scanner, call, complete,
+"""A clerk's morning in a real browser: log in with the second factor, check in by typed code and by scanner, call, complete,
 walk-in, no-show, CSV export, the 叫号 display; scope, CSRF and the idle limit."""
 
 from __future__ import annotations
