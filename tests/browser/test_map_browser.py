@@ -63,7 +63,10 @@ def test_an_admin_sees_the_map_and_imports_a_file_with_a_bad_feature(page, site:
     follow(page, "text=回到地图")
     page.fill("input[name=q]", "翠竹街道长者饭堂")
     page.keyboard.press("Enter")
-    page.locator(".search-results button").first.focus()
+    found = page.locator(".search-results button", has_text="翠竹街道长者饭堂").first
+    expect(found).to_be_visible()  # the results have been swapped in: focus the button that stays
+    page.wait_for_load_state("networkidle")
+    found.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#poi-panel h2")).to_have_text("翠竹街道长者饭堂")
     before = page.locator("#poi-move input[name=lon]").input_value()
