@@ -146,8 +146,13 @@ def log_in(page, site: Site, username: str) -> None:
         page.keyboard.press("Enter")
     if username in AUTHENTICATORS:
         assert page.url.endswith("/console/second-factor")
+        # Focus the field first: typing can race the page's autofocus and go nowhere.
+        page.focus("input[name=code]")
         enter(page, pyotp.TOTP(AUTHENTICATORS[username]).at(site.move_clock(1)))  # a step no other login used
-    page.wait_for_url(f"{site.url}/console/")
+    try:
+        page.wait_for_url(f"{site.url}/console/", timeout=5_000)
+    except Exception:  # say where the login stopped and what the page said
+        raise AssertionError(f"login of {username} stopped at {page.url}: {page.locator('body').inner_text()[:300]}")
 
 
 def shoot(page, site: Site, name: str) -> None:
