@@ -16,6 +16,7 @@ const BY_CODE = {
   wechat_unavailable: '微信服务暂时不可用，请稍后再试',
   slot_full: '该时段已约满，请选择其他时段',
   slot_closed: '该时段已停止预约',
+  slot_started: '该时段已开始，不能再预约',
   slot_not_found: '预约时段不存在',
   outside_booking_window: '该日期不在可预约范围内',
   duplicate_booking: '该证件当天在本大厅已有预约',

@@ -6,8 +6,8 @@ const E = require('../../utils/endpoints')
 const subscribe = require('../../utils/subscribe')
 const care = require('../../utils/care')
 
-// The slot is gone or no longer bookable: show the fresh availability instead of the form.
-const SLOT_ERRORS = new Set(['slot_full', 'slot_closed', 'outside_booking_window', 'slot_not_found'])
+// The slot is gone or no longer bookable (full, closed, begun meanwhile): show the fresh availability instead of the form.
+const SLOT_ERRORS = new Set(['slot_full', 'slot_closed', 'outside_booking_window', 'slot_started', 'slot_not_found'])
 const RESCHEDULE_PURPOSES = ['booking_rescheduled', 'booking_reminder', 'booking_cancelled']
 
 function newKey() {

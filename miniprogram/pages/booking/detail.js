@@ -10,6 +10,14 @@ const ZONE = 'Asia/Shanghai'
 const SCORES = [1, 2, 3, 4, 5]
 const SCORE_WORDS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意']
 
+/** The 好差评 a booking was given, as the page shows it: stars for the eye, words for a screen reader. */
+function ratingView(rating) {
+  if (!rating) return null
+  const score = Number(rating.score)
+  return { score, stars: '★'.repeat(score) + '☆'.repeat(SCORES.length - score), word: SCORE_WORDS[score],
+    comment: rating.comment || '', aria: `你的评价：${score}星，${SCORE_WORDS[score]}` }
+}
+
 function view(booking) {
   const day = time.dayLabel(booking.slot.date)
   return {
@@ -26,12 +34,14 @@ function view(booking) {
     cancelReason: booking.cancel_reason || '',
     active: booking.status === 'booked',
     inQueue: booking.status === 'checked_in' || booking.status === 'serving',
-    rateable: booking.status === 'completed',
+    // A booking is rated once: once rated it shows its score, never the form again.
+    rating: ratingView(booking.rating),
+    rateable: booking.status === 'completed' && !booking.rating,
   }
 }
 
 Page({
-  data: { care: false, booking: null, created: false, rescheduled: false, qr: '', score: 0, comment: '', rated: false, scores: SCORES, scoreWord: '' },
+  data: { care: false, booking: null, created: false, rescheduled: false, qr: '', score: 0, comment: '', scores: SCORES, scoreWord: '' },
 
   onShow() {
     care.apply(this)
@@ -47,8 +57,7 @@ Page({
     const booking = await api.request(E.booking, { path: { booking_id: this.bookingId } }).catch(() => null)
     if (!booking) return
     this.raw = booking
-    // A booking is rated once: one already rated shows the thanks, not the form again.
-    this.setData({ booking: view(booking), rated: Boolean(booking.rating) })
+    this.setData({ booking: view(booking) })
     // The QR code carries a signed check-in token and is only issued while the booking is active.
     if (booking.status === 'booked') {
       const qr = await api.download(E.bookingQr, { path: { booking_id: this.bookingId } }).catch(() => '')
@@ -112,7 +121,9 @@ Page({
     const rating = await api.request(E.rateBooking, {
       path: { booking_id: this.bookingId },
       data: { score: this.data.score, comment: this.data.comment },
-    }).catch(err => (err.code === 'already_rated' ? {} : null))
-    if (rating) this.setData({ rated: true })
+    }).catch(err => (err.code === 'already_rated' ? 'already' : null))
+    // Rated meanwhile (another phone, an earlier tap): show the score the server kept.
+    if (rating === 'already') await this.load()
+    else if (rating) this.setData({ 'booking.rating': ratingView(rating), 'booking.rateable': false })
   },
 })

@@ -12,10 +12,16 @@ const FILTERS = [
   { key: 'closed', name: '已取消/爽约', status: ['cancelled', 'no_show'] },
 ]
 
+/** A completed booking says whether it is rated (with its score) or still waits for a rating. */
+function ratingNote(b) {
+  if (b.rating) return `已评价${b.rating.score}星`
+  return b.status === 'completed' ? '待评价' : ''
+}
+
 function row(b) {
   const day = time.dayLabel(b.slot.date)
   return { id: b.id, service: b.service.name, hall: b.hall.name, status: b.status, statusText: format.bookingStatus(b.status),
-    when: `${day.label} ${day.weekday} ${time.timeRange(b.slot.start, b.slot.end)}` }
+    when: `${day.label} ${day.weekday} ${time.timeRange(b.slot.start, b.slot.end)}`, rating: ratingNote(b) }
 }
 
 Page({

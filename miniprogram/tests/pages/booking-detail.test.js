@@ -1,6 +1,7 @@
 // My bookings after booking: cancel, reschedule, the live queue, and the rating after completion.
 const { createWx, json, errorBody, shown } = require('../fake-wx')
 const { loadPage, tap } = require('../page-harness')
+const { render, byClass, text, elements } = require('../page-view')
 const S = require('../fixtures/server')
 
 function setup(booking, options) {
@@ -59,11 +60,26 @@ test('reschedule opens the booking page on the same hall and service; the queue 
   ])
 })
 
-test('after completion the resident rates the service once', async () => {
-  const wx = setup(S.booking({ status: 'completed', completed_at: '2026-12-01T02:10:00Z' }))
-  wx.server.on('POST /api/v1/bookings/5/rating', json(201, { id: 1, booking_id: 5, hall_id: 1, score: 2, comment: '等了很久' }))
+const COMPLETED = { status: 'completed', completed_at: '2026-12-01T02:10:00Z' }
+const RATED = Object.assign({ rating: { id: 1, score: 4, comment: '窗口很耐心', created_at: '2026-12-01T03:00:00Z' } }, COMPLETED)
+
+/** What the rating card shows: the form's controls, or the score given. */
+function ratingCard(page) {
+  const tree = render(page)
+  const nodes = elements(tree)
+  return {
+    form: nodes.some(n => n.tag === 'wx-textarea') || nodes.some(n => n.attr && n.attr.bindtap === 'onRate'),
+    given: byClass(tree, 'rating').map(text).join(''),
+    aria: byClass(tree, 'given').map(n => n.attr.ariaLabel),
+  }
+}
+
+test('after completion the resident rates the service once, and then sees the score given', async () => {
+  const wx = setup(S.booking(COMPLETED))
+  wx.server.on('POST /api/v1/bookings/5/rating', json(201, { id: 1, booking_id: 5, hall_id: 1, score: 2, comment: '等了很久',
+    dissatisfied: true, follow_up_status: 'pending', follow_up_note: '', created_at: '2026-12-01T03:00:00Z', updated_at: '2026-12-01T03:00:00Z' }))
   const page = await open(wx)
-  expect(page.data.booking.rateable).toBe(true)
+  expect(ratingCard(page)).toEqual({ form: true, given: '', aria: [] })
   await page.onRate()
   expect(shown(wx)).toEqual(['请先选择评分'])
   page.onScore(tap({ score: 2 }))
@@ -71,15 +87,30 @@ test('after completion the resident rates the service once', async () => {
   expect(page.data.scoreWord).toBe('不满意')
   await page.onRate()
   expect(wx.server.calls('POST /api/v1/bookings/5/rating')[0].data).toEqual({ score: 2, comment: '等了很久' })
-  expect(page.data.rated).toBe(true)
+  expect(ratingCard(page)).toEqual({ form: false, given: '你的评价（好差评）★★☆☆☆ 不满意等了很久感谢你的评价',
+    aria: ['你的评价：2星，不满意'] })
 })
 
-test('a booking rated earlier shows the thanks and never offers the form again', async () => {
-  const wx = setup(S.booking({ status: 'completed', completed_at: '2026-12-01T02:10:00Z',
-    rating: { id: 1, score: 4, comment: '', created_at: '2026-12-01T03:00:00Z' } }))
+test('a booking rated earlier shows its score and comment, never the form', async () => {
+  const wx = setup(S.booking(RATED))
   const page = await open(wx)
-  expect(page.data.booking.rateable).toBe(true)
-  expect(page.data.rated).toBe(true)
+  expect(ratingCard(page)).toEqual({ form: false, given: '你的评价（好差评）★★★★☆ 满意窗口很耐心感谢你的评价',
+    aria: ['你的评价：4星，满意'] })
+})
+
+test('rated meanwhile on another phone: the form gives way to the score the server kept', async () => {
+  const wx = setup(S.booking(COMPLETED))
+  wx.server.on('GET /api/v1/bookings/5', S.booking(COMPLETED), S.booking(RATED))
+  wx.server.on('POST /api/v1/bookings/5/rating', errorBody(409, 'already_rated', '该预约已评价'))
+  const page = await open(wx)
+  page.onScore(tap({ score: 1 }))
+  await page.onRate()
+  expect(ratingCard(page)).toMatchObject({ form: false, aria: ['你的评价：4星，满意'] })
+})
+
+test('a booking not completed offers no rating', async () => {
+  const page = await open(setup(S.booking()))
+  expect(ratingCard(page)).toEqual({ form: false, given: '', aria: [] })
 })
 
 test('the live queue shows who is served and how many are ahead, refreshing while shown', async () => {
@@ -112,4 +143,19 @@ test('my bookings filter by status with repeated status keys', async () => {
   await page.onFilter(tap({ key: 'active' }))
   expect(wx.server.requests[1].query).toEqual({ status: ['booked', 'checked_in', 'serving'] })
   expect(page.data.items[0]).toMatchObject({ service: '社保卡补办', statusText: '待签到', when: '12月1日 周二 09:30–10:00' })
+})
+
+test('my bookings say which completed ones are rated, with the score, and which wait for a rating', async () => {
+  const wx = createWx()
+  wx.setStorageSync('bianmin.session', S.LOGIN)
+  wx.server.on('GET /api/v1/bookings', [S.booking(Object.assign({ id: 6 }, RATED)), S.booking(COMPLETED), S.booking()])
+  const page = loadPage('pages/booking/mine', { wx })
+  await page.onShow()
+  const tree = render(page)
+  expect(byClass(tree, 'rating-note').map(text)).toEqual(['已评价4星', '待评价'])
+  expect(byClass(tree, 'row').map(n => n.attr.ariaLabel)).toEqual([
+    '社保卡补办 12月1日 周二 09:30–10:00 已办结 已评价4星',
+    '社保卡补办 12月1日 周二 09:30–10:00 已办结 待评价',
+    '社保卡补办 12月1日 周二 09:30–10:00 待签到 ',
+  ])
 })

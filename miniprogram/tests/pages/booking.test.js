@@ -69,14 +69,19 @@ test('a resident books a slot from start to confirmation', async () => {
   expect(wx.server.unmatched).toEqual([])
 })
 
-test('a full slot sends the resident back to fresh availability with the server\'s message', async () => {
+// Each code the server gives when the chosen slot cannot be booked any more (the slot began meanwhile too).
+test.each([
+  ['slot_full', '该时段已约满，请选择其他时段'],
+  ['slot_started', '该时段已开始，不能再预约'],
+  ['slot_closed', '该时段已停止预约'],
+])('a slot refused with %s sends the resident back to fresh availability with the server\'s message', async (code, message) => {
   const wx = createWx()
   serve(wx)
-  wx.server.on('POST /api/v1/bookings', errorBody(409, 'slot_full', '该时段已约满，请选择其他时段'))
+  wx.server.on('POST /api/v1/bookings', errorBody(409, code, message))
   const page = await openBooking(wx, { hall_id: '1', service_id: '1' })
   page.onSlot({ detail: { slot: SLOT } })
   await page.onSubmit({ detail: PERSON })
-  expect(shown(wx)).toEqual(['该时段已约满，请选择其他时段'])
+  expect(shown(wx)).toEqual([message])
   expect(page.data).toMatchObject({ step: 'slot', slot: null, submitting: false })
   expect(wx.server.calls('GET /api/v1/halls/1/availability')).toHaveLength(2)
   expect(wx.calls.redirectTo).toBeUndefined()
