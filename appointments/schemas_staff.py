@@ -5,14 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    BeforeValidator,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from appointments.schemas import Aliased, BookingOut, PersonOut, Ref, TicketOut
 from server.schemas import Strict, not_null
@@ -261,9 +254,8 @@ class RatingsQuery(BaseModel):
 
 class FollowUpIn(Strict):
     follow_up_status: Literal["pending", "contacted", "resolved", "not_needed"]
-    # The name ratings answer with; "note", the earlier name, is still read until the next release.
+    # The one name, in and out (ratings answer with it); "note", read earlier, is now an unknown field (422).
     follow_up_note: str | None = Field(default=None, max_length=1000,
-                                       validation_alias=AliasChoices("follow_up_note", "note"),
                                        description="what the hall did (回访记录); kept when omitted")
 
 
