@@ -116,14 +116,14 @@ def account_view(user: User, *, locked: bool) -> dict[str, Any]:
 async def list_accounts() -> list[dict[str, Any]]:
     """GET /admin/users: every staff, editor, answerer and admin account, by username."""
     users = await User.filter(role__in=accounts.STAFF_ROLES, deleted_at=None).order_by("username")
-    locked = await lockout.locked_names([u.username for u in users if u.username])
-    return [account_view(u, locked=u.username in locked) for u in users]
+    locked = await lockout.locked_accounts([(u.id, u.username or "") for u in users])
+    return [account_view(u, locked=u.id in locked) for u in users]
 
 
 async def get_account(user_id: int) -> dict[str, Any]:
     """GET /admin/users/{id}: one account as the list shows it."""
     user = await _user(user_id)
-    return account_view(user, locked=bool(await lockout.locked_names([user.username or ""])))
+    return account_view(user, locked=bool(await lockout.locked_accounts([(user.id, user.username or "")])))
 
 
 async def _user(user_id: int, conn: BaseDBAsyncClient | None = None) -> User:
@@ -231,9 +231,9 @@ async def enable_account(user_id: int) -> dict[str, Any]:
 
 
 async def unlock_account(user_id: int) -> dict[str, Any]:
-    """POST /admin/users/{id}/unlock: clear the lock-out after too many wrong passwords."""
+    """POST /admin/users/{id}/unlock: clear the lock-outs after too many wrong passwords or one-time codes."""
     user = await _user(user_id)
-    await lockout.unlock(user.username or "")
+    await lockout.unlock(user.username or "", user.id)
     audit.note(target=f"user_id={user.id}", after={"unlocked": True})
     return await get_account(user.id)
 
@@ -244,7 +244,7 @@ async def reset_password(user_id: int) -> dict[str, Any]:
     user = await _user(user_id)
     temporary = temporary_password(user.username or "")
     await passwords.set_password(user, temporary, must_change=True)
-    await lockout.unlock(user.username or "")
+    await lockout.unlock(user.username or "", user.id)
     await accounts.end_sessions(user.id)
     audit.note(target=f"user_id={user.id}", after={"password_reset": True, "must_change_password": True})
     return {"temporary_password": temporary}

@@ -89,14 +89,21 @@ async def purge_stale() -> int:
     return await LoginGuard.filter(stale).delete()
 
 
-async def locked_names(usernames: list[str]) -> set[str]:
-    """Which of ``usernames`` are locked out now (five guesses in the last 15 minutes)."""
-    by_hash = {name_hash(name): name for name in usernames}
+def _account_hashes(username: str, account_id: int) -> dict[str, str]:
+    """The guard rows of one account: its login (by username), its one-time code and its password change (by id)."""
+    return {name_hash(username, LOGIN): LOGIN, name_hash(str(account_id), OTP): OTP,
+            name_hash(str(account_id), PASSWORD_CHANGE): PASSWORD_CHANGE}
+
+
+async def locked_accounts(accounts: list[tuple[int, str]]) -> set[int]:
+    """Which of ``accounts`` (id, username) are locked out now in any scope (five guesses in the last 15 minutes)."""
+    by_hash = {h: account_id for account_id, username in accounts for h in _account_hashes(username, account_id)}
     since = clock.timestamp() - WINDOW_S
     rows = await LoginGuard.filter(name_hash__in=list(by_hash), t1__gt=since).values_list("name_hash", flat=True)
     return {by_hash[h] for h in rows}
 
 
-async def unlock(username: str) -> None:
-    """An administrator clears the lock-out of ``username``: its past guesses no longer count."""
-    await LoginGuard.filter(name_hash=name_hash(username)).delete()
+async def unlock(username: str, account_id: int) -> None:
+    """An administrator clears the lock-outs of an account (its login, one-time code and password change):
+    its past guesses no longer count."""
+    await LoginGuard.filter(name_hash__in=list(_account_hashes(username, account_id))).delete()

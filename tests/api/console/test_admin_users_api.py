@@ -158,3 +158,21 @@ async def test_disable_enable_unlock_and_resets(client, db):
     await enrol_totp(account["id"])
     assert (await client.get(user_url, headers=admin)).json()["otp_enrolled"] is True
     assert (await client.post(f"{user_url}/otp-reset", headers=admin)).json()["otp_enrolled"] is False
+
+
+async def test_unlock_clears_a_second_factor_lock_out_too(client, db):
+    """A clerk who mistyped the one-time code five times is shown locked, and the admin's unlock lets the right
+    code in at once (not only the password's lock-out)."""
+    from tests.conftest import enrol_totp
+    admin, _ = await admin_of(client)
+    account, password = await ready_clerk(client, admin, [])
+    user_url, name = f"{USERS}/{account['id']}", account["username"]
+    await enrol_totp(account["id"])
+    for _ in range(5):
+        assert (await login(client, name, password, otp="000000")).json()["error"]["code"] == "invalid_otp"
+    code = await enrol_totp(account["id"])
+    assert (await login(client, name, password, otp=code)).json()["error"]["code"] == "too_many_attempts"
+    assert (await client.get(user_url, headers=admin)).json()["locked"] is True
+    assert (await client.post(f"{user_url}/unlock", headers=admin)).json()["locked"] is False
+    ok = await login(client, name, password, otp=code)
+    assert ok.status_code == 200 and ok.json()["state"] == "ok", ok.text
