@@ -139,14 +139,16 @@ async def second_factor_page(request: Request) -> HTTPResponse:
 
 @bp.post("/second-factor")
 async def second_factor(request: Request) -> HTTPResponse:
-    """The one-time code after the password (seam: ``accounts.verify_second_factor`` when enrolment exists)."""
+    """The one-time code after the password; a wrong code and a locked account are told apart."""
     console = await sessions.resolve(request.cookies.get(COOKIE))
     if console is None or console.stage != sessions.SECOND_FACTOR:
         return redirect("/console/login", status=303)
     if not sessions.same(field(request, "csrf"), console.csrf):
         raise CsrfRefused()
-    verify = getattr(accounts, "verify_second_factor", None)
-    if verify is None or not await verify(console.user.id, field(request, "code")):
-        return render("second_factor.html", status=401, console=console, pending=True, message="动态口令错误")
+    try:
+        await accounts.verify_second_factor(console.user.id, field(request, "code"))
+    except errors.DomainError as refused:
+        return render("second_factor.html", status=refused.status, console=console, pending=True,
+                      message=refused.message)
     await sessions.confirm_second_factor(console.token_hash)
     return redirect("/console/", status=303)

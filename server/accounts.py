@@ -176,16 +176,16 @@ async def second_factor_required(user: User) -> bool:
     return totp.enrolled(user)
 
 
-async def verify_second_factor(user_id: int, code: str) -> bool:
-    """The console's second step: a TOTP or recovery code, once (False when wrong); logged either way."""
+async def verify_second_factor(user_id: int, code: str) -> None:
+    """The console's second step: a TOTP or recovery code, once; logged either way. Raises what
+    :func:`totp.check_code` raises (a wrong code, or too many), so the page can say which."""
     user = await User.get(id=user_id)
     try:
         await totp.check_code(user_id, code)
     except errors.DomainError as exc:
         await audit.record_login(username=user.username or "", user_id=user_id, result=exc.code)
-        return False
+        raise
     await audit.record_login(username=user.username or "", user_id=user_id, result="ok")
-    return True
 
 
 async def _password_ok(stored: str | None, password: str) -> bool:

@@ -30,13 +30,14 @@ async def test_the_console_second_factor_locks_after_five_wrong_codes_without_re
     async with redis_down():
         for _ in range(lockout.GUESSES):
             wrong = await browser.submit("/console/second-factor", {"code": wrong_code(app)})
-            assert wrong.status_code == 401
+            assert wrong.status_code == 401 and "动态口令错误或已使用过" in wrong.text
         right = await browser.submit("/console/second-factor", {"code": app.at(clock.timestamp())})
-        assert right.status_code == 401  # the right code too: the account is locked for 15 minutes
+        # the right code too: the account is locked for 15 minutes, and the page says so (not "wrong code")
+        assert right.status_code == 429 and "次数过多" in right.text and "错误或已使用过" not in right.text
     assert (await browser.get("/console/")).status_code == 303
     clock.advance(timedelta(seconds=totp.STEP_S))
     later = await browser.submit("/console/second-factor", {"code": app.at(clock.timestamp())})
-    assert later.status_code == 401  # Redis back: the lock was in the database all along
+    assert later.status_code == 429  # Redis back: the lock was in the database all along
     results = await LoginLog.filter(username=username).order_by("id").values_list("result", flat=True)
     assert list(results)[-8:] == ["second_factor_required", *["invalid_otp"] * 5, *["too_many_attempts"] * 2]
     clock.advance(timedelta(seconds=lockout.WINDOW_S))
