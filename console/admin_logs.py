@@ -126,5 +126,5 @@ async def login_log_csv(request: Request, *, console: Console) -> HTTPResponse:
 async def verify_chain(request: Request, *, console: Console) -> HTTPResponse:
     """Walk both logs' hash chains now (as `bianmin audit verify` does) and show every break found."""
     problems = await audit.verify()
-    return render("admin/verify.html", console=console, tab="verify", problems=[str(p) for p in problems],
+    return render("admin/verify.html", console=console, tab="verify", problems=[p.zh() for p in problems],
                   checked_at=clock.local_now())

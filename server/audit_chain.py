@@ -36,17 +36,28 @@ _BATCH = 1000
 _locks: dict[str, asyncio.Lock] = {}
 
 
+_LOG_NAMES_ZH = {"operations": "操作日志", "logins": "登录日志"}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One break in a chain, naming the entry where it shows."""
+    """One break in a chain, naming the entry where it shows: ``reason`` in English (the CLI, the logs) and
+    ``reason_zh`` in Chinese (the console's page)."""
 
     log: str
     entry_id: int | None
     reason: str
+    reason_zh: str
+
+    def _where(self) -> str:
+        return f"{LOGS[self.log]._meta.db_table} #{self.entry_id}" if self.entry_id else self.log
 
     def __str__(self) -> str:
-        where = f"{LOGS[self.log]._meta.db_table} #{self.entry_id}" if self.entry_id else self.log
-        return f"{where}: {self.reason}"
+        return f"{self._where()}: {self.reason}"
+
+    def zh(self) -> str:
+        where = f"{_LOG_NAMES_ZH[self.log]} {self._where()}" if self.entry_id else _LOG_NAMES_ZH[self.log]
+        return f"{where}：{self.reason_zh}"
 
 
 def chain_key() -> bytes:
@@ -108,7 +119,8 @@ async def verify(log: str) -> list[Problem]:
     expected_prev, expected_first = GENESIS, None
     if start is not None:
         if not keyed_hash.check(key, _start_content(log, start.first_id, start.prev_hash, start.purged_at), start.seal):
-            problems.append(Problem(log, None, "the record of where the chain starts was altered"))
+            problems.append(Problem(log, None, "the record of where the chain starts was altered",
+                                        "链起点记录被篡改"))
         expected_prev, expected_first = start.prev_hash, start.first_id
     last_id, first = 0, True
     while True:
@@ -117,12 +129,15 @@ async def verify(log: str) -> list[Problem]:
             return problems
         for row in rows:
             if first and expected_first is not None and row["id"] != expected_first:
-                problems.append(Problem(log, row["id"], f"entries from #{expected_first} on were removed"))
+                problems.append(Problem(log, row["id"], f"entries from #{expected_first} on were removed",
+                                        f"自 #{expected_first} 起的记录被删除"))
             elif row["prev_hash"] != expected_prev:
                 problems.append(Problem(log, row["id"], f"the entry before it (after #{last_id}) was removed "
-                                                        "or its hash changed"))
+                                                        "or its hash changed",
+                                        f"其前一条记录（#{last_id} 之后）被删除或哈希被改动"))
             if not keyed_hash.check(key, content(log, row), row["hash"]):
-                problems.append(Problem(log, row["id"], "its content does not match its hash (edited)"))
+                problems.append(Problem(log, row["id"], "its content does not match its hash (edited)",
+                                        "内容与哈希不符（被修改）"))
             expected_prev, last_id, first = row["hash"], row["id"], False
 
 

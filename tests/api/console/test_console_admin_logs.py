@@ -99,4 +99,6 @@ async def test_the_chain_check_finds_an_edited_entry(browser: Browser, db):
     entry = await OperationLog.filter(action="chain.check").first()
     await tamper(f"UPDATE audit_operations SET target = 'tampered' WHERE id = {entry.id}")
     broken = await browser.get("/console/admin/audit/verify")
-    assert "哈希链校验未通过" in broken.text and f"#{entry.id}" in broken.text
+    assert "哈希链校验未通过" in broken.text
+    assert f"操作日志 audit_operations #{entry.id}：内容与哈希不符（被修改）" in broken.text
+    assert "does not match" not in broken.text  # the console reports in Chinese
