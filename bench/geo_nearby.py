@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.geo_postgis import POSTGIS_NEAREST, ensure_postgis, load_postgis, time_postgis
-from bench.http_load import free_port, load_test, rss_mb, start_server
+from bench.http_load import free_port, load_test, rss_mb, start_server, stop_server
 from bench.support import RAISED_RATE_LIMITS, create_database, drop_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -402,8 +402,7 @@ def measure_http(args: argparse.Namespace, work: Path, prep: dict) -> dict:
                 "rss_full": rss_mb(full.pid), "rss_empty": rss_mb(empty.pid)}
     finally:
         for proc in (full, empty, bare):
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop_server(proc)
 
 
 async def cleanup(args: argparse.Namespace, prep: dict) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -23,22 +25,39 @@ def free_port() -> int:
 
 
 def start_server(args: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen, float]:
-    """Run ``python args...`` from the repository root until ``/`` answers; (process, seconds to start)."""
+    """Run ``python args...`` from the repository root until ``/`` answers; (process, seconds to start).
+
+    The server leads a process group of its own (stop it with :func:`stop_server`, which reaches its workers too),
+    and writes its log to a file in the temporary directory (kept, to read after a run): a pipe nobody reads would
+    stall a chatty server once it filled."""
     import httpx
 
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    fd, log_name = tempfile.mkstemp(prefix="bianmin-bench-", suffix=".log")
+    with os.fdopen(fd, "wb") as log:
+        proc = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=log, start_new_session=True)
     while time.perf_counter() - started < 300:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {Path(log_name).read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code < 500:
                 return proc, time.perf_counter() - started
         except httpx.HTTPError:
             time.sleep(0.2)
-    proc.kill()
+    stop_server(proc)
     raise RuntimeError("server did not start within 300 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_server` and every worker it forked."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def rss_mb(pid: int) -> float:

@@ -38,7 +38,7 @@ ORDER BY (question ILIKE $1) DESC, solved DESC, id DESC LIMIT 5
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def load(count: int) -> float:
