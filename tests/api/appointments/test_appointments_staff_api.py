@@ -162,6 +162,29 @@ async def test_desk_walk_ins_calls_queue_ratings_and_stats(client, halls):
     assert too_long.status_code == 422
 
 
+async def test_a_late_check_in_is_too_late_before_and_after_the_no_show_job(client, halls):
+    from appointments import service_checkin, service_tickets
+    from appointments.tables import Booking
+
+    world, _ = halls
+    late = await book(world, local(3, 10, 9), person())
+    qr_token = service_checkin.checkin_token(await Booking.get(id=late["id"]))  # what its QR code carries
+    freeze(local(3, 10, 9, 16))  # the deadline was 09:15
+    clerk = await client.login_staff(halls=[world.hall_id])
+
+    async def check_in(**sent: str) -> tuple[int, str, dict]:
+        answer = await client.post("/api/v1/staff/checkin", json=sent, headers=clerk)
+        return answer.status_code, answer.json()["error"]["code"], answer.json()["error"]["details"]
+
+    deadline = {"deadline": "2026-03-10T01:15:00+00:00"}
+    assert await check_in(code=late["code"]) == (409, "too_late", deadline)
+    assert await service_tickets.mark_no_shows() == 1  # the worker's five-minute job
+    assert await check_in(code=late["code"]) == (409, "too_late", deadline)
+    assert (await check_in(token=qr_token))[:2] == (409, "too_late")
+    shown = await client.get(f"/api/v1/bookings/{late['id']}", headers=clerk)
+    assert (shown.json()["status"], shown.json()["ticket"]) == ("no_show", None)
+
+
 async def test_a_window_is_a_number_or_a_name_and_every_ticket_names_its_service(client, halls):
     world, _ = halls
     booking = await book(world, local(3, 10, 9), person())
