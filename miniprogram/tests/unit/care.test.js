@@ -6,6 +6,7 @@ const path = require('path')
 const care = require('../../utils/care')
 const { createWx } = require('../fake-wx')
 const { loadPage, createApp } = require('../page-harness')
+const { render, rootView, classes } = require('../page-view')
 
 const ROOT = path.join(__dirname, '..', '..')
 const read = file => fs.readFileSync(path.join(ROOT, file), 'utf8')
@@ -67,12 +68,16 @@ describe('turning care mode on', () => {
     expect(care.isOn()).toBe(true)
   })
 
-  test.each(PAGES)('%s takes care mode from WeChat\'s large font when it shows', async route => {
-    const wx = wxWith({ fontSizeSetting: 22 })
-    const page = loadPage(route, { wx, app: createApp(wx) })
-    await Promise.resolve(page.onShow()).catch(() => null)
-    if (page.onUnload) page.onUnload() // the queue page polls until it is left
-    expect(page.data.care).toBe(true)
+  test.each(PAGES)('%s shows in care mode with WeChat\'s large font, and in the standard look without', async route => {
+    for (const [fontSizeSetting, on] of [[22, true], [17, false]]) {
+      const wx = wxWith({ fontSizeSetting })
+      const page = loadPage(route, { wx, app: createApp(wx) })
+      await Promise.resolve(page.onShow()).catch(() => null)
+      if (page.onUnload) page.onUnload() // the queue page polls until it is left
+      expect([fontSizeSetting, page.data.care]).toEqual([fontSizeSetting, on])
+      // The rendered template's root view carries the class app.wxss enlarges.
+      expect([fontSizeSetting, classes(rootView(render(page))).includes('care')]).toEqual([fontSizeSetting, on])
+    }
   })
 
   test('the switch in 我的 is stored and wins over WeChat\'s font size, and can follow it again', async () => {
@@ -83,6 +88,7 @@ describe('turning care mode on', () => {
     expect(me.data).toMatchObject({ care: true, careFollows: true })
     me.onCare({ detail: { value: false } })
     expect(me.data).toMatchObject({ care: false, careFollows: false })
+    expect(classes(rootView(render(me)))).not.toContain('care')
     expect(wx.getStorageSync(care.KEY)).toBe('off')
     expect(wx.calls.setNavigationBarColor.pop().backgroundColor).toBe(care.NORMAL_ACCENT)
 
@@ -91,6 +97,7 @@ describe('turning care mode on', () => {
     expect(again.data.care).toBe(false)
     again.onCareFollow()
     expect(again.data).toMatchObject({ care: true, careFollows: true })
+    expect(classes(rootView(render(again)))).toContain('care')
     expect(wx.getStorageSync(care.KEY)).toBe('')
     expect(wx.calls.setNavigationBarColor.pop().backgroundColor).toBe(care.CARE_ACCENT)
   })
@@ -103,14 +110,36 @@ describe('what care mode does to the main pages', () => {
     expect(wxml.endsWith('</view>')).toBe(true)
   })
 
-  test.each(FILES)('every tappable element of %s is a touch target with a role and a label', file => {
+  // What a resident touches: anything with a tap handler, a button of WeChat's (open-type: phone number, privacy
+  // consent), a picker, a switch or checkbox, a text field.
+  const TAG = String.raw`<([a-z][\w-]*)\b((?:[^<>"]|"[^"]*")*)>`
+  function controls(wxml) {
+    return [...wxml.matchAll(new RegExp(TAG, 'g'))].map(([tag, name, attrs]) => ({ tag, name, attrs }))
+      .filter(({ name, attrs }) => /\b(?:bind|catch)tap=|\bopen-type="/.test(attrs) || ['picker', 'switch', 'checkbox', 'input', 'textarea'].includes(name))
+  }
+  const hasClass = (attrs, name) => new RegExp(String.raw`\bclass="[^"]*\b${name}\b`).test(attrs)
+
+  test.each(FILES)('every control of %s is a touch target with a role (text fields: a label) for screen readers', file => {
     const wxml = read(`${file}.wxml`)
-    const taps = [...wxml.matchAll(/<[a-z][\w-]*\b(?:[^<>"]|"[^"]*")*?(?:bind|catch)tap="\w+"(?:[^<>"]|"[^"]*")*>/g)].map(m => m[0])
-    taps.forEach(tag => {
-      expect([tag, /\bclass="[^"]*\btap\b/.test(tag)]).toEqual([tag, true])
-      expect([tag, /aria-role="\w+"/.test(tag)]).toEqual([tag, true])
-      expect([tag, /aria-label="[^"]+"/.test(tag)]).toEqual([tag, true])
+    controls(wxml).forEach(({ tag, name, attrs }) => {
+      expect([tag, /\baria-label="[^"]+"/.test(attrs)]).toEqual([tag, true])
+      if (name !== 'input' && name !== 'textarea') expect([tag, /\baria-role="\w+"/.test(attrs)]).toEqual([tag, true])
+      if (name === 'switch' || name === 'checkbox') return
+      expect([tag, hasClass(attrs, 'tap')]).toEqual([tag, true])
     })
+    // A switch or checkbox is small and fixed by WeChat: its row is a <label> touch target that toggles it.
+    const labels = [...wxml.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label>/g)]
+    controls(wxml).filter(c => c.name === 'switch' || c.name === 'checkbox').forEach(({ tag }) => {
+      const label = labels.find(([, , inner]) => inner.includes(tag))
+      expect([tag, Boolean(label) && hasClass(label[1], 'tap')]).toEqual([tag, true])
+    })
+  })
+
+  test('the controls check sees what it must: 我的 has the phone-number button, the care switch and the privacy rows', () => {
+    const names = controls(read('pages/me/me.wxml')).map(c => (c.attrs.match(/aria-label="([^"{]+)/) || [])[1])
+    expect(names).toEqual(expect.arrayContaining(['绑定手机号', '关怀模式', '已收集个人信息清单', '第三方共享清单']))
+    expect(controls(read('components/realname-form/index.wxml')).map(c => c.name))
+      .toEqual(['input', 'input', 'input', 'checkbox', 'text', 'button'])
   })
 
   test('care mode sets text at 36rpx or more, line height 1.3 or more, touch targets 120rpx or more', () => {
@@ -141,6 +170,15 @@ describe('what care mode does to the main pages', () => {
       expect([name, 'under white', contrast(cared[name], '#ffffff') >= 4.5]).toEqual([name, 'under white', true])
     })
     expect(contrast(care.CARE_ACCENT, '#ffffff')).toBeGreaterThanOrEqual(4.5)
+    // WeChat's primary button (white on #07c160, 2.4:1) takes --c-button in care mode, on pages and in components.
+    expect(contrast('#07c160', '#ffffff')).toBeLessThan(4.5)
+    expect(read('app.wxss')).toMatch(/\.care button\[type="primary"\]:not\(\[disabled\]\) \{ background-color: var\(--c-button\); \}/)
+    FILES.filter(f => f.startsWith('components/')).forEach(file => {
+      ;[...read(`${file}.wxml`).matchAll(/<button\b[^>]*type="primary"[^>]*>/g)].forEach(([button]) => {
+        const cls = button.match(/class="([^"]*)"/)[1].split(/\s+/).filter(c => c !== 'tap')[0]
+        expect([file, read(`${file}.wxss`).includes(`.${cls}.tap { background-color: var(--c-button); }`)]).toEqual([file, true])
+      })
+    })
     expect(cared['--c-accent']).toBe(care.CARE_ACCENT)
     // Colours written out (not through a variable) stay as they are in care mode: they must pass already.
     FILES.concat(['app']).forEach(file => {
