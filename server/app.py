@@ -117,6 +117,8 @@ def _install_middleware(app: Sanic) -> None:
         response.headers["X-Request-ID"] = request_id
         _cors(request, response)
         _security_headers(response)
+        if "authorization" in request.headers and "cache-control" not in response.headers:
+            response.headers["cache-control"] = "private, no-store"  # a signed-in answer stays on the phone
         started = getattr(request.ctx, "started", None)
         user = getattr(request.ctx, "user", None)
         if access_log.isEnabledFor(logging.INFO):

@@ -74,3 +74,14 @@ async def test_attachment_names_lose_characters_that_spoof_them(client):
     assert answer.json()["filename"] == "办事指南gpj.pdf"
     download = await client.get(answer.json()["url"])
     assert "%E2%80%AE" not in download.headers["content-disposition"]
+
+
+async def test_signed_in_answers_are_not_stored_by_any_cache(client):
+    """A resident's own data (profile, bookings, letters) must not be kept by a proxy or the device's HTTP cache;
+    answers that choose their caching (ETags, public gazette) keep their own."""
+    resident = await client.login_dev()
+    for path in ("/api/v1/me", "/api/v1/me/bookings", "/api/v1/nothing-here"):
+        response = await client.get(path, headers=resident)
+        assert response.headers["cache-control"] == "private, no-store", path
+    anonymous = await client.get("/api/v1/gazette/topics")
+    assert "no-store" not in anonymous.headers.get("cache-control", "")
