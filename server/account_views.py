@@ -70,11 +70,11 @@ async def me(request: Request, *, query: MeQuery, user: auth.CurrentUser):
 
 
 @bp.patch("/me")
-@endpoint("Change my nickname or home location (home given and answered in coord)", tags=TAGS, body=MeUpdate,
-          response=Me, auth_roles=ANY_USER)
-async def update_me(request: Request, *, body: MeUpdate, user: auth.CurrentUser):
+@endpoint("Change my nickname or home location (home given and answered in coord, of the body or ?coord=)",
+          tags=TAGS, query=MeQuery, body=MeUpdate, response=Me, auth_roles=ANY_USER)
+async def update_me(request: Request, *, query: MeQuery, body: MeUpdate, user: auth.CurrentUser):
     home = (body.home.lon, body.home.lat) if body.home is not None else None
-    return await accounts.update_me(user.id, nickname=body.nickname, home=home, coord=body.coord,
+    return await accounts.update_me(user.id, nickname=body.nickname, home=home, coord=body.system(query),
                                     clear_home=body.clear_home)
 
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server import errors
+
 Coord = Literal["wgs84", "gcj02", "bd09"]
 
 
@@ -58,7 +60,7 @@ class Me(BaseModel):
 
 
 class MeQuery(BaseModel):
-    coord: Coord = Field("wgs84", description="coordinate system to answer home in")
+    coord: Coord = Field("wgs84", description="coordinate system of home (PATCH: given and answered in)")
 
 
 class LoginResult(BaseModel):
@@ -114,8 +116,17 @@ class PhoneBind(Strict):
 class MeUpdate(Strict):
     nickname: str | None = Field(default=None, min_length=1, max_length=32)
     home: LonLat | None = None
-    coord: Coord = Field(default="wgs84", description="coordinate system of home, in the request and the answer")
+    coord: Coord = Field(default="wgs84", description="coordinate system of home, in the request and the answer "
+                                                      "(or ?coord=, as GET /me takes it)")
     clear_home: bool = False
+
+    def system(self, query: MeQuery) -> Coord:
+        """The system home is given and answered in: ``coord`` of the body or of the query, which must agree."""
+        given = {model.coord for model in (self, query) if "coord" in model.model_fields_set}
+        if len(given) > 1:
+            raise errors.ValidationFailed.field("coord", "查询参数与请求体中的 coord 不一致", location="query",
+                                                code="conflict")
+        return given.pop() if given else "wgs84"
 
 
 class Deleted(BaseModel):

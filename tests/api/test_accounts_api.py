@@ -159,6 +159,27 @@ async def test_home_is_kept_in_wgs84_and_answered_in_the_system_asked_for(client
     assert bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == "coord"
 
 
+async def test_home_in_a_patch_follows_coord_in_the_query_as_in_get_me(client):
+    # The map endpoints and GET /me take ?coord=; a PATCH with ?coord=gcj02 must not read its home as WGS-84.
+    headers = await client.login_dev(openid="gcj-query")
+    gcj = {"lon": 114.136, "lat": 22.545}
+    response = await client.patch("/api/v1/me", params={"coord": "gcj02"}, headers=headers, json={"home": gcj})
+    assert response.status_code == 200, response.text
+    assert response.json()["coord"] == "gcj02" and response.json()["home"] == pytest.approx(gcj, abs=1e-6)
+    wgs = (await client.get("/api/v1/me", headers=headers)).json()["home"]
+    assert 114.125 < wgs["lon"] < 114.1355 and 22.54 < wgs["lat"] < 22.548  # kept as the WGS-84 of what was sent
+    same = await client.patch("/api/v1/me", params={"coord": "gcj02"}, headers=headers,
+                              json={"home": gcj, "coord": "gcj02"})
+    assert same.status_code == 200 and same.json()["home"] == pytest.approx(gcj, abs=1e-6)
+    both = await client.patch("/api/v1/me", params={"coord": "gcj02"}, headers=headers,
+                              json={"home": {"lon": 114.0, "lat": 22.6}, "coord": "wgs84"})
+    assert both.status_code == 422 and both.json()["error"]["details"]["fields"][0]["field"] == "coord"
+    bad = await client.patch("/api/v1/me", params={"coord": "utm"}, headers=headers, json={"home": gcj})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["fields"][0]["field"] == "coord"
+    kept = (await client.get("/api/v1/me", params={"coord": "gcj02"}, headers=headers)).json()["home"]
+    assert kept == pytest.approx(gcj, abs=1e-6)  # neither refused request changed the home
+
+
 async def test_missing_or_bad_token_is_401(client):
     assert (await client.get("/api/v1/me")).status_code == 401
     bad = await client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
