@@ -39,7 +39,7 @@ def check_categories(codes: list[str] | None) -> list[str] | None:
         return None
     unknown = [code for code in codes if code not in DEFAULT_TREE]
     if unknown:
-        raise ValueError(f"未知分类 unknown category: {', '.join(unknown)}")
+        raise ValueError(f"未知分类：{'、'.join(unknown)}")
     return codes
 
 

@@ -48,7 +48,7 @@ class PointGeometry(Strict):
 
 def _check_category(value: str | None) -> str | None:
     if value is not None and value not in DEFAULT_TREE:
-        raise ValueError(f"未知分类 unknown category: {value}")
+        raise ValueError(f"未知分类：{value}")
     return value
 
 

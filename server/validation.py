@@ -5,7 +5,7 @@ database and fail there (a 500): a NUL character in a string (PostgreSQL text ca
 an integer wider than the column (every id is a PostgreSQL ``integer``; SQLite stops at 64 bits)
 and a float that is not finite. :func:`guard` refuses them field by field, the same way pydantic
 refuses everything else. Each error keeps pydantic's English type as its ``code``; its
-``message`` comes from :data:`MESSAGES`, the one table of Chinese wording.
+``message`` comes from :data:`~server.validation_messages.MESSAGES`, the one table of Chinese wording.
 """
 
 from __future__ import annotations
@@ -21,78 +21,24 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from server import errors
+from server.validation_messages import FALLBACK, MESSAGES
 
 # PostgreSQL ``integer``: the type of every id column, so every id a request names fits in it.
 # A field that takes wider numbers says so with its own bounds (``Field(le=...)``).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-MESSAGES: dict[str, str] = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段",
-    "string_type": "应为字符串",
-    "string_too_short": "长度不能少于 {min_length} 个字符",
-    "string_too_long": "长度不能超过 {max_length} 个字符",
-    "string_pattern_mismatch": "格式不正确",
-    "string_unicode": "应为有效的 Unicode 字符串",
-    "string_contains_nul": "不能包含空字符（\\u0000）",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_parsing_size": "整数超出范围",
-    "int_from_float": "应为整数，不能带小数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "finite_number": "应为有限的数字",
-    "bool_type": "应为布尔值（true 或 false）",
-    "bool_parsing": "应为布尔值（true 或 false）",
-    "greater_than": "应大于 {gt}",
-    "greater_than_equal": "应大于或等于 {ge}",
-    "less_than": "应小于 {lt}",
-    "less_than_equal": "应小于或等于 {le}",
-    "multiple_of": "应为 {multiple_of} 的整数倍",
-    "literal_error": "应为以下取值之一：{expected}",
-    "enum": "应为以下取值之一：{expected}",
-    "list_type": "应为数组",
-    "tuple_type": "应为数组",
-    "set_type": "应为数组",
-    "dict_type": "应为对象",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "too_short": "至少需要 {min_length} 项",
-    "too_long": "最多 {max_length} 项",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
-    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
-    "date_from_datetime_inexact": "应为日期，不能带时间",
-    "datetime_type": "应为日期时间（ISO 8601）",
-    "datetime_parsing": "日期时间格式不正确，应为 ISO 8601（如 2026-12-07T09:00:00+08:00）",
-    "datetime_from_date_parsing": "日期时间格式不正确，应为 ISO 8601（如 2026-12-07T09:00:00+08:00）",
-    "time_type": "应为时间（HH:MM）",
-    "time_parsing": "时间格式不正确，应为 HH:MM",
-    "timezone_aware": "日期时间须带时区",
-    "timezone_naive": "日期时间不能带时区",
-    "uuid_type": "应为 UUID",
-    "uuid_parsing": "UUID 格式不正确",
-    "url_type": "应为网址",
-    "url_parsing": "网址格式不正确",
-    "url_scheme": "网址协议不受支持",
-    "json_invalid": "不是有效的 JSON",
-    "json_type": "应为 JSON 字符串",
-    "none_required": "应为 null",
-    "union_tag_invalid": "类型标记无效",
-    "union_tag_not_found": "缺少类型标记",
-    "is_instance_of": "取值类型不正确",
-    "frozen_field": "该字段不能修改",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-}
-FALLBACK = "取值无效"
 _OWN_MESSAGE = ("value_error", "assertion_error")  # our validators' own (Chinese) words
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def message_for(error: ErrorDetails) -> str:
-    """The Chinese message of one pydantic error: our validators' own words, or the table's."""
+    """The Chinese message of one pydantic error: our validators' own words, or the table's.
+
+    A validator's words are shown only when they are Chinese: a ValueError raised by a library
+    (``int()``, ``date.fromisoformat``) or by an ``assert`` says nothing a resident can read.
+    """
     kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in _OWN_MESSAGE and "error" in ctx:
+    if kind in _OWN_MESSAGE and _HAN.search(str(ctx.get("error", ""))):
         return str(ctx["error"])
     template = MESSAGES.get(kind)
     if template is None:

@@ -26,10 +26,10 @@ from schemathesis.specs.openapi.checks import (
 
 from server.tables import User
 from tests.api.fuzz_support import World, build_world, persona_for, request_of
+from tests.support.wording import CODE, not_chinese
 
 EXAMPLES = {schemathesis.GenerationMode.POSITIVE: 3, schemathesis.GenerationMode.NEGATIVE: 3}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-CJK = re.compile(r"[\u4e00-\u9fff]")
 PARAM = re.compile(r"<(\w+)(?::[^>]+)?>")
 _generated: dict[tuple[str, str], list[Any]] = {}  # (operation, mode) -> examples, shared by both backends
 
@@ -65,11 +65,13 @@ def error_format(response: httpx.Response) -> str | None:
         return "not {error: {code, message, details}}"
     if not (isinstance(error["code"], str) and isinstance(error["details"], dict)):
         return "code or details of the wrong type"
-    if not CJK.search(error["message"]):
-        return f"message not in Chinese: {error['message']!r}"
+    if not CODE.fullmatch(error["code"]):
+        return f"code is not a stable English word: {error['code']!r}"
+    if (wrong := not_chinese(error["message"])) is not None:
+        return f"message not in Chinese: {wrong}"
     for field in error["details"].get("fields", []) if error["code"] == "validation_error" else []:
-        if not CJK.search(field.get("message", "")):
-            return f"field message not in Chinese: {field!r}"
+        if (wrong := not_chinese(str(field.get("message", "")))) is not None:
+            return f"field message not in Chinese: {field!r} ({wrong})"
     return None
 
 
