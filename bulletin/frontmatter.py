@@ -109,6 +109,8 @@ def parse_front_matter(source: str) -> tuple[dict[str, Any], str]:
         fields = yaml.load("".join(lines[1:closing]), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise BadYaml(f"YAML 前置元数据有语法错误：{_describe(exc)}") from exc
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date, and the calendar has no such day
+        raise BadYaml("YAML 前置元数据中有不存在的日期（如 2024-02-30）") from exc
     if not isinstance(fields, dict):
         kind = "为空" if fields is None else f"是 {type(fields).__name__}，不是键值映射"
         raise NotAMapping(f"YAML 前置元数据应为“字段: 值”的映射，实际{kind}")

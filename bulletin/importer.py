@@ -20,6 +20,7 @@ from bulletin.frontmatter import FrontMatterError, parse_front_matter, validate_
 from bulletin.schemas import DocumentCreate, IssueCreate
 from bulletin.tables import Agency
 from server.errors import DomainError
+from server.validation import message_for
 
 ISSUES_FILE = "issues.yaml"
 Progress = Callable[[list[Path]], Iterable[Path]]
@@ -75,6 +76,9 @@ async def _import_issues(path: Path, report: ImportReport) -> None:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         report.rejected.append((ISSUES_FILE, f"无法读取：{exc}"))
         return
+    except ValueError:  # YAML reads 2024-02-30 as a date, and the calendar has no such day
+        report.rejected.append((ISSUES_FILE, "无法读取：含有不存在的日期（如 2024-02-30）"))
+        return
     if not isinstance(entries, list):
         report.rejected.append((ISSUES_FILE, "应为期次的列表（每项含 year, number, total_number, title, published_on）"))
         return
@@ -119,4 +123,6 @@ def _document_fields(path: Path, *, issues: dict[str, int], agencies: dict[str, 
 
 
 def _reasons(exc: ValidationError) -> str:
-    return "；".join(f"{'.'.join(str(p) for p in e['loc']) or '文件'}: {e['msg']}" for e in exc.errors())
+    """Every problem of one entry, each in the API's Chinese wording (the field named in English)."""
+    return "；".join(f"{'.'.join(str(p) for p in e['loc']) or '文件'}：{message_for(e)}"
+                    for e in exc.errors(include_url=False))

@@ -9,6 +9,7 @@ from bulletin import cli
 from bulletin.service_search import SearchParams, search_documents
 from bulletin.tables import Document, DocumentTag, Issue
 from server.tables import OutboxMessage
+from tests.support.wording import not_chinese
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "gazette"
 BAD = {"04-no-front-matter.md", "05-unknown-agency.md", "06-bad-fields.md", "07-unknown-issue.md",
@@ -41,6 +42,10 @@ async def test_good_files_import_bad_files_are_reported_and_the_exit_status_says
     # labels in front matter (罗湖区民政局, 办法) became codes
     canteen = documents["11440303MB2C12345X/2024-00031"]
     assert canteen.doc_type == "measures" and canteen.doc_number_norm == "罗民〔2024〕3号"
+    assert canteen.doc_number == "罗民〔2024〕3号"  # typed 罗民[2024]3号: kept in the form of GB/T 9704
+    for typed in ("罗民[2024]3号", "罗民【2024】3号", "罗民（2024）3号", "罗民(2024)3", "罗民〔２０２４〕３号"):
+        found = await search_documents(SearchParams(q=typed), use_cache=False)
+        assert [(i["id"], i["doc_number"]) for i in found["items"]][:1] == [(canteen.id, "罗民〔2024〕3号")], typed
     tags = {(t.kind, t.value) for t in await DocumentTag.filter(document_id=policy.id)}
     assert tags == {("industry", "F"), ("industry", "H"), ("size", "small"), ("size", "micro"),
                     ("division", "440303")}
@@ -91,6 +96,23 @@ async def test_a_changed_file_updates_its_document(db, tmp_path, capsys):
     assert "按实际服务人次" in canteen.body_text
     found = await search_documents(SearchParams(q="实际服务"), use_cache=False)
     assert found["total"] == 1
+
+
+async def test_a_bad_entry_is_reported_in_chinese_naming_its_field(db, tmp_path, capsys):
+    (tmp_path / "issues.yaml").write_text("- year: 2024\n  number: 0\n  total_number: 185\n  published_on: '2024-13-01'\n"
+                                          "  surprise: 1\n", "utf-8")
+    good = (SAMPLE / "02-yanglao.md").read_text("utf-8").replace('issue: "2024-4"\n', "")
+    (tmp_path / "good.md").write_text(good, "utf-8")
+    (tmp_path / "no-such-day.md").write_text(good.replace("2024-12-02", "2024-02-30").replace("00031", "00032"), "utf-8")
+    await _run(tmp_path)
+    out, err = capsys.readouterr()
+    reasons = next(line for line in err.splitlines() if "issues.yaml" in line)
+    for reason in ("number：应大于或等于 1", "title：缺少必填字段", "published_on：日期格式不正确", "surprise：不允许的字段"):
+        assert reason in reasons
+    assert not_chinese(reasons.split("第 1 项", 1)[1]) is None, reasons
+    # A day the calendar lacks (YAML reads it as a date) is that file's problem; the others import.
+    assert "不存在的日期" in next(line for line in err.splitlines() if "no-such-day.md" in line)
+    assert "created 1" in out
 
 
 async def test_a_missing_directory_is_exit_status_2(db, tmp_path, capsys):
