@@ -26,7 +26,13 @@ from questions import (
     service_publication,
 )
 from questions.schemas import DepartmentCreate, DepartmentFields, DepartmentMembers
-from questions.schemas_letters import CampaignCreate, ColumnCreate, ColumnUpdate, LetterPageQuery
+from questions.schemas_letters import (
+    CampaignCreate,
+    CampaignUpdate,
+    ColumnCreate,
+    ColumnUpdate,
+    LetterPageQuery,
+)
 from server import errors
 
 bp = Blueprint("console_questions_admin", url_prefix="/console/questions/admin")
@@ -177,15 +183,34 @@ async def open_campaign(request: Request, *, console: Console) -> HTTPResponse:
     return back(f"{HOME}/campaigns/{made['id']}", ok=f"已发起征集：{made['title']}")
 
 
-@bp.get("/campaigns/<campaign_id:int>")
-@page(ADMIN)
-async def campaign(request: Request, campaign_id: int, *, console: Console) -> HTTPResponse:
-    """One campaign and the suggestions adopted in it (as everyone reads them)."""
+async def _campaign_page(campaign_id: int, **context: Any) -> dict[str, Any]:
     found = next((c for c in await service_columns.list_campaigns() if c["id"] == campaign_id), None)
     if found is None:
         raise questions_errors.CampaignNotFound(details={"campaign_id": campaign_id})
-    return render("questions/admin_campaign.html", console=console, tab="campaigns", campaign=found,
-                  adopted=await service_publication.adopted(campaign_id), ok=request.args.get("ok", ""))
+    return {"tab": "campaigns", "campaign": found, "form": found,
+            "adopted": await service_publication.adopted(campaign_id), **context}
+
+
+@bp.get("/campaigns/<campaign_id:int>")
+@page(ADMIN)
+async def campaign(request: Request, campaign_id: int, *, console: Console) -> HTTPResponse:
+    """One campaign, its edit form, and the suggestions adopted in it (as everyone reads them)."""
+    return render("questions/admin_campaign.html", console=console,
+                  **await _campaign_page(campaign_id, ok=request.args.get("ok", "")))
+
+
+@bp.post("/campaigns/<campaign_id:int>")
+@page(ADMIN)
+async def update_campaign(request: Request, campaign_id: int, *, console: Console) -> HTTPResponse:
+    """Correct the title, description or dates; a refused form comes back as typed, saying why."""
+    form = {name: field(request, name) for name in CAMPAIGN_TEXT}
+    try:
+        changed = await service_columns.update_campaign(campaign_id,
+                                                        parse(CampaignUpdate, form).model_dump(exclude_unset=True))
+    except errors.DomainError as error:
+        raise Redisplay(error, "questions/admin_campaign.html",
+                        **await _campaign_page(campaign_id, form=form)) from None
+    return back(f"{HOME}/campaigns/{campaign_id}", ok=f"已保存征集：{changed['title']}")
 
 
 @bp.post("/campaigns/<campaign_id:int>/close")

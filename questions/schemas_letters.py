@@ -213,6 +213,15 @@ class CampaignCreate(Strict):
         return self
 
 
+class CampaignUpdate(Strict):
+    """A correction of a campaign: only the fields sent change; the dates must stay in order."""
+    title: str | None = Field(default=None, min_length=2, max_length=100)
+    description: str | None = Field(default=None, max_length=5000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    _set = field_validator("title", "description", "starts_on", "ends_on")(not_null)
+
+
 class CampaignOut(BaseModel):
     id: int
     title: str

@@ -80,6 +80,25 @@ async def list_campaigns() -> list[dict[str, Any]]:
     return [campaign_view(c) for c in await Campaign.all().order_by("-starts_on", "-id")]
 
 
+async def update_campaign(campaign_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """PATCH /questions/campaigns/{id} (admins): correct the title, the description or the dates of a campaign,
+    open or not (a typo is found after the launch; a campaign is extended). The dates must stay in order;
+    suggestions already sent stay in the campaign."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise errors.CampaignNotFound(details={"campaign_id": campaign_id})
+    starts_on, ends_on = changes.get("starts_on", campaign.starts_on), changes.get("ends_on", campaign.ends_on)
+    if ends_on < starts_on:
+        raise errors.ValidationFailed.field("ends_on", "结束日期不能早于开始日期")
+    before = audit.fields(campaign, tuple(changes))
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    if changes:
+        await campaign.save(update_fields=list(changes))
+    audit.changed(target=f"campaign_id={campaign.id}", before=before, after=audit.fields(campaign, before))
+    return campaign_view(campaign)
+
+
 async def close_campaign(campaign_id: int) -> dict[str, Any]:
     """Close a 人民建议 campaign (admins): it takes no suggestion from today on (it ended yesterday; one
     not started yet starts and ends yesterday). Adopted suggestions stay shown."""

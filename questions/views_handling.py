@@ -18,6 +18,7 @@ from questions.schemas_letters import (
     Assign,
     CampaignCreate,
     CampaignOut,
+    CampaignUpdate,
     ColumnCreate,
     ColumnOut,
     ColumnUpdate,
@@ -129,6 +130,13 @@ async def stats(request: Request, *, query: LetterStatsQuery, user: auth.Current
 async def open_campaign(request: Request, *, body: CampaignCreate, user: auth.CurrentUser):
     return await service_columns.open_campaign(title=body.title, description=body.description,
                                                starts_on=body.starts_on, ends_on=body.ends_on)
+
+
+@bp.patch("/questions/campaigns/<campaign_id:int>")
+@endpoint("Correct a 人民建议 campaign's title, description or dates (only the fields sent change)", tags=TAGS,
+          body=CampaignUpdate, response=CampaignOut, auth_roles=ADMIN, raises=[errors.CampaignNotFound])
+async def update_campaign(request: Request, campaign_id: int, *, body: CampaignUpdate, user: auth.CurrentUser):
+    return await service_columns.update_campaign(campaign_id, body.model_dump(exclude_unset=True))
 
 
 @bp.post("/questions/campaigns/<campaign_id:int>/close")

@@ -116,6 +116,15 @@ async def test_an_admin_opens_and_closes_a_campaign_and_sees_what_was_adopted(br
     await as_admin(browser)
     shown = await browser.get(path)
     assert re.search(rf'<tr id="adopted-{letter_id}">.*?已纳入线网优化', shown.text, re.DOTALL)
+    assert 'name="title" value="口岸交通"' in shown.text  # the edit form starts from what is saved
+    edit = {"title": "口岸交通接驳", "description": "征集建议", "starts_on": str(today)}
+    backwards = await browser.submit(path, {**edit, "ends_on": str(today - timedelta(days=3))}, token_from=path)
+    assert backwards.status_code == 422 and 'value="口岸交通接驳"' in backwards.text and "结束日期不能早于开始日期" in backwards.text
+    assert (await Campaign.get(id=campaign_id)).title == "口岸交通"
+    edited = await browser.submit(path, {**edit, "ends_on": str(today + timedelta(days=60))}, token_from=path)
+    assert edited.status_code == 303 and "已保存征集" in (await browser.get(edited.headers["location"])).text
+    saved = await Campaign.get(id=campaign_id)
+    assert (saved.title, saved.ends_on) == ("口岸交通接驳", today + timedelta(days=60))
     closed = await browser.submit(f"{path}/close", {}, token_from=path)
     assert closed.status_code == 303
     assert "已结束" in (await browser.get(f"{ADMIN}/campaigns")).text
@@ -128,6 +137,7 @@ async def test_an_admin_opens_and_closes_a_campaign_and_sees_what_was_adopted(br
     logged = await _logged("console.questions_admin.")
     assert ("console.questions_admin.open_campaign", "ok") in logged
     assert ("console.questions_admin.close_campaign", "ok") in logged
+    assert ("console.questions_admin.update_campaign", "ok") in logged
     entry = await OperationLog.filter(action="console.questions_admin.close_campaign", result="ok").first()
     assert entry.after == {"ends_on": str(today - timedelta(days=1)), "starts_on": str(today - timedelta(days=1))}
 

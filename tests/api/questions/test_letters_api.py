@@ -243,3 +243,39 @@ async def test_deleting_an_account_erases_the_phone_of_its_letters(client, distr
     row = await Letter.get(id=letter["id"])
     assert (row.user_id, row.phone_enc, row.phone_hash) == (None, None, None)
     assert row.title == LETTER["title"]  # the district's answer stays, anonymous
+
+
+async def test_an_admin_corrects_a_campaign_after_it_opened(client, district):
+    """A typo in the title is found after the launch and the campaign is extended: the fields sent change, the
+    suggestions already sent stay, the dates stay in order, and the log keeps before and after."""
+    from questions.tables import Campaign
+    from server.tables import OperationLog
+
+    today = clock.today()
+    opened = (await client.post("/api/v1/questions/campaigns", headers=district.admin, json={
+        "title": "我为罗湖交痛献一策", "description": "征集交通建议", "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=10)).isoformat()})).json()
+    url = f"/api/v1/questions/campaigns/{opened['id']}"
+    suggestion = await _write(client, await client.login_dev(), column="proposal", campaign_id=opened["id"],
+                              title="建议增设公交专用道", category="transport")
+    fixed = await client.patch(url, headers=district.admin, json={
+        "title": "我为罗湖交通献一策", "ends_on": (today + timedelta(days=40)).isoformat()})
+    assert fixed.status_code == 200, fixed.text
+    assert (fixed.json()["title"], fixed.json()["description"], fixed.json()["ends_on"], fixed.json()["open"]) == (
+        "我为罗湖交通献一策", "征集交通建议", (today + timedelta(days=40)).isoformat(), True)
+    assert [c["title"] for c in (await client.get("/api/v1/questions/campaigns")).json()] == ["我为罗湖交通献一策"]
+    entry = await OperationLog.filter(action="questions.update_campaign").first()
+    assert entry.before["title"] == "我为罗湖交痛献一策" and entry.after["title"] == "我为罗湖交通献一策"
+    backwards = await client.patch(url, headers=district.admin, json={"starts_on": (today + timedelta(41)).isoformat()})
+    assert backwards.status_code == 422 and backwards.json()["error"]["details"]["fields"][0]["field"] == "ends_on"
+    for body in ({"title": None}, {"title": "x"}, {"ends_on": "明天"}, {"open": False}):
+        refused = await client.patch(url, headers=district.admin, json=body)
+        assert refused.status_code == 422, body
+    assert (await Campaign.get(id=opened["id"])).starts_on == today  # nothing refused was half-written
+    assert (await client.patch(url, headers=district.dispatcher, json={"title": "改个名"})).status_code == 403
+    missing = await client.patch(f"/api/v1/questions/campaigns/{opened['id'] + 99}", headers=district.admin,
+                                 json={"title": "改个名"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "campaign_not_found"
+    late = await _write(client, await client.login_dev(), column="proposal", campaign_id=opened["id"],
+                        title="建议延长末班车", category="transport")
+    assert late["id"] != suggestion["id"]  # still open: the extension holds
