@@ -58,8 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = config.current()
     if settings.env != "production":
-        # Sanic's documented switch for its "running in PRODUCTION mode" warning, which is wrong in dev.
-        os.environ.setdefault("SANIC_IGNORE_PRODUCTION_WARNING", "true")
+        # Sanic's documented switch for its "running in PRODUCTION mode" warning, which is wrong in dev
+        # (written for Sanic, never read here: settings come from server/config.py alone).
+        os.environ["SANIC_IGNORE_PRODUCTION_WARNING"] = "true"
     loader = AppLoader(factory=partial(create_app, settings))
     app = loader.load()
     app.prepare(host=args.host, port=args.port, workers=settings.workers, access_log=False,

@@ -19,7 +19,7 @@ def _get(url: str) -> dict:
 @pytest.fixture(scope="module")
 def standalone():
     proc = subprocess.Popen([sys.executable, "-m", "tests.fake_wechat", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)
     lines = [proc.stdout.readline() for _ in range(5)]
     yield "".join(lines)
     proc.terminate()

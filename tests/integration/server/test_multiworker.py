@@ -89,6 +89,8 @@ async def test_token_and_wechat_token_shared_by_two_workers(backend, wx, tmp_pat
         assert me_pids == pids, "the token issued by one worker was accepted by both"
         assert phone_pids == pids, "both workers called WeChat with an access token"
         assert wx.state.token_fetches == 1
+        startup = log.read_text(errors="replace")
+        assert startup.count(f"listening on {base}, 2 worker(s)") == 1, "start-up lines once, not once per worker"
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from sanic import Sanic
@@ -18,7 +20,8 @@ def started(monkeypatch, tmp_path, capsys):
     for name in list(os.environ):
         if name.startswith(("BIANMIN_", "SANIC_")):
             monkeypatch.delenv(name)
-    monkeypatch.delenv("SANIC_IGNORE_PRODUCTION_WARNING", raising=False)  # `serve` sets it: undone after the test
+    monkeypatch.setenv("SANIC_IGNORE_PRODUCTION_WARNING", "")  # recorded, so what `serve` sets is undone after
+    monkeypatch.delenv("SANIC_IGNORE_PRODUCTION_WARNING")
     monkeypatch.setenv("BIANMIN_VAR_DIR", str(tmp_path))
     monkeypatch.setattr(startup, "is_atty", lambda: True)  # Sanic warns about "PRODUCTION mode" only on a terminal
     monkeypatch.setattr(config, "_current", config._current)
@@ -50,3 +53,12 @@ def test_sanic_lines_go_through_our_log_handler_alone(started):
     # Sanic's own handlers on its loggers would print each of its lines a second time beside our JSON line.
     for name in ("sanic.root", "sanic.error", "sanic.server"):
         assert not logging.getLogger(name).handlers and logging.getLogger(name).propagate
+
+
+def test_make_run_serves_on_the_port_and_host_the_readme_says_it_takes():
+    root = Path(__file__).resolve().parents[3]
+    assert "`make run PORT=8080` (and `HOST=0.0.0.0`)" in (root / "README.md").read_text(encoding="utf-8")
+    planned = subprocess.run(["make", "-n", "-C", str(root), "run", "PORT=8080", "HOST=0.0.0.0"],
+                             capture_output=True, text=True, check=True).stdout  # -n: says what it would run
+    assert [line for line in planned.splitlines() if " serve " in line] == [
+        ".venv/bin/bianmin serve --host 0.0.0.0 --port 8080"]
