@@ -57,10 +57,23 @@ class DivisionSet:
         return self._children[code]
 
     def listed(self, *, level: str | None = None, parent: str | None = None) -> list[DivisionShape]:
-        """Every division, or those of one level, or one parent's children: districts first, then by code."""
+        """Every division, those of one level, one parent's children, or (both given) the divisions of that
+        level anywhere below the parent: districts first, then by code."""
         found = [shape for shape in self._shapes
-                 if (level is None or shape.level == level) and (parent is None or shape.parent_code == parent)]
+                 if (level is None or shape.level == level)
+                 and (parent is None or shape.parent_code == parent
+                      or level is not None and parent in self._ancestors(shape))]
         return sorted(found, key=DivisionShape.rank)
+
+    def _ancestors(self, shape: DivisionShape) -> list[str]:
+        """The codes above ``shape``, parent first (a loop in imported parents ends the walk)."""
+        codes: list[str] = []
+        code = shape.parent_code
+        while code is not None and code not in codes:
+            codes.append(code)
+            above = self._by_code.get(code)
+            code = above.parent_code if above is not None else None
+        return codes
 
     def containing(self, lon: float, lat: float) -> list[DivisionShape]:
         """Divisions covering the point (edges included): community, then street, then district."""

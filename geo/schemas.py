@@ -179,7 +179,9 @@ class LocateQuery(PointQuery):
 class DivisionQuery(BaseModel):
     level: DivisionLevel | None = Field(None, description="district, street or community")
     parent: str | None = Field(None, min_length=1, max_length=32,
-                               description="the parent's code: its children (a picker walks down from a district)")
+                               description="a division's code: its children (a picker walks down from a district); "
+                                           "with level, every division of that level below it; an unknown code is "
+                                           "404 division_not_found")
 
 
 class CoverageQuery(_Query):

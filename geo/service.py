@@ -88,8 +88,9 @@ async def data_version() -> str:
 
 
 async def list_divisions(*, level: str | None = None, parent: str | None = None) -> list[dict[str, Any]]:
-    """The map's divisions ``{code, name, level, parent_code, children}``: all, one level's, or one parent's
-    children (a tree a picker walks down); 404 division_not_found for an unknown parent."""
+    """The map's divisions ``{code, name, level, parent_code, children}``: all, one level's, one parent's
+    children (a tree a picker walks down), or one level's below a parent; 404 division_not_found for an
+    unknown parent."""
     divisions = (await snapshot_cache.current()).divisions
     if parent is not None and divisions.get(parent) is None:
         raise DivisionNotFound(details={"division": parent})

@@ -71,7 +71,8 @@ async def locate(request: Request, *, query: LocateQuery):
 @endpoint("Administrative divisions: codes, names, levels and parents (a tree a picker can walk)", tags=TAGS,
           query=DivisionQuery, response=list[DivisionOut], raises=[DivisionNotFound], etag=True,
           description="Without parameters every division (districts, then streets, then communities); level= one "
-                      "level; parent= the children of one division. children says whether to walk further down.")
+                      "level; parent= the children of one division (with level=, that level's divisions anywhere "
+                      "below it). children says whether to walk further down.")
 async def divisions(request: Request, *, query: DivisionQuery):
     return await service.list_divisions(level=query.level, parent=query.parent)
 

@@ -90,6 +90,27 @@ async def test_divisions_are_listed_as_a_tree_a_picker_walks_down(client):
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "division_not_found")
 
 
+async def test_a_level_under_a_parent_is_every_division_of_that_level_below_it(client):
+    # A community picker for a district skips the streets: parent + level reaches below the children.
+    await load_divisions()
+    below = (await client.get("/api/v1/map/divisions", params={"parent": "440303", "level": "community"})).json()
+    assert [(d["code"], d["parent_code"]) for d in below] == [("440303003001", "440303003")]
+    streets = (await client.get("/api/v1/map/divisions", params={"parent": "440303", "level": "street"})).json()
+    assert [d["code"] for d in streets] == ["440303002", "440303003"]
+    above = await client.get("/api/v1/map/divisions", params={"parent": "440303003", "level": "district"})
+    assert above.status_code == 200 and above.json() == []
+
+
+async def test_the_divisions_endpoint_is_in_the_api_document_with_its_filters_and_404(client):
+    operation = (await client.get("/openapi.json")).json()["paths"]["/api/v1/map/divisions"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["level"]["schema"]["enum"] == ["district", "street", "community"]
+    assert "division_not_found" in parameters["parent"]["description"]
+    assert operation["responses"]["404"]["description"] == "division_not_found"
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["type"] == "array" and listed["items"]["$ref"].endswith("/DivisionOut")
+
+
 async def coverage(client, **params):
     response = await client.get("/api/v1/map/coverage", params={"division": "440303003", **params})
     assert response.status_code == 200, response.text

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from geo.categories import DEFAULT_TREE, Category, CategoryTree, UnknownCategoryError
+from geo.categories import DEFAULT_TREE, Category, CategoryTree, UnknownCategoryError, nearest_scope
 from geo.grid import codes_mask
 
 
@@ -52,6 +52,15 @@ def test_deeper_trees_are_followed_all_the_way_down():
 )
 def test_top_level_ancestor(code, top):
     assert DEFAULT_TREE.top_level(code) == top
+
+
+def test_the_nearest_health_service_means_a_doctor_and_other_codes_mean_themselves():
+    # "Nearest 医疗" for a resident: a hospital, a community health centre or a clinic; a pharmacy only by name.
+    assert set(nearest_scope("health")) == {"health.hospital", "health.community", "health.clinic"}
+    assert nearest_scope("health.pharmacy") == ("health.pharmacy",)
+    assert nearest_scope("elderly") == ("elderly",)  # with its descendants, as every filter reads a node
+    with pytest.raises(UnknownCategoryError):
+        nearest_scope("health.dentist")
 
 
 def test_unknown_codes_are_refused():
