@@ -132,3 +132,19 @@ async def test_my_bookings_filter_by_status(world):
     mine = await service_changes.list_mine(account)
     assert [m["id"] for m in mine] == [b["id"], a["id"]]  # latest slot first
     assert [m["id"] for m in await service_changes.list_mine(account, statuses=["cancelled"])] == [a["id"]]
+
+
+async def test_same_day_booking_never_moves_a_booking_onto_a_slot_that_has_begun(db):
+    freeze(MONDAY_10)  # Monday 10:00; the hall books from today (book_from_days=0)
+    world = await make_hall(rules={"book_from_days": 0})
+    account = await resident()
+    booking = await book(world, local(3, 9, 14), person(), account=account)
+    started = await slot_at(world, local(3, 9, 9))
+    with pytest.raises(errors.SlotStarted) as refused:
+        await service_changes.reschedule(booking["id"], user_id=account, slot_id=started)
+    assert refused.value.details == {"start": "2026-03-09T09:00:00+08:00"}
+    assert (await Booking.get(id=booking["id"])).slot_id == booking["slot"]["id"]
+    assert [(await Slot.get(id=s)).booked for s in (started, booking["slot"]["id"])] == [0, 1]
+    eleven = await slot_at(world, local(3, 9, 11))
+    later = await service_changes.reschedule(booking["id"], user_id=account, slot_id=eleven)
+    assert later["slot"]["start"] == local(3, 9, 11).astimezone(dt.UTC)
