@@ -184,3 +184,15 @@ def test_the_environment_file_reads_the_same_in_a_shell_and_the_settings_accept_
     settings = config.load_settings(environ)
     assert settings.env == "production" and settings.is_postgres
     assert set(settings.wechat_templates) == {"booking_confirmed", "booking_reminder", "document_published"}
+
+
+def test_production_refuses_to_start_without_each_setting_the_guide_says_it_needs(tmp_path):
+    needed = re.search(r"refuses to start without (.*?), and refuses", " ".join(GUIDE.split()))[1]
+    names = re.findall(r"`(BIANMIN_\w+)`", needed)
+    complete = {"BIANMIN_ENV": "production", "BIANMIN_VAR_DIR": str(tmp_path), "BIANMIN_REDIS_URL": "redis://r:6379/0",
+                "BIANMIN_SECRET_KEY": "s" * 48, "BIANMIN_PII_KEY": "a2V5" * 10 + "a2s=",
+                "BIANMIN_WECHAT_APPID": "wx1234567890abcdef", "BIANMIN_WECHAT_SECRET": "w" * 32}
+    assert config.load_settings(complete).env == "production" and names
+    for name in names:
+        with pytest.raises(config.ConfigError, match=name):
+            config.load_settings({k: v for k, v in complete.items() if k != name})
