@@ -51,19 +51,30 @@ async def update_document(document_id: int, changes: Mapping[str, Any]) -> dict[
         if document.status == "withdrawn":
             raise errors.StatusConflict("已撤回的文件不能修改", status=document.status)
         before = audit.fields(document, _LOGGED_FIELDS)
+        tags_before = (await repository.tags_of([document.id]))[document.id]
         await apply_fields(document, changes, conn=conn)
-        document.updated_at = clock.now()
+        tags = tags_in(changes)
+        # A form saved as it was is no correction: feeds do not show the document as updated.
+        changed = before != audit.fields(document, _LOGGED_FIELDS) or any(
+            sorted(dict.fromkeys(values)) != sorted(tags_before[name]) for name, values in tags.items())
+        if changed:
+            await _save_change(document, tags, conn=conn)
+    if changed:
         if document.status == "published":
-            document.corrected_at = document.updated_at  # a correction (勘误): feed readers see it updated
-        await save(document, conn=conn)
-        await repository.replace_tags(document.id, tags_in(changes), conn=conn)
-        if document.status == "published":
-            await repository_search.upsert([repository.index_entry(document)], conn=conn)
-            await outbox.enqueue(CORRECTED_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
-    if document.status == "published":
-        await cache.bump()
-    _logged(document, before=before)
+            await cache.bump()
+        _logged(document, before=before)
     return await editor_view(document.id)
+
+
+async def _save_change(document: Document, tags: Mapping[str, list[str]], *, conn: BaseDBAsyncClient) -> None:
+    document.updated_at = clock.now()
+    if document.status == "published":
+        document.corrected_at = document.updated_at  # a correction (勘误): feed readers see it updated
+    await save(document, conn=conn)
+    await repository.replace_tags(document.id, tags, conn=conn)
+    if document.status == "published":
+        await repository_search.upsert([repository.index_entry(document)], conn=conn)
+        await outbox.enqueue(CORRECTED_TOPIC, {"kind": "document", "id": document.id}, using_db=conn)
 
 
 async def apply_fields(document: Document, fields: Mapping[str, Any], *, conn: BaseDBAsyncClient) -> None:

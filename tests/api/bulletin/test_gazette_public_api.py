@@ -11,6 +11,7 @@ import zxingcpp
 
 from bulletin import service_catalog, service_editing
 from server import clock
+from server.tables import OutboxMessage
 from tests.integration.bulletin.gazette_support import draft, published
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -122,6 +123,33 @@ async def test_atom_entries_are_dated_by_their_publication_and_last_correction_n
                for e in ET.fromstring((await client.get("/gazette/feed.xml")).content).findall(f"{ATOM}entry")}
     assert entries == {"往年的通知": ("2024-03-01T00:00:00+08:00", "2026-12-07T06:30:00+00:00"),
                        "今天的通知": ("2026-12-07T02:00:00+00:00", "2026-12-07T02:00:00+00:00")}
+
+
+async def _feed(client) -> tuple[str, dict[str, str]]:
+    """The feed's own <updated> and each entry's, by title."""
+    root = ET.fromstring((await client.get("/gazette/feed.xml")).content)
+    return root.find(f"{ATOM}updated").text, {e.find(f"{ATOM}title").text: e.find(f"{ATOM}updated").text
+                                              for e in root.findall(f"{ATOM}entry")}
+
+
+async def test_the_feed_is_updated_when_its_newest_entry_is_and_a_form_saved_unchanged_corrects_nothing(client):
+    clock.freeze(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))  # the archive imported today
+    archived = await published("往年的通知", published_on=date(2024, 3, 1), summary="原文", divisions=["440303"])
+    await published("去年的通知", published_on=date(2025, 6, 2))
+    assert await _feed(client) == ("2025-06-02T00:00:00+08:00", {"往年的通知": "2024-03-01T00:00:00+08:00",
+                                                                 "去年的通知": "2025-06-02T00:00:00+08:00"})
+    clock.freeze(datetime(2026, 12, 7, 6, 30, tzinfo=UTC))
+    await service_editing.update_document(archived, {"summary": "更正：补贴标准为每月200元"})
+    assert (await _feed(client))[0] == "2026-12-07T06:30:00+00:00"
+    clock.freeze(datetime(2026, 12, 8, 1, 0, tzinfo=UTC))  # the console saves the whole form, nothing changed
+    editor = await client.login_staff(role="editor")
+    saved = await client.patch(f"/api/v1/gazette/documents/{archived}", headers=editor, json={
+        "title": "往年的通知", "summary": "更正：补贴标准为每月200元", "published_on": "2024-03-01",
+        "divisions": ["440303"], "agency": "lhfgj"})
+    assert saved.status_code == 200, saved.text
+    assert await _feed(client) == ("2026-12-07T06:30:00+00:00", {"往年的通知": "2026-12-07T06:30:00+00:00",
+                                                                 "去年的通知": "2025-06-02T00:00:00+08:00"})
+    assert await OutboxMessage.filter(topic="gazette.corrected").count() == 1
 
 
 async def test_qr_code_decodes_to_the_reading_page(client):
