@@ -41,13 +41,15 @@ ROWS: dict[str, tuple[str, str]] = {
     "document_id": ("bulletin", "Document"), "issue_id": ("bulletin", "Issue"),
     "attachment_id": ("bulletin", "Attachment"), "poi_id": ("geo", "Poi"),
     "enterprise_id": ("feeds", "Enterprise"), "subscription_id": ("feeds", "Subscription"),
-    "notice_id": ("feeds", "Notice"), "member_id": ("server", "User"),
+    "notice_id": ("feeds", "Notice"),
     "entry_id": ("questions", "Entry"), "department_id": ("questions", "Department"),
     "letter_id": ("questions", "Letter"), "photo_id": ("questions", "Photo"), "campaign_id": ("questions", "Campaign"),
 }
-# Path parameters naming a row an example may disable or reset (the admin's /admin/users/{user_id}/...): every
-# example whose value would route sends the throwaway account's id, never a persona's or a demo account's.
-THROWAWAY = ("user_id",)
+# Path parameters naming an account an example may disable, reset or remove (the admin's /admin/users/{user_id}/...,
+# an enterprise's /members/{member_id}): every example whose value would route sends the throwaway account's id,
+# never a persona's or a demo account's (removing the enterprise persona from its enterprise would change what
+# every later example of that persona reaches).
+THROWAWAY = ("user_id", "member_id")
 # String keys: the category and column codes of /questions/categories/{code} and /questions/columns/{code}.
 CODES: tuple[tuple[str, str], ...] = (("questions", "Category"), ("questions", "Column"))
 
@@ -106,7 +108,7 @@ async def build_world() -> World:
     ids["year"] = [2026, 2027]
     throwaway = await accounts.create_user(username="fuzz-throwaway", password="Fuzz-" + secrets.token_hex(8),
                                            role="staff")
-    ids["user_id"] = [throwaway.id]
+    ids["user_id"] = ids["member_id"] = [throwaway.id]
     return World(users=users, ids=ids)
 
 
