@@ -41,12 +41,18 @@ def test_the_printed_and_minted_login_codes_log_in_once_each(standalone):
     assert _session(base, minted)["errcode"] == 40163  # single use, as WeChat's codes are
 
 
-def test_minted_phone_codes_give_the_number_asked_for(standalone):
-    base = re.search(r"fake WeChat on (http://\S+) ", standalone).group(1)
-    code = _get(f"{base}/fake/phone-code?phone=13912345678")["code"]
+def _phone_of(base: str, code: str) -> dict:
     token = _get(f"{base}/cgi-bin/token?grant_type=client_credential&appid=wxfake0000000001&secret=fake-secret")
     request = Request(
         f"{base}/wxa/business/getuserphonenumber?access_token={token['access_token']}",
         data=json.dumps({"code": code}).encode(), headers={"content-type": "application/json"})
     with urlopen(request, timeout=5) as answer:
-        assert json.loads(answer.read())["phone_info"]["purePhoneNumber"] == "13912345678"
+        return json.loads(answer.read())
+
+
+def test_the_printed_and_minted_phone_codes_give_their_numbers(standalone):
+    base = re.search(r"fake WeChat on (http://\S+) ", standalone).group(1)
+    printed = re.search(r"phone code (phone-[0-9a-f]+)", standalone).group(1)
+    assert _phone_of(base, printed)["phone_info"]["purePhoneNumber"] == "13800138000"
+    minted = _get(f"{base}/fake/phone-code?phone=13912345678")["code"]
+    assert _phone_of(base, minted)["phone_info"]["purePhoneNumber"] == "13912345678"
