@@ -68,7 +68,9 @@ class _Query(BaseModel):
 class PoiListQuery(_Query):
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    radius: float = Field(DEFAULT_RADIUS_M, gt=0, le=MAX_RADIUS_M, allow_inf_nan=False,
+    # validate_default: the default is then the float 3000.0 a given "3000" parses to, so the page cursor
+    # (bound to the query's values) of a query without radius also serves the same query with radius=3000.
+    radius: float = Field(DEFAULT_RADIUS_M, gt=0, le=MAX_RADIUS_M, allow_inf_nan=False, validate_default=True,
                           description="metres around lat/lon (only with them), at most 20000")
     bbox: str | None = Field(None, description="minLon,minLat,maxLon,maxLat (instead of lat/lon)")
     category: list[str] | None = Field(None, description="category codes (a node includes its descendants); a,b")

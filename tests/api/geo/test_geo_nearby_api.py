@@ -58,6 +58,18 @@ async def test_a_nearby_query_without_radius_searches_3000_metres_as_the_schema_
     assert radius["required"] is False and radius["schema"]["default"] == 3000
 
 
+async def test_pages_of_a_nearby_query_without_radius_follow_each_other(client):
+    ids = await add_pois(*(feature(f"点{k}", north_of(ORIGIN, 500.0 * k)) for k in (1, 2, 3)),
+                         feature("远", north_of(ORIGIN, 3500.0)))
+    here = {"lon": ORIGIN[0], "lat": ORIGIN[1], "limit": 2}
+    first = (await client.get(URL, params=here)).json()
+    assert [f["id"] for f in first["features"]] == ids[:2] and first["total"] == 3
+    # The cursor names the query it belongs to: the default radius and radius=3000 are the same query.
+    second = await client.get(URL, params={**here, "radius": 3000, "cursor": first["next_cursor"]})
+    assert second.status_code == 200, second.text
+    assert [f["id"] for f in second.json()["features"]] == ids[2:3] and second.json()["next_cursor"] is None
+
+
 async def test_pages_follow_each_other_without_gaps_even_on_equal_distances(client):
     # Two points at each spot are exactly equally far: ties are broken by id, also across a page edge.
     points = [offset(ORIGIN, 100.0 * (k + 1), 50.0 * k) for k in range(6) for _ in range(2)]
