@@ -57,7 +57,7 @@ class NoticeIn(Strict):
     body: str = Field(min_length=1, max_length=2000, description="plain text")
     hall_id: int | None = Field(default=None, description="the hall it concerns (required for hall staff)")
     topic: TopicCode | None = None
-    agency: str | None = Field(default=None, max_length=32, description="issuing agency code")
+    agency: str | None = Field(default=None, max_length=64, description="issuing agency code or name")
     divisions: list[Value] = Field(default_factory=list, max_length=50, description="区划代码 it concerns")
     industries: list[IndustryCode] = Field(default_factory=list)
     sizes: list[SizeCode] = Field(default_factory=list)

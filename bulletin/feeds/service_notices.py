@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from appointments import service as appointments_service
+from bulletin import service_catalog
 from bulletin.feeds import errors
 from bulletin.feeds.divisions import canonical_division
 from bulletin.feeds.model import ItemFacts
@@ -44,15 +45,22 @@ async def _source(user: CurrentUser, hall_id: int | None, agency: str | None) ->
             raise errors.HallRequired()
         if not user.can_serve(hall_id):
             raise Forbidden("只能为本人所在大厅发布公告", details={"hall_id": hall_id})
-    names = await agency_names()
-    if agency is not None and agency not in names:
-        raise ValidationFailed.field("agency", f"未知的发布机构：{agency}", code="unknown_agency")
     if hall_id is None:
-        return names.get(agency or "", "")
+        return (await agency_names()).get(agency or "", "")
     try:
         return str((await appointments_service.get_hall(hall_id))["name"])
     except appointments_service.HallNotFound:
         raise errors.UnknownHall(details={"hall_id": hall_id}) from None
+
+
+async def _agency_code(agency: str | None) -> str | None:
+    """The agency's code, named by its code or its name (罗湖区教育局), as topics take their labels."""
+    if agency is None:
+        return None
+    code = (await service_catalog.agency_spellings()).get(agency.strip())
+    if code is None:
+        raise ValidationFailed.field("agency", f"未知的发布机构：{agency}", code="unknown_agency")
+    return code
 
 
 def _divisions(values: list[str]) -> list[str]:
@@ -67,8 +75,9 @@ def _divisions(values: list[str]) -> list[str]:
 
 async def create_notice(fields: Mapping[str, Any], *, user: CurrentUser) -> dict[str, Any]:
     """POST /notices: publish now; subscribers hear of it unless ``notify`` is false."""
-    source = await _source(user, fields.get("hall_id"), fields.get("agency"))
-    facts = ItemFacts.build(topic=fields.get("topic"), agency=fields.get("agency"),
+    agency = await _agency_code(fields.get("agency"))
+    source = await _source(user, fields.get("hall_id"), agency)
+    facts = ItemFacts.build(topic=fields.get("topic"), agency=agency,
                             divisions=_divisions(fields.get("divisions") or []),
                             industries=fields.get("industries") or [], sizes=fields.get("sizes") or [])
     async with storage.transaction() as conn:

@@ -39,6 +39,19 @@ async def test_hall_staff_post_for_their_own_halls_only(client):
     assert [n["id"] for n in listed["items"]] == [posted.json()["id"]]
 
 
+async def test_an_editor_names_the_agency_by_its_code_or_its_name_as_the_topic_by_its_label(client):
+    editor = await client.login_staff(role="editor")
+    by_name = await client.post("/api/v1/notices", headers=editor,
+                                json={**NOTICE, "agency": "罗湖区教育局", "topic": "教育"})
+    assert by_name.status_code == 201, by_name.text
+    assert (by_name.json()["agency"], by_name.json()["source"], by_name.json()["topic"]["value"]) == (
+        "lhjyj", "罗湖区教育局", "education")
+    by_code = await client.post("/api/v1/notices", headers=editor, json={**NOTICE, "agency": "lhjyj"})
+    assert by_code.json()["agency"] == "lhjyj"
+    unknown = await client.post("/api/v1/notices", headers=editor, json={**NOTICE, "agency": "罗湖区不存在局"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["details"]["fields"][0]["code"] == "unknown_agency"
+
+
 async def test_notices_reach_feeds_and_wechat_and_leave_when_withdrawn(client, wx, db):
     with_document_template(db.settings)
     hall = await make_hall("东门街道便民服务中心")
