@@ -70,7 +70,7 @@ function ratingCard(page) {
   return {
     form: nodes.some(n => n.tag === 'wx-textarea') || nodes.some(n => n.attr && n.attr.bindtap === 'onRate'),
     given: byClass(tree, 'rating').map(text).join(''),
-    aria: byClass(tree, 'given').map(n => n.attr.ariaLabel),
+    aria: byClass(tree, 'given').map(n => `${n.attr.ariaRole} ${n.attr.ariaLabel}`),
   }
 }
 
@@ -88,14 +88,14 @@ test('after completion the resident rates the service once, and then sees the sc
   await page.onRate()
   expect(wx.server.calls('POST /api/v1/bookings/5/rating')[0].data).toEqual({ score: 2, comment: '等了很久' })
   expect(ratingCard(page)).toEqual({ form: false, given: '你的评价（好差评）★★☆☆☆ 不满意等了很久感谢你的评价',
-    aria: ['你的评价：2星，不满意'] })
+    aria: ['img 你的评价：2星，不满意'] })
 })
 
 test('a booking rated earlier shows its score and comment, never the form', async () => {
   const wx = setup(S.booking(RATED))
   const page = await open(wx)
   expect(ratingCard(page)).toEqual({ form: false, given: '你的评价（好差评）★★★★☆ 满意窗口很耐心感谢你的评价',
-    aria: ['你的评价：4星，满意'] })
+    aria: ['img 你的评价：4星，满意'] })
 })
 
 test('rated meanwhile on another phone: the form gives way to the score the server kept', async () => {
@@ -105,7 +105,7 @@ test('rated meanwhile on another phone: the form gives way to the score the serv
   const page = await open(wx)
   page.onScore(tap({ score: 1 }))
   await page.onRate()
-  expect(ratingCard(page)).toMatchObject({ form: false, aria: ['你的评价：4星，满意'] })
+  expect(ratingCard(page)).toMatchObject({ form: false, aria: ['img 你的评价：4星，满意'] })
 })
 
 test('a booking not completed offers no rating', async () => {
