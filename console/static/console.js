@@ -35,6 +35,19 @@
     target.focus();
   });
 
+  // A table filtered as one types: <input type="search" data-filter="#table-id">; rows whose text lacks the
+  // words are hidden, not removed (their checkboxes are still sent with the form).
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    var table = field.getAttribute && field.getAttribute("data-filter") && document.querySelector(field.getAttribute("data-filter"));
+    if (!table) return;
+    var words = field.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var text = row.textContent.toLowerCase();
+      row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+    });
+  });
+
   // Charts: <div class="chart" data-chart='{"x": [...], "series": [{"name": ..., "type": ..., "data": [...]}]}'>.
   function drawCharts(root) {
     if (!window.echarts) { return; }

@@ -47,3 +47,24 @@ def test_a_letter_is_assigned_and_answered_with_the_knowledge_base(page, site: S
     expect(row.locator("td").nth(4)).to_have_text("1")  # replied
     expect(page.locator(".chart svg").first).to_be_visible()
     shoot(page, site, "questions-stats")
+
+
+def test_an_admin_finds_a_member_account_by_typing(page, site: Site):
+    """A district has hundreds of answerer accounts: the members table of a department narrows as the admin types,
+    and the ticks of rows hidden meanwhile are kept."""
+    log_in(page, site, "admin-a")
+    page.goto(f"{site.url}/console/questions/admin/departments")
+    follow(page, "text=管理 罗湖区住房和建设局")
+    rows = page.locator("#member-accounts tbody tr")
+    everyone = rows.count()
+    assert everyone >= 3
+    expect(page.locator("#member-accounts tr", has_text="answerer-a").locator("input[name=member]")).to_be_checked()
+    page.fill("#member-filter", "answerer-a")
+    expect(page.locator("#member-accounts tbody tr:visible")).to_have_count(1)
+    expect(page.locator("#member-accounts tbody tr:visible")).to_contain_text("answerer-a")
+    page.fill("#member-filter", "编辑")  # by role, as the table shows it
+    expect(page.locator("#member-accounts tbody tr:visible", has_text="answerer-a")).to_have_count(0)
+    assert page.locator("#member-accounts tbody tr:visible").count() >= 1
+    page.fill("#member-filter", "")
+    expect(page.locator("#member-accounts tbody tr:visible")).to_have_count(everyone)
+    expect(page.locator("#member-accounts tr", has_text="answerer-a").locator("input[name=member]")).to_be_checked()
