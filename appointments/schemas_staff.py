@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_v
 
 from appointments.schemas import Aliased, BookingOut, PersonOut, Ref, TicketOut
 from server.schemas import Strict, not_null
+from server.validation import INT_MAX
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -231,14 +232,18 @@ class WalkinIn(Strict):
 def _window_text(value: object) -> object:
     """Window 12 given as a number is window "12"."""
     if isinstance(value, int) and not isinstance(value, bool):
-        if value < 1:
+        if not 1 <= value <= INT_MAX:
             raise ValueError("窗口号须为正整数或窗口名称")
         return str(value)
     return value
 
 
+# What the schema shows a client: a name of 1 to 16 characters or a number (an integer the edge takes).
+_WINDOW_INPUT = Annotated[str, Field(min_length=1, max_length=16)] | Annotated[int, Field(ge=1, le=INT_MAX)]
+
+
 class CallIn(Strict):
-    window: Annotated[str, BeforeValidator(_window_text, json_schema_input_type=str | int)] = Field(
+    window: Annotated[str, BeforeValidator(_window_text, json_schema_input_type=_WINDOW_INPUT)] = Field(
         min_length=1, max_length=16,
         description='the window calling: a number (12) or a name of at most 16 characters ("12", "综合窗口")')
 

@@ -200,11 +200,16 @@ async def test_a_window_is_a_number_or_a_name_and_every_ticket_names_its_service
     assert (by_number.status_code, by_number.json()["window"], by_number.json()["service"]) == (200, "12", service)
     by_name = await client.post(call, json={"window": "综合窗口"}, headers=clerk)
     assert by_name.json()["window"] == "综合窗口"
-    for bad in (0, -3, True, 1.5, "", "x" * 17):
+    for bad in (0, -3, 2**31, True, 1.5, "", "x" * 17):
         refused = await client.post(call, json={"window": bad}, headers=clerk)
         assert (refused.status_code, refused.json()["error"]["details"]["fields"][0]["field"]) == (422, "window"), bad
     listed = (await client.get(f"/api/v1/staff/halls/{world.hall_id}/tickets", headers=clerk)).json()
     assert [(t["label"], t["service"]) for t in listed] == [("A001", service), ("W001", None)]
+    document = (await client.get("/openapi.json")).json()
+    body = document["paths"]["/api/v1/staff/tickets/{ticket_id}/call"]["post"]["requestBody"]
+    schema = document["components"]["schemas"][body["content"]["application/json"]["schema"]["$ref"].split("/")[-1]]
+    assert schema["properties"]["window"]["anyOf"] == [  # the schema says what the call takes and refuses
+        {"type": "string", "minLength": 1, "maxLength": 16}, {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}]
 
 
 async def test_dissatisfied_ratings_and_their_follow_up(client, halls):
