@@ -123,12 +123,16 @@ async def test_editing_a_published_document_updates_search(client, editor):
 
 
 async def test_a_doc_number_is_stored_and_shown_in_the_standard_form_and_found_in_any_style(client, editor):
-    document = await _create(client, editor, doc_number=" 罗教[2026]第21号")
+    document = await _create(client, editor, doc_number="罗教[2026]21号")
     assert document["doc_number"] == "罗教〔2026〕21号"
+    assert (await _create(client, editor, doc_number=" 罗教［２０２６］第21号"))["doc_number"] == "罗教〔2026〕21号"
     await client.post(f"/api/v1/gazette/documents/{document['id']}/publish", headers=editor)
     shown = (await client.get(f"/api/v1/gazette/documents/{document['id']}")).json()
     assert shown["doc_number"] == "罗教〔2026〕21号"
-    for typed in ("罗教[2026]21号", "罗教（2026）21", "罗教〔2026〕21号"):
+    page = await client.get(f"/d/{document['id']}")
+    assert "罗教〔2026〕21号" in page.text and "罗教[2026]" not in page.text
+    for typed in ("罗教[2026]21号", "罗教（2026）21", "罗教(2026)21号", "罗教【2026】21号", "罗教［2026］21号",
+                  "罗教﹝2026﹞21号", "罗教〔2026〕21号"):
         found = (await client.get("/api/v1/gazette/documents", params={"q": typed})).json()["items"]
         assert [(i["id"], i["doc_number"]) for i in found] == [(document["id"], "罗教〔2026〕21号")], typed
     corrected = await client.patch(f"/api/v1/gazette/documents/{document['id']}", json={"doc_number": "罗教【2026】22号"},
