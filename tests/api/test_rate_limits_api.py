@@ -93,3 +93,19 @@ async def test_openapi_documents_the_429(client, db):
     for path, method in [(SEARCH, "get"), ("/api/v1/auth/staff", "post"), ("/api/v1/bookings", "post"),
                          ("/api/v1/map/coverage", "get"), ("/api/v1/enterprises", "post")]:
         assert "429" in document["paths"][path][method]["responses"], path
+
+
+async def test_every_map_read_documents_its_limit_and_the_warming_503(client, db):
+    """Each map read is answered from the worker's snapshot (503 map_warming while a new worker builds it) and
+    counts in the map group (a scraper walking the division tree is limited like one walking the points)."""
+    document = (await client.get("/openapi.json")).json()
+    reads = [path for path, methods in document["paths"].items()
+             if path.startswith("/api/v1/map/") and "get" in methods]
+    assert len(reads) >= 7, reads
+    for path in reads:
+        responses = document["paths"][path]["get"]["responses"]
+        assert {"429", "503"} <= set(responses), path
+    with limits(map=(1, 60)):
+        assert (await client.get("/api/v1/map/divisions")).status_code == 200
+        refused = await client.get("/api/v1/map/divisions")
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
