@@ -20,8 +20,11 @@ function ratingNote(b) {
 
 function row(b) {
   const day = time.dayLabel(b.slot.date)
-  return { id: b.id, service: b.service.name, hall: b.hall.name, status: b.status, statusText: format.bookingStatus(b.status),
-    when: `${day.label} ${day.weekday} ${time.timeRange(b.slot.start, b.slot.end)}`, rating: ratingNote(b) }
+  const when = `${day.label} ${day.weekday} ${time.timeRange(b.slot.start, b.slot.end)}`
+  const statusText = format.bookingStatus(b.status)
+  const rating = ratingNote(b)
+  return { id: b.id, service: b.service.name, hall: b.hall.name, status: b.status, statusText, when, rating,
+    aria: [b.service.name, when, statusText, rating].filter(Boolean).join(' ') }
 }
 
 Page({

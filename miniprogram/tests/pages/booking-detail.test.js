@@ -156,6 +156,6 @@ test('my bookings say which completed ones are rated, with the score, and which 
   expect(byClass(tree, 'row').map(n => n.attr.ariaLabel)).toEqual([
     '社保卡补办 12月1日 周二 09:30–10:00 已办结 已评价4星',
     '社保卡补办 12月1日 周二 09:30–10:00 已办结 待评价',
-    '社保卡补办 12月1日 周二 09:30–10:00 待签到 ',
+    '社保卡补办 12月1日 周二 09:30–10:00 待签到',
   ])
 })
