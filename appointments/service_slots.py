@@ -208,13 +208,14 @@ def _slot_view(row: Slot, *, in_window: bool, now: dt.datetime) -> dict[str, Any
 
 
 def _refusal(row: Slot, *, in_window: bool, now: dt.datetime) -> str | None:
-    """Why booking the slot now would be refused (the booking error's code), or None."""
-    if row.status != "open":
-        return "slot_closed"
+    """Why booking the slot now would be refused, or None: the booking error's code, checked in the order booking
+    checks (service_booking._bookable_slot), so the reason shown is the answer a tap would get."""
     if not in_window:
         return "outside_booking_window"
     if row.start_at <= now:  # same-day booking: a slot that has begun is over for booking
         return "slot_started"
+    if row.status != "open":
+        return "slot_closed"
     if row.booked >= row.capacity:
         return "slot_full"
     return None

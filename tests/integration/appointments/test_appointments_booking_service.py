@@ -136,6 +136,24 @@ async def test_same_day_booking_neither_offers_nor_takes_a_slot_that_has_begun(d
     assert (await book(world, local(3, 9, 11), person()))["status"] == "booked"
 
 
+async def test_the_reason_availability_shows_is_the_error_booking_answers(db):
+    """A slot that is closed *and* has begun (or lies outside the window) shows the reason a tap on it would get."""
+    freeze(MONDAY_10)
+    world = await make_hall(rules={"book_from_days": 0})
+    today = dt.date(2026, 3, 9)
+    closing = [s.id for s in await Slot.filter(service_id=world.service_id, day=today)
+               if s.start_at.astimezone(CST).hour in (9, 11)]
+    assert len(closing) == 2
+    await Slot.filter(id__in=closing).update(status="closed")
+    shown = await service_slots.availability(hall_id=world.hall_id, service_id=world.service_id, first=today,
+                                             last=today)
+    reasons = {s["start"].astimezone(CST).hour: s["reason"] for s in shown["days"][0]["slots"]}
+    assert (reasons[9], reasons[11]) == ("slot_started", "slot_closed")
+    for hour, error in ((9, errors.SlotStarted), (11, errors.SlotClosed)):
+        with pytest.raises(error):
+            await book(world, local(3, 9, hour), person())
+
+
 async def test_one_booking_per_person_per_hall_per_day_even_from_another_account(world):
     who = person()
     await book(world, local(3, 10, 9), who)
