@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# An upload's body: the file plus room for the multipart framing (boundaries, part headers, a long file name).
+MAX_ATTACHMENT_UPLOAD = MAX_ATTACHMENT_BYTES + 64 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _UNSAFE_NAME_RE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|]+')
 # Characters that show nothing yet change what is shown: bidirectional overrides and isolates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 
 from bulletin import errors, service_attachments, service_catalog, service_editing
-from bulletin.filetypes import MAX_ATTACHMENT_BYTES
+from bulletin.filetypes import MAX_ATTACHMENT_UPLOAD
 from bulletin.schemas import (
     AgencyCreate,
     DocumentCreate,
@@ -20,8 +20,6 @@ from server import auth
 from server.api import endpoint
 
 bp = Blueprint("gazette_editor", url_prefix="/api/v1")
-# Room for the multipart framing around the file (boundaries, part headers, a long file name).
-MULTIPART_ALLOWANCE = 64 * 1024
 TAGS = ["gazette: editors"]
 EDITOR = "editor"
 
@@ -110,7 +108,7 @@ async def set_pois(request: Request, document_id: int, *, body: IdList, user: au
           response=AttachmentOut, status=201, auth_roles=EDITOR, content_type="multipart/form-data",
           raises=[errors.DocumentNotFound, errors.AttachmentMissing, errors.AttachmentTooLarge,
                   errors.AttachmentTypeRefused],
-          max_body=MAX_ATTACHMENT_BYTES + MULTIPART_ALLOWANCE)
+          max_body=MAX_ATTACHMENT_UPLOAD)
 async def upload_attachment(request: Request, document_id: int, *, user: auth.CurrentUser):
     upload = request.files.get("file") if request.files else None
     if upload is None:

@@ -10,6 +10,7 @@ from sanic.response import redirect
 from appointments import service as appointments_service
 from bulletin import service_attachments, service_catalog, service_editing, service_search
 from bulletin.feeds import service_fanout
+from bulletin.filetypes import MAX_ATTACHMENT_UPLOAD
 from bulletin.html import body_to_html
 from bulletin.model import DISCLOSURES, DOC_TYPES, INDUSTRIES, SIZES, TOPICS, VALIDITIES
 from bulletin.schemas import DocumentCreate, DocumentUpdate, IdList, SearchQuery, Withdraw
@@ -123,8 +124,8 @@ async def links(request: Request, document_id: int, *, console: Console) -> HTTP
     return redirect(f"/console/editor/documents/{document_id}?ok=saved", status=303)
 
 
-@bp.post("/documents/<document_id:int>/attachments")
-@page(EDITOR)
+@bp.post("/documents/<document_id:int>/attachments", stream=True)
+@page(EDITOR, max_body=MAX_ATTACHMENT_UPLOAD)  # as the API takes: files up to 20 MB
 async def upload(request: Request, document_id: int, *, console: Console) -> HTTPResponse:
     upload = request.files.get("file") if request.files else None
     if upload is None or not upload.body:

@@ -16,6 +16,7 @@ from sanic.response import redirect
 from console import sessions
 from console.menu import menu_for
 from server import audit, auth, clock, config, errors
+from server.api import receive_body
 from server.validation import validation_error
 
 COOKIE = "bianmin_console"
@@ -94,7 +95,7 @@ def to_login(request: Request, *, expired: bool) -> HTTPResponse:
 PENDING_PAGES = {"password_change_required": "/console/password", "otp_enrolment_required": "/console/otp"}
 
 
-def page(*roles: str, pending_ok: bool = False) -> Callable[[Handler], Handler]:
+def page(*roles: str, pending_ok: bool = False, max_body: int | None = None) -> Callable[[Handler], Handler]:
     """Guard a console route: a live, fully logged-in session of one of ``roles`` (admins hold all),
     and on every POST the session's CSRF token. The handler gets the session as ``console``.
 
@@ -102,7 +103,10 @@ def page(*roles: str, pending_ok: bool = False) -> Callable[[Handler], Handler]:
     requires: ``auth.pending_step``) reaches only the pages marked ``pending_ok``; others send it there.
 
     Every POST goes to the operation log (server/audit.py) as ``console.<module>.<handler>``, with the
-    form it sent and its result, refusals included, exactly as API writes do."""
+    form it sent and its result, refusals included, exactly as API writes do.
+
+    ``max_body`` gives an upload form its own body limit instead of ``BIANMIN_MAX_BODY_BYTES`` (its route is
+    registered with ``stream=True``); the body is read only once the session is known."""
     def wrap(handler: Handler) -> Handler:
         action = f"console.{handler.__module__.rsplit('.', 1)[-1]}.{handler.__name__}"
 
@@ -113,6 +117,8 @@ def page(*roles: str, pending_ok: bool = False) -> Callable[[Handler], Handler]:
             if console is None or console.stage != sessions.ACTIVE:
                 return to_login(request, expired=bool(token) and console is None)
             request.ctx.user = console.user
+            if max_body is not None:
+                await receive_body(request, max_body)
             pending = console.user.pending
             if pending and not pending_ok and request.method in ("GET", "HEAD"):
                 return redirect(PENDING_PAGES.get(pending, "/console/password"), status=303)
@@ -128,6 +134,7 @@ def page(*roles: str, pending_ok: bool = False) -> Callable[[Handler], Handler]:
 
             return await audit.watch(request, console.user, checked, action=action, sent=lambda: PostedForm(request),
                                      path_params=dict(kwargs))
+        run.__bianmin_max_body__ = max_body  # type: ignore[attr-defined] # read by server.api.body_limit
         return run
     return wrap
 

@@ -118,7 +118,7 @@ def body_limit(request: Request) -> int:
     """The request body limit of the route a request went to: its own ``max_body`` or the app's."""
     handler = request.route.handler if request.route else None
     spec = getattr(handler, "__bianmin_endpoint__", None)
-    own = spec.max_body if spec is not None else None
+    own = spec.max_body if spec is not None else getattr(handler, "__bianmin_max_body__", None)
     return own if own is not None else request.app.config.REQUEST_MAX_SIZE
 
 

@@ -159,3 +159,26 @@ async def test_link_pickers_find_interpretations_and_service_items_as_the_editor
 async def test_link_pickers_are_for_editors(browser: Browser):
     assert (await browser.log_in(*await make_user("staff"))).status_code == 303
     assert (await browser.get("/console/editor/pick/services", params={"q": "社保"})).status_code == 403
+
+
+async def test_the_upload_form_takes_the_files_the_api_takes(browser: Browser, client):
+    """An editor's 12 MB scanned PDF goes through the console as through the API (both take 20 MB), and a file
+    over the limit is refused with 413 before anything is stored."""
+    from bulletin import service_attachments, service_editing
+
+    await as_editor(browser)
+    document = await service_editing.create_document({**{k: FORM[k] for k in ("title", "agency", "doc_type")},
+                                                      "body": "正文"}, editor_id=None)
+    url = f"/console/editor/documents/{document['id']}"
+    scan = b"%PDF-1.4\n" + b"0" * (12 * 1024 * 1024) + b"\n%%EOF\n"
+    token = await browser.form_token(url)
+    sent = await browser.post(f"{url}/attachments", data={"csrf": token},
+                              files={"file": ("扫描件.pdf", scan, "application/pdf")})
+    assert sent.status_code == 303, sent.text[:300]
+    [stored] = await service_attachments.list_for(document["id"])
+    assert (stored["filename"], stored["size"]) == ("扫描件.pdf", len(scan))
+    too_big = b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)
+    refused = await browser.post(f"{url}/attachments", data={"csrf": token},
+                                 files={"file": ("太大.pdf", too_big, "application/pdf")})
+    assert refused.status_code == 413
+    assert len(await service_attachments.list_for(document["id"])) == 1
