@@ -6,6 +6,8 @@ const E = require('./endpoints')
 // WeChat shows at most three templates in one request.
 const MAX_PER_REQUEST = 3
 const BOOKING_PURPOSES = ['booking_reminder', 'booking_confirmed', 'booking_cancelled', 'booking_rescheduled']
+// A followed document or notice, and the daily or weekly digest.
+const FEED_PURPOSES = ['document_published']
 const ANSWERS = new Set(['accept', 'reject', 'ban'])
 
 /** The template ids for these purposes, in the purposes' order, at most three. */
@@ -16,6 +18,12 @@ function templateIds(templates, purposes) {
     if (found && !ids.includes(found.id)) ids.push(found.id)
   })
   return ids.slice(0, MAX_PER_REQUEST)
+}
+
+/** The kind ('one_time' or 'long_term') of the template for a purpose, '' when none is configured. */
+function kindOf(templates, purpose) {
+  const found = (templates || []).find(t => t.purpose === purpose)
+  return found ? found.kind : ''
 }
 
 /** Load the server's templates (no login needed). */
@@ -49,4 +57,4 @@ async function record(results) {
   return api.request(E.pushGrants, { data: { results } })
 }
 
-module.exports = { templateIds, loadTemplates, ask, record, BOOKING_PURPOSES, MAX_PER_REQUEST }
+module.exports = { templateIds, kindOf, loadTemplates, ask, record, BOOKING_PURPOSES, FEED_PURPOSES, MAX_PER_REQUEST }

@@ -1,12 +1,18 @@
 // 市民主页: documents and notices matching my subscriptions and my booking events, newest first,
-// with read state. Opening an item marks it read; 全部已读 marks them all.
+// with read state. Opening an item marks it read; 全部已读 marks them all. 消息提醒 asks WeChat's consent to be
+// messaged about new items: a one-time template allows one message per consent, a long-term one until turned off.
 const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const time = require('../../utils/time')
 const care = require('../../utils/care')
+const subscribe = require('../../utils/subscribe')
 
 const KIND = { document: '公报', notice: '通知', booking: '预约' }
 const PAGE_SIZE = 20
+const ANSWERED = {
+  long_term: '已开启消息提醒',
+  one_time: '下一条新内容会发消息提醒你',
+}
 
 function row(item) {
   return { id: item.id, kind: item.kind, kindText: KIND[item.kind] || '', title: item.title, summary: item.summary,
@@ -15,11 +21,30 @@ function row(item) {
 }
 
 Page({
-  data: { care: false, items: [], next: null, unread: 0, loaded: false, loading: false },
+  data: { care: false, items: [], next: null, unread: 0, loaded: false, loading: false, notifyKind: '' },
+  templates: null,
 
-  onShow() {
+  async onShow() {
     care.apply(this)
-    return this.load(false)
+    await Promise.all([this.load(false), this.loadTemplates()])
+  },
+
+  async loadTemplates() {
+    if (this.templates) return
+    this.templates = await subscribe.loadTemplates().catch(() => null)
+    // The 消息提醒 tap shows only when the server has a template to ask for.
+    if (this.templates) this.setData({ notifyKind: subscribe.kindOf(this.templates, subscribe.FEED_PURPOSES[0]) })
+  },
+
+  // From the 消息提醒 tap: WeChat shows the consent dialog only for a tap, so it is asked before anything else.
+  async onNotifyMe() {
+    const ids = subscribe.templateIds(this.templates, subscribe.FEED_PURPOSES)
+    const results = await subscribe.ask(ids)
+    if (!Object.keys(results).length) return
+    const recorded = await subscribe.record(results).then(() => true).catch(() => false)
+    if (!recorded) return
+    const accepted = results[ids[0]] === 'accept'
+    wx.showToast({ title: accepted ? ANSWERED[this.data.notifyKind] : '未开启提醒，新内容仍会显示在这里', icon: 'none' })
   },
 
   async load(more) {

@@ -3,6 +3,7 @@ const api = require('../../utils/api')
 const E = require('../../utils/endpoints')
 const layout = require('../../utils/subscriptions')
 const care = require('../../utils/care')
+const subscribe = require('../../utils/subscribe')
 
 function locate() {
   return new Promise(resolve => {
@@ -14,13 +15,16 @@ Page({
   data: { care: false, items: [], limit: 20, editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false, loaded: false },
   options: null,
   divisions: [],
+  templates: [],
 
   onShow() {
     care.apply(this)
   },
 
   async onLoad() {
-    const [options, here] = await Promise.all([api.request(E.subscriptionOptions).catch(() => null), locate()])
+    const [options, here, templates] = await Promise.all([api.request(E.subscriptionOptions).catch(() => null), locate(),
+      subscribe.loadTemplates().catch(() => [])])
+    this.templates = templates
     if (!options) return
     this.options = options
     if (here) {
@@ -67,9 +71,15 @@ Page({
     this.setData({ editing: false, value: null })
   },
 
+  // From the 保存订阅 tap (the editor's save event runs inside it): WeChat shows the consent dialog only for a tap.
+  // Without consent for document_published the server may not message the resident (push_log: no_grant).
   async onSave(e) {
+    if (this.data.saving) return
     const { criteria, frequency } = e.detail
+    // 仅在主页显示 sends no message, so there is nothing to consent to.
+    const consent = frequency === 'feed' ? Promise.resolve({}) : subscribe.ask(subscribe.templateIds(this.templates, subscribe.FEED_PURPOSES))
     this.setData({ saving: true })
+    await subscribe.record(await consent).catch(() => null)
     const saved = this.data.editId
       ? await api.request(E.updateSubscription, { path: { subscription_id: this.data.editId }, data: { criteria, frequency } }).catch(() => null)
       : await api.request(E.subscribe, { data: { criteria, frequency } }).catch(() => null)

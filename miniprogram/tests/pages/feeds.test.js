@@ -1,6 +1,7 @@
 // 市民主页, 我的订阅, 通知 and 企业主页 against a fake wx.
 const { createWx, json, errorBody, shown } = require('../fake-wx')
 const { loadPage, tap } = require('../page-harness')
+const { render, byClass, text } = require('../page-view')
 const S = require('../fixtures/server')
 const OPTIONS = require('../fixtures/subscription-options')
 
@@ -36,6 +37,42 @@ describe('市民主页', () => {
     expect(wx.calls.navigateTo.map(c => c.url)).toEqual(['/pages/gazette/reader/reader?id=10', '/pages/booking/detail?id=20'])
   })
 
+  test('消息提醒 asks WeChat\'s consent for new documents from the tap and records the answer', async () => {
+    const wx = loggedIn({ subscribe: () => ({ TPL_DOC: 'accept' }) })
+    wx.server.on('GET /api/v1/feed', { items: [], next_cursor: null }).on('GET /api/v1/feed/unread-count', { unread: 0 })
+      .on('GET /api/v1/push/templates', S.TEMPLATES).on('POST /api/v1/push/grants', [])
+    const page = loadPage('pages/feed/index', { wx })
+    await page.onShow()
+    expect(page.data.notifyKind).toBe('one_time')
+    expect(byClass(render(page), 'notify').map(text)).toEqual([expect.stringContaining('每同意一次，下一条新内容会用微信消息告诉你')])
+    const tapped = page.onNotifyMe()
+    // Asked within the tap, before any request: WeChat shows the dialog only then.
+    expect(wx.calls.requestSubscribeMessage.map(c => c.tmplIds)).toEqual([['TPL_DOC']])
+    await tapped
+    expect(wx.server.calls('POST /api/v1/push/grants').map(r => r.data)).toEqual([{ results: { TPL_DOC: 'accept' } }])
+    expect(shown(wx)).toEqual(['下一条新内容会发消息提醒你'])
+  })
+
+  test('消息提醒 with a long-term template says so; a refusal is recorded; no template, no 消息提醒', async () => {
+    const longTerm = S.TEMPLATES.map(t => (t.purpose === 'document_published' ? Object.assign({}, t, { kind: 'long_term' }) : t))
+    const wx = loggedIn({ subscribe: () => ({ TPL_DOC: 'reject' }) })
+    wx.server.on('GET /api/v1/feed', { items: [], next_cursor: null }).on('GET /api/v1/feed/unread-count', { unread: 0 })
+      .on('GET /api/v1/push/templates', longTerm).on('POST /api/v1/push/grants', [])
+    const page = loadPage('pages/feed/index', { wx })
+    await page.onShow()
+    expect(byClass(render(page), 'notify').map(text)).toEqual([expect.stringContaining('有新内容时，用微信消息告诉你')])
+    await page.onNotifyMe()
+    expect(wx.server.calls('POST /api/v1/push/grants').map(r => r.data)).toEqual([{ results: { TPL_DOC: 'reject' } }])
+    expect(shown(wx)).toEqual(['未开启提醒，新内容仍会显示在这里'])
+
+    const without = loggedIn()
+    without.server.on('GET /api/v1/feed', { items: [], next_cursor: null }).on('GET /api/v1/feed/unread-count', { unread: 0 })
+      .on('GET /api/v1/push/templates', S.TEMPLATES.filter(t => t.purpose !== 'document_published'))
+    const plain = loadPage('pages/feed/index', { wx: without })
+    await plain.onShow()
+    expect(byClass(render(plain), 'notify')).toEqual([])
+  })
+
   test('全部已读 marks everything; the next page follows the cursor', async () => {
     const wx = loggedIn()
     wx.server.on('GET /api/v1/feed', { items: [feedItem(1, 'document', false)], next_cursor: 'n2' }, { items: [feedItem(3, 'notice', false)], next_cursor: null })
@@ -59,6 +96,7 @@ describe('我的订阅', () => {
         created_at: '2026-11-01T00:00:00Z', updated_at: '2026-11-01T00:00:00Z' }])
       .on('POST /api/v1/subscriptions', json(201, { id: 2 })).on('PATCH /api/v1/subscriptions/1', { id: 1 })
       .on('DELETE /api/v1/subscriptions/1', json(204, ''))
+      .on('GET /api/v1/push/templates', S.TEMPLATES).on('POST /api/v1/push/grants', [])
     return { wx, page: loadPage('pages/feed/subscriptions', { wx }) }
   }
 
@@ -86,6 +124,33 @@ describe('我的订阅', () => {
     expect(wx.server.calls('PATCH /api/v1/subscriptions/1')[0].data).toEqual({ criteria: CRITERIA, frequency: 'weekly' })
     await page.onDelete(tap({ id: 1 }))
     expect(wx.server.calls('DELETE /api/v1/subscriptions/1')).toHaveLength(1)
+  })
+
+  test('saving asks consent for the messages from the save tap, records it, then saves', async () => {
+    const { wx, page } = subscriptions()
+    await page.onLoad()
+    page.onNew()
+    const detail = { criteria: { topics: ['education'], divisions: ['440303003001'] }, frequency: 'daily' }
+    const saving = page.onSave({ detail })
+    // Asked within the tap, before any request: WeChat shows the dialog only then.
+    expect(wx.calls.requestSubscribeMessage.map(c => c.tmplIds)).toEqual([['TPL_DOC']])
+    await saving
+    expect(wx.timeline.filter(t => /requestSubscribeMessage|POST/.test(t))).toEqual([
+      'wx.requestSubscribeMessage', 'POST /api/v1/push/grants', 'POST /api/v1/subscriptions'])
+    expect(wx.server.calls('POST /api/v1/push/grants')[0].data).toEqual({ results: { TPL_DOC: 'accept' } })
+  })
+
+  test('a subscription shown only in 市民主页 asks no consent; a refused dialog still saves', async () => {
+    const { wx, page } = subscriptions()
+    await page.onLoad()
+    page.onNew()
+    await page.onSave({ detail: { criteria: { topics: ['education'] }, frequency: 'feed' } })
+    expect(wx.calls.requestSubscribeMessage).toBeUndefined()
+    wx.settings.subscribe = () => ({ TPL_DOC: 'reject' })
+    page.onNew()
+    await page.onSave({ detail: { criteria: { topics: ['health'] }, frequency: 'immediate' } })
+    expect(wx.server.calls('POST /api/v1/push/grants').map(r => r.data)).toEqual([{ results: { TPL_DOC: 'reject' } }])
+    expect(wx.server.calls('POST /api/v1/subscriptions').map(r => r.data.criteria.topics)).toEqual([['education'], ['health']])
   })
 
   test('bad criteria keep the editor open with the server\'s reason', async () => {
