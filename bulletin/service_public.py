@@ -6,7 +6,7 @@ import asyncio
 import base64
 import io
 import logging
-from datetime import datetime, time
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import qrcode
@@ -76,16 +76,9 @@ def _document_id_uri(document: Document) -> str:
 
 
 def _published(document: Document) -> datetime:
-    """When the document was published: its 发布日期 (at the moment it went out, when that was that day).
-
-    An archive imported today keeps its own dates: a feed reader must not show it all as new.
-    """
-    tz = config.current().tz
-    moment, day = document.published_at, document.published_on
-    if moment is not None and (day is None or moment.astimezone(tz).date() == day):
-        return moment
-    assert day is not None  # publishing sets a 发布日期 when the document had none
-    return datetime.combine(day, time(0), tzinfo=tz)
+    moment = present.published_moment(document)
+    assert moment is not None  # the feed lists published documents only
+    return moment
 
 
 def _updated(document: Document) -> datetime:

@@ -162,6 +162,6 @@ async def documents_for_feeds(document_ids: list[int]) -> list[dict[str, Any]]:
         {"id": d.id, "kind": d.kind, "status": d.status, "title": d.title, "summary": d.summary,
          "body_text": d.body_text, "topic": d.topic, "doc_type": d.doc_type, "disclosure": d.disclosure,
          "agency": agencies[d.agency_id].code, "agency_name": agencies[d.agency_id].name,
-         "published_at": d.published_at, **tags[d.id]}
+         "published_at": present.published_moment(d), **tags[d.id]}
         for d in documents
     ]

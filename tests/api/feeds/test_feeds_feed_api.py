@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from server import clock
 from tests.integration.appointments.booking_support import (
     MONDAY_10,
     book,
@@ -42,6 +45,25 @@ async def test_feed_pages_newest_first_with_read_marks(client):
     assert (await client.post("/api/v1/feed/read-all", headers=me)).json() == {"marked": 10, "unread": 0}
     other = await client.login_dev()
     assert (await client.get("/api/v1/feed", headers=other)).json() == {"items": [], "next_cursor": None}
+
+
+async def test_an_archive_published_today_keeps_its_own_dates_in_my_feed(client):
+    """The feed, like the Atom feed, dates a document by its 发布日期: an archive imported today is not news."""
+    clock.freeze(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    me = await client.login_dev()
+    await client.post("/api/v1/subscriptions", headers=me, json={"criteria": {"topics": ["education"]}})
+    fresh = await publish("今天的教育通知", topic="education")
+    clock.freeze(datetime(2026, 12, 7, 3, 0, tzinfo=UTC))
+    archived = await publish("往年的教育通知", topic="education", published_on=date(2024, 3, 1), notify=False)
+    await run_feeds()
+    items = (await client.get("/api/v1/feed", headers=me)).json()["items"]
+    shenzhen = timezone(timedelta(hours=8))
+    assert [(i["ref_id"], datetime.fromisoformat(i["published_at"])) for i in items] == [
+        (fresh, datetime(2026, 12, 7, 2, 0, tzinfo=UTC)), (archived, datetime(2024, 3, 1, tzinfo=shenzhen))]
+    later = await client.login_dev()  # a new subscription brings recent documents, not the archive
+    await client.post("/api/v1/subscriptions", headers=later, json={"criteria": {"topics": ["education"]}})
+    await run_feeds()
+    assert [i["ref_id"] for i in (await client.get("/api/v1/feed", headers=later)).json()["items"]] == [fresh]
 
 
 async def test_bad_cursor_and_limits_are_422(client):

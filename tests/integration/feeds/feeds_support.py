@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import Any
 
 from bulletin import service_editing
@@ -31,10 +30,10 @@ async def subscribe(user_id: int, frequency: str = "immediate", **criteria: list
 
 
 async def publish(title: str, *, body: str = "", notify: bool = True, **fields: Any) -> int:
-    """A published gazette document (by 罗湖区教育局 unless told otherwise); returns its id."""
+    """A published gazette document (by 罗湖区教育局 unless told otherwise), dated the day it is published
+    unless ``published_on`` says otherwise; returns its id."""
     values: dict[str, Any] = {"title": title, "agency": "lhjyj", "doc_type": "notice", "body": body,
-                              "body_format": "markdown", "kind": "document", "validity": "valid",
-                              "published_on": date(2026, 3, 2), "summary": ""}
+                              "body_format": "markdown", "kind": "document", "validity": "valid", "summary": ""}
     values.update(fields)
     created = await service_editing.create_document(values, editor_id=None)
     await service_editing.publish_document(int(created["id"]), notify=notify)
