@@ -62,8 +62,10 @@ async def _booking_from(*, token: str | None, code: str | None) -> Booking:
     if token:
         try:
             claim = read_checkin(token, key=checkin_key(), now=clock.now())
-        except ExpiredToken:
-            raise errors.TooLate() from None
+        except ExpiredToken as expired:
+            # Genuine but past the booking's deadline: the booking is checked as its typed code would be, so the
+            # hall scope comes first and a late arrival is told its deadline (the window rule decides, not the token).
+            claim = expired.claim
         except InvalidToken:
             raise errors.InvalidCheckinToken(details={"field": "token"}) from None
         booking = await repository.booking_or_404(claim.booking_id)

@@ -47,7 +47,11 @@ class InvalidToken(ValueError):
 
 
 class ExpiredToken(InvalidToken):
-    """A genuine check-in token past its expiry."""
+    """A genuine check-in token past its expiry; ``claim`` is what it vouched for."""
+
+    def __init__(self, claim: CheckinClaim) -> None:
+        super().__init__(f"expired at {claim.expires_at.isoformat()}")
+        self.claim = claim
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def read_checkin(token: str, *, key: bytes, now: dt.datetime) -> CheckinClaim:
         raise InvalidToken("bad signature")
     claim = _parse_payload(body)
     if now >= claim.expires_at:
-        raise ExpiredToken(f"expired at {claim.expires_at.isoformat()}")
+        raise ExpiredToken(claim)
     return claim
 
 
