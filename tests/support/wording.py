@@ -7,8 +7,9 @@ import re
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 # Two English words in a row ("Field required", "unknown category"); single tokens such as a field
-# name, ``bbox``, ``ISO 8601`` or ``minLon,minLat`` may stand inside a Chinese sentence.
-_ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?: +[A-Za-z]{2,})+")
+# name, ``bbox``, ``ISO 8601`` or ``minLon,minLat``, and names of formats (``GeoJSON FeatureCollection``:
+# capitals inside a word), may stand inside a Chinese sentence.
+_ENGLISH_PHRASE = re.compile(r"\b[A-Za-z][a-z]+(?: +[A-Za-z][a-z]+)+\b")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")  # what the person typed, quoted back
 
 
