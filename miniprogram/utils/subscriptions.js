@@ -1,13 +1,13 @@
 // Laying out GET /api/v1/subscriptions/options for the subscription editor.
-// Divisions have no fixed list (there are thousands of communities): the resident's own community,
-// street and district come from the map's "who serves me" (GET /api/v1/map/locate).
+// 区域 offers the resident's own community, street and district first (the map's "who serves me", GET
+// /api/v1/map/locate); the editor's picker walks the options' divisions for any other place.
 
 const RESIDENT_SECTIONS = [
   ['topics', '主题分类'],
   ['agencies', '发布机构'],
   ['doc_types', '文种'],
   ['disclosures', '五公开'],
-  ['divisions', '区域（你所在的社区、街道、区）'],
+  ['divisions', '区域'],
 ]
 const ENTERPRISE_SECTIONS = [['industries', '行业'], ['sizes', '企业规模']]
 
@@ -18,13 +18,17 @@ const ENTERPRISE_SECTIONS = [['industries', '行业'], ['sizes', '企业规模']
 function editorSections(options, { divisions = [], chosen = null, names = {}, enterprise = false } = {}) {
   const located = divisions.map(d => ({ value: d.code, label: d.name }))
   const known = new Set(located.map(d => d.value))
+  const listed = {}
+  ;(options.divisions || []).forEach(d => { listed[d.value] = d.label })
   // A division chosen earlier somewhere else stays visible, by name when the map knows it, so it can be kept or removed.
   const earlier = ((chosen && chosen.divisions) || []).filter(code => !known.has(code))
-    .map(code => ({ value: code, label: names[code] || code }))
+    .map(code => ({ value: code, label: names[code] || listed[code] || code }))
   const sections = enterprise ? RESIDENT_SECTIONS.concat(ENTERPRISE_SECTIONS) : RESIDENT_SECTIONS
+  // 区域 stays, even empty, while the options list divisions to pick from.
+  const kept = s => s.choices.length || (s.key === 'divisions' && (options.divisions || []).length)
   return sections
     .map(([key, label]) => ({ key, label, choices: key === 'divisions' ? located.concat(earlier) : (options[key] || []) }))
-    .filter(s => s.choices.length)
+    .filter(kept)
 }
 
 /** The Chinese name of a frequency. */

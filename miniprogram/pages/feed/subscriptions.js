@@ -12,7 +12,7 @@ function locate() {
 }
 
 Page({
-  data: { care: false, items: [], limit: 20, editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false, loaded: false },
+  data: { care: false, items: [], limit: 20, editing: false, editId: 0, value: null, sections: [], frequencies: [], places: [], saving: false, loaded: false },
   options: null,
   divisions: [],
   templates: [],
@@ -31,7 +31,7 @@ Page({
       const found = await api.request(E.mapLocate, { query: { lat: here.latitude, lon: here.longitude } }).catch(() => null)
       this.divisions = found ? found.divisions : []
     }
-    this.setData({ frequencies: options.frequencies, limit: options.limits.subscriptions })
+    this.setData({ frequencies: options.frequencies, limit: options.limits.subscriptions, places: options.divisions || [] })
     await this.load()
   },
 

@@ -110,6 +110,19 @@ describe('我的订阅', () => {
     expect(page.data.sections.find(s => s.key === 'divisions').choices.map(c => c.label)).toEqual(['立新社区', '东门街道', '罗湖区'])
   })
 
+  test('without the resident\'s location 区域 still offers the picker over the options\' divisions', async () => {
+    const { wx, page } = subscriptions()
+    wx.settings.locationError = 'getLocation:fail auth deny'
+    await page.onLoad()
+    expect(wx.server.calls('GET /api/v1/map/locate')).toHaveLength(0)
+    expect(page.data.places).toEqual(OPTIONS.divisions)
+    page.onEdit(tap({ id: 1 }))
+    // 区域 stays with what was chosen before, or empty, for the picker.
+    expect(page.data.sections.find(s => s.key === 'divisions').choices).toEqual([{ value: '440303003003', label: '立新社区' }])
+    page.onNew()
+    expect(page.data.sections.find(s => s.key === 'divisions').choices).toEqual([])
+  })
+
   test('a new subscription is posted; an edited one is patched; a deleted one is gone', async () => {
     const { wx, page } = subscriptions()
     await page.onLoad()
