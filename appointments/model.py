@@ -22,6 +22,7 @@ from appointments.calendar import (
     weekday_key,
 )
 from appointments.rules import (
+    RATING_DAYS,
     CheckinStatus,
     HallRules,
     QuotaBreach,
@@ -37,6 +38,7 @@ from appointments.rules import (
     month_bounds,
     parse_rules,
     quota_breach,
+    rating_closes,
     scalping_breach,
     week_bounds,
 )
@@ -69,6 +71,7 @@ from appointments.tokens import (
 __all__ = [
     "BOOKING_CODE_ALPHABET",
     "DEFAULT_STANDS_IN_FOR",
+    "RATING_DAYS",
     "WEEKDAYS",
     "CalendarEntry",
     "CheckinClaim",
@@ -111,6 +114,7 @@ __all__ = [
     "parse_year",
     "plan_regeneration",
     "quota_breach",
+    "rating_closes",
     "read_checkin",
     "scalping_breach",
     "sign_checkin",

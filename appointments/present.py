@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appointments.model import parse_rules
+from appointments.model import parse_rules, rating_closes
 from appointments.tables import Booking, Hall, Rating, ServiceItem, Slot, Ticket
 from server import config, pii, pii_vault
 
@@ -78,6 +78,7 @@ def booking(row: Booking, *, ticket_row: Ticket | None = None, rating_row: Ratin
         "checkin_deadline": row.checkin_deadline,
         "ticket": ticket(ticket_row, service=row.service),
         "rating": rating(rating_row),
+        "rating_until": rating_closes(row.completed_at) if row.completed_at is not None else None,
         "created_at": row.created_at,
         "cancelled_at": row.cancelled_at, "cancelled_by": row.cancelled_by, "cancel_reason": row.cancel_reason,
         "checked_in_at": row.checked_in_at, "completed_at": row.completed_at,

@@ -187,6 +187,14 @@ def checkin_deadline(slot_start: dt.datetime, rules: HallRules) -> dt.datetime:
     return slot_start + dt.timedelta(minutes=rules.checkin_after_minutes)
 
 
+RATING_DAYS = 7  # a completed booking may be rated (好差评) for a week
+
+
+def rating_closes(completed_at: dt.datetime) -> dt.datetime:
+    """The last moment a completed booking may be rated."""
+    return completed_at + dt.timedelta(days=RATING_DAYS)
+
+
 def checkin_status(*, now: dt.datetime, slot_start: dt.datetime, rules: HallRules) -> CheckinStatus:
     """Whether a check-in at `now` is too early, in time, or too late (过号)."""
     if now < checkin_opens(slot_start, rules):

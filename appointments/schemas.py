@@ -178,6 +178,8 @@ class BookingOut(BaseModel):
     checkin_deadline: dt.datetime
     ticket: TicketOut | None
     rating: BookingRating | None = Field(description="the 好差评 given, once rated (a booking is rated once)")
+    rating_until: dt.datetime | None = Field(description="once completed: the last moment it may be rated "
+                                                         "(7 days; later ratings are 409 rating_window_closed)")
     created_at: dt.datetime
     cancelled_at: dt.datetime | None
     cancelled_by: Literal["resident", "hall", "system"] | None

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from appointments import errors, repository
+from appointments.model import rating_closes
 from appointments.present import CONTEXTS
 from appointments.service_changes import own_booking
 from appointments.tables import Booking, Rating
 from server import audit, clock, pii_vault
 from server.auth import CurrentUser
 
-RATING_DAYS = 7
 DISSATISFIED_AT_MOST = 2
 
 
@@ -30,7 +29,7 @@ async def rate(booking_id: int, *, user_id: int, score: int, comment: str) -> di
     booking = await own_booking(booking_id, user_id)
     if booking.status != "completed" or booking.completed_at is None:
         raise errors.NotCompleted(details={"status": booking.status})
-    closes = booking.completed_at + dt.timedelta(days=RATING_DAYS)
+    closes = rating_closes(booking.completed_at)
     if clock.now() > closes:
         raise errors.RatingWindowClosed(details={"closed_at": closes.isoformat()})
     now = clock.now()

@@ -60,7 +60,10 @@ test('reschedule opens the booking page on the same hall and service; the queue 
   ])
 })
 
-const COMPLETED = { status: 'completed', completed_at: '2026-12-01T02:10:00Z' }
+// Completed a moment ago: the week to rate it runs from now (the pages compare it with the phone's clock).
+const COMPLETED = { status: 'completed', completed_at: new Date(Date.now() - 3600e3).toISOString(),
+  rating_until: new Date(Date.now() + 7 * 86400e3 - 3600e3).toISOString() }
+const OVERDUE = { status: 'completed', completed_at: '2026-10-01T02:10:00Z', rating_until: '2026-10-08T02:10:00Z' }
 const RATED = Object.assign({ rating: { id: 1, score: 4, comment: '窗口很耐心', created_at: '2026-12-01T03:00:00Z' } }, COMPLETED)
 
 /** What the rating card shows: the form's controls, or the score given. */
@@ -106,6 +109,17 @@ test('rated meanwhile on another phone: the form gives way to the score the serv
   page.onScore(tap({ score: 1 }))
   await page.onRate()
   expect(ratingCard(page)).toMatchObject({ form: false, aria: ['img 你的评价：4星，满意'] })
+})
+
+test('a week after completion the form is no longer offered, and my bookings stop asking for a rating', async () => {
+  const page = await open(setup(S.booking(OVERDUE)))
+  expect(ratingCard(page)).toEqual({ form: false, given: '', aria: [] })
+  const wx = createWx()
+  wx.setStorageSync('bianmin.session', S.LOGIN)
+  wx.server.on('GET /api/v1/bookings', [S.booking(OVERDUE), S.booking(COMPLETED)])
+  const mine = loadPage('pages/booking/mine', { wx })
+  await mine.onShow()
+  expect(byClass(render(mine), 'rating-note').map(text)).toEqual(['待评价'])
 })
 
 test('a booking not completed offers no rating', async () => {

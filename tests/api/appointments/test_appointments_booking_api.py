@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import PIL.Image
@@ -195,6 +196,10 @@ async def test_rating_over_http(client, world):
     assert bad.status_code == 422
     unrated = (await client.get(f"/api/v1/bookings/{made['id']}", headers=me)).json()
     assert (unrated["status"], unrated["rating"]) == ("completed", None)
+    assert made["rating_until"] is None  # not completed yet: nothing to rate
+    # The page can hide the form when the week is over (the server would answer rating_window_closed).
+    until = dt.datetime.fromisoformat(unrated["rating_until"])
+    assert until == dt.datetime.fromisoformat(unrated["completed_at"]) + dt.timedelta(days=7)
     rated = await client.post(f"/api/v1/bookings/{made['id']}/rating", json={"score": 1, "comment": "态度差"}, headers=me)
     assert rated.status_code == 201 and rated.json()["dissatisfied"] is True
     shown = (await client.get(f"/api/v1/bookings/{made['id']}", headers=me)).json()["rating"]
