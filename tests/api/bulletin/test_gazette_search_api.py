@@ -27,6 +27,24 @@ async def test_filters_take_repeated_or_comma_separated_values(client):
     assert [i["title"] for i in dated.json()["items"]] == ["卫健局文件"]
 
 
+async def test_the_district_government_is_named_by_its_name_in_search_and_subscriptions(client):
+    """The issue's own example: agency=罗湖区人民政府 answered 422 although labels were documented."""
+    await published("区政府文件", agency="lhqzf", doc_type="opinion", body="营商环境")
+    await published("教育局文件", agency="lhjyj", body="营商环境")
+    found = await client.get("/api/v1/gazette/documents", params={"agency": "罗湖区人民政府"})
+    assert found.status_code == 200, found.text
+    assert [i["title"] for i in found.json()["items"]] == ["区政府文件"]
+    assert found.json()["items"] == (await client.get("/api/v1/gazette/documents",
+                                                      params={"agency": "lhqzf"})).json()["items"]
+    me = await client.login_dev()
+    followed = await client.post("/api/v1/subscriptions", headers=me, json={
+        "criteria": {"agencies": ["罗湖区人民政府"], "doc_types": ["意见"]}, "frequency": "feed"})
+    assert followed.status_code == 201, followed.text
+    assert followed.json()["criteria"]["agencies"] == ["lhqzf"] and followed.json()["criteria"]["doc_types"] == ["opinion"]
+    unknown = await client.get("/api/v1/gazette/documents", params={"agency": "罗湖区不存在局"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_agency"
+
+
 async def test_bad_parameters_are_422_naming_the_parameter(client):
     cases = [({"topic": "astrology"}, "validation_error", "topic.0"), ({"limit": "500"}, "validation_error", "limit"),
              ({"sort": "random"}, "validation_error", "sort"), ({"agency": "nosuch"}, "unknown_agency", "agency"),
