@@ -85,6 +85,7 @@ module.exports = Object.freeze({
   questionAnswer: ep('GET', '/api/v1/questions/answers/{entry_id}'),
   questionFeedback: ep('POST', '/api/v1/questions/answers/{entry_id}/feedback', AUTH),
   letterColumns: ep('GET', '/api/v1/questions/columns'),
+  campaigns: ep('GET', '/api/v1/questions/campaigns'),
   writeLetter: ep('POST', '/api/v1/questions/letters', AUTH),
   letterPhotoUpload: ep('POST', '/api/v1/questions/photos', AUTH),
   letterPhoto: ep('GET', '/api/v1/questions/photos/{photo_id}', AUTH),

@@ -103,7 +103,7 @@ test('every call the mini-program makes exists on the server, with its required 
     'GET /api/v1/questions/public/letters'].forEach(key => expect(seen).toContain(key))
   // The letter form's literal body is held field by field to LetterCreate.
   const letter = collected.calls.find(c => c.name === 'writeLetter')
-  expect(letter.body_keys.sort()).toEqual(['ask_id', 'body', 'category', 'column', 'phone', 'photos', 'place', 'publish_consent', 'title'])
+  expect(letter.body_keys.sort()).toEqual(['ask_id', 'body', 'campaign_id', 'category', 'column', 'phone', 'photos', 'place', 'publish_consent', 'title'])
 })
 
 test('every map call asks for GCJ-02, which each map endpoint with coordinates accepts', () => {

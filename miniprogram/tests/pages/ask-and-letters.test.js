@@ -2,6 +2,7 @@
 // with a place and photos, its timeline and rating, and published replies.
 const { createWx, flush, json, errorBody, shown } = require('../fake-wx')
 const { loadPage, tap } = require('../page-harness')
+const { render, elements, byClass, text } = require('../page-view')
 const S = require('../fixtures/server')
 
 const SUGGESTIONS = { items: [
@@ -23,6 +24,12 @@ const COLUMNS = [
   { code: 'old', name: '停用栏目', description: '', kind: 'letter', is_active: false },
 ]
 const CATEGORIES = [{ value: 'social_security', label: '就业社保' }, { value: 'city', label: '城市管理' }]
+// GET /api/v1/questions/campaigns: newest first, open or not.
+const CAMPAIGNS = [
+  { id: 8, title: '明年民生实事征集', description: '', starts_on: '2027-01-01', ends_on: '2027-01-31', open: false },
+  { id: 7, title: '东门片区旧改意见征集', description: '征求东门片区城市更新的意见和建议。', starts_on: '2026-12-01', ends_on: '2026-12-31', open: true },
+  { id: 5, title: '公园绿地建议征集', description: '', starts_on: '2026-10-01', ends_on: '2026-10-31', open: false },
+]
 const TEMPLATES = S.TEMPLATES.concat({ id: 'TPL_LETTER', kind: 'one_time', purpose: 'letter_replied' })
 
 function letter(changes) {
@@ -117,7 +124,7 @@ describe('writing a letter', () => {
   function writer(wx) {
     wx.server.on('GET /api/v1/questions/columns', COLUMNS).on('GET /api/v1/questions/categories', CATEGORIES)
       .on('GET /api/v1/me', Object.assign({}, S.LOGIN.user, { phone: '138****5678' }))
-      .on('GET /api/v1/push/templates', TEMPLATES).on('POST /api/v1/push/grants', [])
+      .on('GET /api/v1/push/templates', TEMPLATES).on('POST /api/v1/push/grants', []).on('GET /api/v1/questions/campaigns', CAMPAIGNS)
     return loadPage('pages/letters/write', { wx })
   }
 
@@ -132,7 +139,7 @@ describe('writing a letter', () => {
       .on('POST /api/v1/questions/letters', json(201, letter({ id: 31 })))
     const page = writer(wx)
     await page.onLoad({ ask_id: '55', category: 'city' })
-    expect(page.data.columns.map(c => c.name)).toEqual(['书记信箱', '区长信箱']) // no campaigns, nothing hidden
+    expect(page.data.columns.map(c => c.name)).toEqual(['书记信箱', '区长信箱', '人民建议']) // nothing hidden
     expect(page.data).toMatchObject({ categoryIndex: 1, boundPhone: '138****5678', otherPhone: false })
     page.onColumn({ detail: { value: '1' } })
     page.onTitle({ detail: { value: ' 东门路口路灯坏了 ' } })
@@ -152,14 +159,39 @@ describe('writing a letter', () => {
     expect(wx.calls.requestSubscribeMessage[0].tmplIds).toEqual(['TPL_LETTER'])
     expect(wx.server.calls('POST /api/v1/questions/letters')[0].data).toEqual({
       column: 'mayor', title: '东门路口路灯坏了', body: '东门步行街北口的路灯已经坏了一周，晚上很黑。', category: 'city',
-      place: { lon: 114.1235, lat: 22.5497, coord: 'gcj02' }, photos: [42], publish_consent: true, phone: null, ask_id: 55 })
+      place: { lon: 114.1235, lat: 22.5497, coord: 'gcj02' }, photos: [42], publish_consent: true, phone: null, ask_id: 55, campaign_id: null })
     expect(wx.calls.redirectTo).toEqual([{ url: '/pages/letters/detail?id=31&created=1' }])
+  })
+
+  test('in 人民建议 the resident answers one of the open campaigns, or none', async () => {
+    const wx = loggedIn(createWx())
+    wx.server.on('POST /api/v1/questions/letters', json(201, letter({ id: 32 })))
+    const page = writer(wx)
+    await page.onLoad({})
+    // A letter column has no campaign picker.
+    expect(wx.server.calls('GET /api/v1/questions/campaigns')).toHaveLength(1)
+    expect(elements(render(page)).filter(n => n.attr && n.attr.id === 'campaign')).toEqual([])
+    page.onColumn({ detail: { value: '2' } })
+    // Only the open campaigns, after the choice of a suggestion to none.
+    expect(page.data.campaigns.map(c => c.title)).toEqual(['不针对征集主题', '东门片区旧改意见征集'])
+    const picker = elements(render(page)).find(n => n.attr && n.attr.id === 'campaign')
+    expect(picker.attr.ariaLabel).toBe('征集主题，不针对征集主题')
+    page.onCampaign({ detail: { value: '1' } })
+    expect(byClass(render(page), 'campaign').map(text)).toEqual(['征求东门片区城市更新的意见和建议。（征集截至12月31日）'])
+    page.onTitle({ detail: { value: '建议保留老街骑楼' } })
+    page.onBody({ detail: { value: '东门老街的骑楼是街区记忆，建议改造时保留立面。' } })
+    await page.onSubmit()
+    expect(wx.server.calls('POST /api/v1/questions/letters')[0].data).toMatchObject({ column: 'proposal', campaign_id: 7 })
+    // Back to a letter column: no campaign goes with it.
+    page.onColumn({ detail: { value: '0' } })
+    await page.onSubmit()
+    expect(wx.server.calls('POST /api/v1/questions/letters')[1].data).toMatchObject({ column: 'secretary', campaign_id: null })
   })
 
   test('without a bound phone one must be typed; an incomplete form and a refused text are shown, nothing kept', async () => {
     const wx = loggedIn(createWx())
     wx.server.on('GET /api/v1/questions/columns', COLUMNS).on('GET /api/v1/questions/categories', CATEGORIES)
-      .on('GET /api/v1/me', S.LOGIN.user).on('GET /api/v1/push/templates', [])
+      .on('GET /api/v1/me', S.LOGIN.user).on('GET /api/v1/push/templates', []).on('GET /api/v1/questions/campaigns', [])
       .on('POST /api/v1/questions/letters', errorBody(422, 'content_rejected', '内容含有违法违规信息，请修改后再提交'))
     const page = loadPage('pages/letters/write', { wx })
     await page.onLoad({ title: encodeURIComponent('路灯') })
