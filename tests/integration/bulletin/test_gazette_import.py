@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bulletin import cli
 from bulletin.service_search import SearchParams, search_documents
 from bulletin.tables import Document, DocumentTag, Issue
+from server import clock
 from server.tables import OutboxMessage
 from tests.support.wording import not_chinese
 
@@ -86,6 +88,9 @@ async def test_a_changed_file_updates_its_document(db, tmp_path, capsys):
     for path in SAMPLE.iterdir():
         (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
     await _run(tmp_path)
+    await _run(tmp_path)  # unchanged: no correction for feed readers
+    assert await Document.filter(corrected_at__isnull=False).count() == 0
+    clock.freeze(datetime(2026, 12, 7, 6, 30, tzinfo=UTC))
     changed = (tmp_path / "02-yanglao.md").read_text("utf-8").replace("按服务人次", "按实际服务人次")
     (tmp_path / "02-yanglao.md").write_text(changed, "utf-8")
     capsys.readouterr()
@@ -94,6 +99,7 @@ async def test_a_changed_file_updates_its_document(db, tmp_path, capsys):
     assert "created 0, updated 1, unchanged 2" in out
     canteen = await Document.get(index_number="11440303MB2C12345X/2024-00031")
     assert "按实际服务人次" in canteen.body_text
+    assert canteen.corrected_at == datetime(2026, 12, 7, 6, 30, tzinfo=UTC)  # the Atom entry's <updated>
     found = await search_documents(SearchParams(q="实际服务"), use_cache=False)
     assert found["total"] == 1
 
