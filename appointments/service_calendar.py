@@ -23,7 +23,7 @@ from appointments.model import (
     parse_year,
 )
 from appointments.tables import CalendarDay, CalendarYear
-from server import clock, stamps, storage
+from server import audit, clock, stamps, storage
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Years read on the booking path, tagged with the calendar version they were read under, and the
@@ -85,11 +85,14 @@ async def replace_year(year: int, items: Iterable[Mapping[str, object]]) -> dict
         raise errors.invalid_setting(error.path, error.reason) from None
     async with storage.transaction() as conn:
         await _claim_year(conn, year, source="admin")
+        kept = await CalendarDay.filter(year=year).using_db(conn).order_by("day")
         await CalendarYear.filter(year=year).using_db(conn).update(source="admin", updated_at=clock.now())
         await CalendarDay.filter(year=year).using_db(conn).delete()
         await CalendarDay.bulk_create([_row(entry) for entry in entries], using_db=conn)
         await stamps.bump(STAMP, using_db=conn)
     forget()
+    audit.changed(target=f"calendar_year={year}", before={"entries": [_logged(_entry(row)) for row in kept]},
+                  after={"entries": [_logged(entry) for entry in sorted(entries, key=lambda e: e.date)]})
     return _year_view(YearEntries(year=year, entries=tuple(entries), confirmed=True), "admin")
 
 
@@ -118,6 +121,9 @@ async def set_day(year: int, day: dt.date, item: Mapping[str, object] | None, *,
         await CalendarYear.filter(year=year).using_db(conn).update(source="admin", updated_at=clock.now())
         await stamps.bump(STAMP, using_db=conn)
     forget()
+    audit.changed(target=f"calendar_day={day.isoformat()}",
+                  before={"entry": _logged(_entry(current)) if current else "default"},
+                  after={"entry": _logged(entries[0]) if entries else "default"})
     return await get_year(year)
 
 
@@ -169,6 +175,13 @@ def _year_view(entries: YearEntries, source: str | None) -> dict[str, object]:
         "source": source or "weekdays",
         "entries": [_view_entry(e) for e in entries.entries],
     }
+
+
+def _logged(entry: CalendarEntry) -> str:
+    """One entry as the operation log keeps it: ``2027-10-09 workday 国庆节 (sat)``."""
+    name = f" {entry.name}" if entry.name else ""
+    stands = f" ({entry.stands_in_for})" if entry.stands_in_for else ""
+    return f"{entry.date.isoformat()} {entry.kind}{name}{stands}"
 
 
 def _view_entry(entry: CalendarEntry) -> dict[str, object]:

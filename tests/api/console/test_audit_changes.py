@@ -148,3 +148,24 @@ async def test_a_password_change_and_a_console_edit_are_described(client, browse
     assert form.status_code in (200, 303), form.text
     console = await OperationLog.filter(action__startswith="console.").order_by("-id").first()
     assert console.target == f"slot_id={slot}" and console.after["capacity"] == 7 and "capacity" in console.before
+
+
+async def test_calendar_changes_keep_what_the_year_and_the_day_said_before(client, db):
+    """A whole year replaced, then one day changed: the log says which entries there were and which there are,
+    so a wrongly closed working day can be traced to who changed it from what."""
+    admin = await client.login_staff(role="admin")
+    first = {"entries": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}
+    assert (await client.put("/api/v1/admin/calendar/2027", json=first, headers=admin)).status_code == 200
+    second = {"entries": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+                          {"date": "2027-02-07", "kind": "workday", "name": "春节", "stands_in_for": "mon"}]}
+    assert (await client.put("/api/v1/admin/calendar/2027", json=second, headers=admin)).status_code == 200
+    year = await last("appointments.put_calendar")
+    assert year.target == "calendar_year=2027"
+    assert (year.before, year.after) == ({"entries": ["2027-01-01 holiday 元旦"]},
+                                         {"entries": ["2027-01-01 holiday 元旦", "2027-02-07 workday 春节 (mon)"]})
+    day = await client.put("/api/v1/admin/calendar/2027/day", json={"date": "2027-02-07", "kind": "default"},
+                           headers=admin)
+    assert day.status_code == 200, day.text
+    entry = await last("appointments.put_calendar_day")
+    assert (entry.target, entry.before, entry.after["entry"]) == (
+        "calendar_day=2027-02-07", {"entry": "2027-02-07 workday 春节 (mon)"}, "default")
