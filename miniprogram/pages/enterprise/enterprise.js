@@ -5,6 +5,7 @@ const E = require('../../utils/endpoints')
 const enterprise = require('../../utils/enterprise')
 const layout = require('../../utils/subscriptions')
 const care = require('../../utils/care')
+const subscribe = require('../../utils/subscribe')
 
 function locate() {
   return new Promise(resolve => wx.getLocation({ type: 'gcj02', success: resolve, fail: () => resolve(null) }))
@@ -15,13 +16,16 @@ Page({
     care: false,
     enterprises: [], current: 0, home: null, members: [], invitation: null, owner: false, statusText: '',
     form: {}, errors: {}, industries: [], sizes: [], divisions: [], joinCode: '', loaded: false,
-    editing: false, editId: 0, value: null, sections: [], frequencies: [], saving: false,
+    editing: false, editId: 0, value: null, sections: [], frequencies: [], places: [], saving: false,
   },
   options: null,
+  templates: null,
 
   async onShow() {
     care.apply(this)
-    const mine = await api.request(E.myEnterprises).catch(() => null)
+    const [mine, templates] = await Promise.all([api.request(E.myEnterprises).catch(() => null),
+      this.templates || subscribe.loadTemplates().catch(() => null)])
+    this.templates = templates
     if (!mine) return
     this.setData({ enterprises: mine, loaded: true })
     if (mine.length) await this.openHome(mine[Math.min(this.data.current, mine.length - 1)].id)
@@ -75,11 +79,14 @@ Page({
     this.setData({ joinCode: e.detail.value.trim().toUpperCase() })
   },
 
+  // From the 加入 tap: a member is told of the enterprise's policies (notify), which needs WeChat's consent, asked
+  // while the tap still counts.
   async onJoin() {
     if (this.data.joinCode.length < 6) {
       wx.showToast({ title: '请输入企业提供的邀请码', icon: 'none' })
       return
     }
+    await subscribe.record(await subscribe.ask(subscribe.templateIds(this.templates, subscribe.FEED_PURPOSES))).catch(() => null)
     const joined = await api.request(E.joinEnterprise, { data: { code: this.data.joinCode, notify: true } }).catch(() => null)
     if (joined) await this.onShow()
   },
@@ -143,6 +150,7 @@ Page({
       editId,
       value,
       frequencies: this.options.frequencies,
+      places: this.options.divisions || [],
       sections: layout.editorSections(this.options, {
         divisions: [{ code: district, name: `企业注册地（${place}）` }], chosen: value.criteria, names, enterprise: true,
       }),
@@ -153,9 +161,13 @@ Page({
     this.setData({ editing: false, value: null })
   },
 
+  // From the editor's 保存订阅 tap: consent first, as 我的订阅 asks it (none for 仅在主页显示).
   async onSaveSubscription(e) {
+    if (this.data.saving) return
     const id = this.data.home.enterprise.id
+    const consent = e.detail.frequency === 'feed' ? Promise.resolve({}) : subscribe.ask(subscribe.templateIds(this.templates, subscribe.FEED_PURPOSES))
     this.setData({ saving: true })
+    await subscribe.record(await consent).catch(() => null)
     const saved = this.data.editId
       ? await api.request(E.enterpriseUpdateSubscription, {
         path: { enterprise_id: id, subscription_id: this.data.editId }, data: e.detail,

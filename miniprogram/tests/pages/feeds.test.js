@@ -226,11 +226,15 @@ describe('企业主页', () => {
     const wx = loggedIn()
     wx.server.on('GET /api/v1/enterprises', []).on('GET /api/v1/subscriptions/options', OPTIONS)
       .on('POST /api/v1/enterprises/join', Object.assign({}, ENTERPRISE, { membership: { role: 'member', notify: true } }))
+      .on('GET /api/v1/push/templates', S.TEMPLATES).on('POST /api/v1/push/grants', [])
     const page = loadPage('pages/enterprise/enterprise', { wx })
     await page.onShow()
     page.onJoinCode({ detail: { value: ' k7p2qx ' } })
     await page.onJoin()
     expect(wx.server.calls('POST /api/v1/enterprises/join')[0].data).toEqual({ code: 'K7P2QX', notify: true })
+    // The enterprise's policy messages need WeChat's consent, asked from the 加入 tap.
+    expect(wx.timeline.filter(t => /requestSubscribeMessage|POST/.test(t))).toEqual([
+      'wx.requestSubscribeMessage', 'POST /api/v1/push/grants', 'POST /api/v1/enterprises/join'])
   })
 
   test('the owner sees matched policies, invites a colleague and adds an enterprise subscription', async () => {
@@ -241,6 +245,7 @@ describe('企业主页', () => {
       .on('POST /api/v1/enterprises/3/invitations', json(201, { code: 'K7P2QX', expires_at: '2026-12-07T00:00:00Z', enterprise_id: 3 }))
       .on('GET /api/v1/subscriptions/options', OPTIONS).on('POST /api/v1/enterprises/3/subscriptions', json(201, { id: 8 }))
       .on('DELETE /api/v1/enterprises/3/members/30', json(204, ''))
+      .on('GET /api/v1/push/templates', S.TEMPLATES).on('POST /api/v1/push/grants', [])
     const page = loadPage('pages/enterprise/enterprise', { wx })
     await page.onShow()
     expect(page.data).toMatchObject({ owner: true, statusText: '已认证' })
@@ -251,9 +256,13 @@ describe('企业主页', () => {
     expect(wx.calls.setClipboardData).toEqual([{ data: 'K7P2QX' }])
     await page.onNewSubscription()
     expect(page.data.sections.map(s => s.key)).toEqual(['topics', 'agencies', 'doc_types', 'disclosures', 'divisions', 'industries', 'sizes'])
+    expect(page.data.places).toEqual(OPTIONS.divisions) // the editor's picker, for the enterprise's street or community
     const detail = { criteria: { industries: ['F'], sizes: ['small'], divisions: ['440303'] }, frequency: 'daily' }
-    await page.onSaveSubscription({ detail })
+    const saving = page.onSaveSubscription({ detail })
+    expect(wx.calls.requestSubscribeMessage.map(c => c.tmplIds)).toEqual([['TPL_DOC']]) // within the save tap
+    await saving
     expect(wx.server.calls('POST /api/v1/enterprises/3/subscriptions')[0].data).toEqual(detail)
+    expect(wx.timeline.filter(t => /push\/grants|subscriptions$/.test(t))).toEqual(['POST /api/v1/push/grants', 'POST /api/v1/enterprises/3/subscriptions'])
     await page.onRemoveMember(tap({ id: 30 }))
     expect(wx.server.calls('DELETE /api/v1/enterprises/3/members/30')).toHaveLength(1)
   })
