@@ -4,26 +4,8 @@
 const fs = require('fs')
 const os = require('os')
 const path = require('path')
-const { execFileSync } = require('child_process')
 const { collect } = require('../../scripts/api-calls')
-
-const ROOT = path.join(__dirname, '..', '..')
-const REPO = path.join(ROOT, '..')
-const IN_CI = /^(1|true)$/i.test(process.env.CI || '')
-
-function python() {
-  const candidates = [process.env.BIANMIN_PYTHON, path.join(REPO, '.venv', 'bin', 'python')].filter(Boolean)
-  return candidates.find(p => fs.existsSync(p)) || null
-}
-
-function openapi() {
-  const bin = python()
-  if (!bin) return null
-  const out = execFileSync(bin, [path.join(ROOT, 'scripts', 'openapi.py')], {
-    cwd: REPO, env: Object.assign({}, process.env, { PYTHONPATH: REPO }), maxBuffer: 64 * 1024 * 1024, timeout: 120000,
-  })
-  return JSON.parse(out.toString('utf8'))
-}
+const { ROOT, openapi, needsServer: haveServer } = require('./openapi-doc')
 
 /** What is wrong with one call against the document (empty when it is right). */
 function checkCall(call, doc) {
@@ -86,10 +68,7 @@ beforeAll(() => {
 })
 
 function needsServer() {
-  if (doc) return true
-  if (IN_CI) throw new Error('the project virtualenv (.venv) is needed to build the OpenAPI document: run make test')
-  console.warn('skipped: no .venv/bin/python (set BIANMIN_PYTHON) to build the server\'s OpenAPI document')
-  return false
+  return haveServer(doc)
 }
 
 test('every call the mini-program makes exists on the server, with its required parameters', () => {
