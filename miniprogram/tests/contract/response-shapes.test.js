@@ -2,6 +2,7 @@
 // shape the server's OpenAPI document gives those endpoints. A field the server renamed or dropped fails here,
 // instead of page tests passing on an answer the server no longer gives.
 const S = require('../fixtures/server')
+const OPTIONS = require('../fixtures/subscription-options')
 const { openapi, needsServer } = require('./openapi-doc')
 
 // Each fixture and the endpoint whose answer it stands for.
@@ -20,6 +21,7 @@ const FIXTURES = [
   ['booking()', 'get', '/api/v1/bookings/{booking_id}', S.booking()],
   ['DOCUMENT', 'get', '/api/v1/gazette/documents/{document_id}', S.DOCUMENT],
   ['SEARCH_PAGE', 'get', '/api/v1/gazette/documents', S.SEARCH_PAGE],
+  ['subscription-options', 'get', '/api/v1/subscriptions/options', OPTIONS],
 ]
 
 let doc = null
