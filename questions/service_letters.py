@@ -83,6 +83,9 @@ async def write_letter(letter: NewLetter, *, user_id: int) -> dict[str, Any]:
     column = await service_columns.active_column(letter.column)
     category = await service_categories.check(letter.category) if letter.category else None
     if letter.campaign_id is not None:
+        if column.kind != "proposal":  # a campaign collects 人民建议, not letters to an office
+            raise errors.ValidationFailed.field("campaign_id", "只有人民建议栏目可以参加征集活动",
+                                                code="campaign_needs_proposal")
         await service_columns.open_campaign_or_error(letter.campaign_id)
     phone = await _phone(user, letter.phone)
     divisions = await _divisions(letter)

@@ -216,6 +216,10 @@ async def test_campaign_suggestions_are_adopted_with_a_public_note(client, distr
     assert [(x["id"], x["adoption_note"]) for x in listed] == [(suggestion["id"], "已纳入2027年交通改善计划")]
     old = await client.post("/api/v1/questions/campaigns", headers=district.admin, json={
         "title": "往期征集", "starts_on": "2025-01-01", "ends_on": "2025-02-01"})
+    elsewhere = await client.post("/api/v1/questions/letters", json={**LETTER, "campaign_id": campaign},
+                                  headers=await client.login_dev())  # LETTER's column is an office's mailbox
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["error"]["details"]["fields"][0]["code"] == "campaign_needs_proposal"
     late = await client.post("/api/v1/questions/letters", json={**LETTER, "column": "proposal",
                                                                 "campaign_id": old.json()["id"]},
                              headers=await client.login_dev())
