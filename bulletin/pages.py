@@ -57,7 +57,7 @@ def _links(heading: str, items: Sequence[Mapping[str, Any]]) -> str:
 
 def _meta_table(view: Mapping[str, Any]) -> str:
     rows = [
-        ("索引号", view.get("index_number")), ("发布机构", view["agency"]["name"]),
+        ("索引号", view.get("index_number")), ("发布机构", view["agency"]["label"]),
         ("文号", view.get("doc_number")), ("成文日期", _fmt(view.get("written_on"))),
         ("发布日期", _fmt(view.get("published_on"))),
         ("主题分类", (view.get("topic") or {}).get("label")),

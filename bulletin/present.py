@@ -17,13 +17,9 @@ def choice(vocabulary: Vocabulary, code: str | None) -> dict[str, str] | None:
     return {"value": code, "label": vocabulary.label(code)}
 
 
-def agency(row: Agency) -> dict[str, Any]:
-    """An issuing agency as documents name it."""
-    return {"code": row.code, "name": row.name}
-
-
-def agency_choice(row: Agency) -> dict[str, str]:
-    """An issuing agency as a vocabulary entry: {"value", "label"}, the shape of every vocabulary."""
+def agency(row: Agency) -> dict[str, str]:
+    """An issuing agency, as documents name it and as GET /agencies lists it: {"value": code, "label": name},
+    the shape of every vocabulary (a document's topic and type are named the same way)."""
     return {"value": row.code, "label": row.name}
 
 

@@ -13,11 +13,6 @@ class Choice(BaseModel):
     label: str
 
 
-class AgencyOut(BaseModel):
-    code: str
-    name: str
-
-
 class FacetValue(BaseModel):
     value: str
     label: str
@@ -30,7 +25,7 @@ class DocumentSummary(BaseModel):
     status: str
     title: str
     doc_number: str | None
-    agency: AgencyOut
+    agency: Choice
     topic: Choice | None
     doc_type: Choice | None
     disclosure: Choice | None

@@ -17,14 +17,9 @@ from server import clock
 UNSECTIONED = "其他"
 
 
-async def list_agencies() -> list[dict[str, Any]]:
-    """Every issuing agency ({code, name}), in the district's order."""
-    return [present.agency(a) for a in (await agencies_by_id()).values()]
-
-
 async def agency_options() -> list[dict[str, str]]:
     """GET /agencies: the agencies as a vocabulary, {value: code, label: name}, like every other one."""
-    return [present.agency_choice(a) for a in (await agencies_by_id()).values()]
+    return [present.agency(a) for a in (await agencies_by_id()).values()]
 
 
 async def agency_spellings() -> dict[str, str]:
@@ -38,7 +33,7 @@ async def create_agency(*, code: str, name: str) -> dict[str, str]:
         agency = await Agency.create(code=code, name=name, created_at=clock.now())
     except IntegrityError:
         raise errors.AgencyExists(details={"code": code, "name": name}) from None
-    return present.agency_choice(agency)
+    return present.agency(agency)
 
 
 def list_topics() -> list[dict[str, str]]:

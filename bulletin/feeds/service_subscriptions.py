@@ -49,7 +49,7 @@ class Owner:
 
 async def agency_names() -> dict[str, str]:
     """{agency code: name} from the gazette."""
-    return {a["code"]: a["name"] for a in await service_catalog.list_agencies()}
+    return {a["value"]: a["label"] for a in await service_catalog.agency_options()}
 
 
 async def options() -> dict[str, Any]:

@@ -50,7 +50,7 @@ async def test_a_document_answers_every_field_links_both_ways_and_its_neighbours
     await service_editing.set_interpretations(policy, [explained])
     body = (await client.get(f"/api/v1/gazette/documents/{policy}")).json()
     assert body["doc_number"] == "深罗府〔2024〕12号" and body["written_on"] == "2024-09-01"
-    assert body["agency"] == {"code": "lhfgj", "name": "罗湖区发展和改革局"}
+    assert body["agency"] == {"value": "lhfgj", "label": "罗湖区发展和改革局"}  # as /agencies lists it
     assert body["body_html"] == "<h2>一、总则</h2>\n<p><strong>一网通办</strong>。</p>"
     assert body["body_nodes"][0] == {"name": "h2", "attrs": {}, "children": [{"type": "text", "text": "一、总则"}]}
     assert body["tags"] == {"divisions": ["440303"], "industries": ["F"], "sizes": ["small"]}

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from bulletin.pages import document_page, not_found_page, withdrawn_page
 
 VIEW = {
-    "id": 7, "title": "关于<script>的通知", "summary": "摘要 & 说明", "agency": {"code": "a", "name": "罗湖区民政局"},
+    "id": 7, "title": "关于<script>的通知", "summary": "摘要 & 说明", "agency": {"value": "a", "label": "罗湖区民政局"},
     "doc_number": "罗民〔2024〕3号", "index_number": "IDX-1", "written_on": date(2024, 5, 1),
     "published_on": date(2024, 5, 6), "topic": {"value": "education", "label": "教育"},
     "validity": {"value": "valid", "label": "有效"}, "body_html": "<p>正文</p>",
