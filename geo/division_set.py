@@ -49,8 +49,15 @@ class DivisionSet:
         return len(self._shapes)
 
     def get(self, code: str) -> DivisionShape | None:
-        """A division by code."""
-        return self._by_code.get(code)
+        """A division by code, in the short form (440303) or the 12-digit padded one (440303000000), whichever
+        the map's boundaries were imported with."""
+        found = self._by_code.get(code)
+        if found is None and code.isdigit() and len(code) < 12:
+            found = self._by_code.get(code.ljust(12, "0"))
+        if found is None and len(code) == 12 and code.isdigit():
+            short = code[:6] if code.endswith("000000") else code[:9] if code.endswith("000") else code
+            found = self._by_code.get(short) if short != code else None
+        return found
 
     def children(self, code: str) -> int:
         """How many divisions name ``code`` as their parent."""

@@ -182,7 +182,8 @@ class DivisionQuery(BaseModel):
     level: DivisionLevel | None = Field(None, description="district, street or community")
     parent: str | None = Field(None, min_length=1, max_length=32,
                                description="a division's code: its children (a picker walks down from a district); "
-                                           "with level, every division of that level below it; an unknown code is "
+                                           "with level, every division of that level below it; short or 12-digit "
+                                           "padded form (440303 = 440303000000); an unknown code is "
                                            "404 division_not_found")
 
 

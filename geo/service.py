@@ -92,10 +92,11 @@ async def list_divisions(*, level: str | None = None, parent: str | None = None)
     children (a tree a picker walks down), or one level's below a parent; 404 division_not_found for an
     unknown parent."""
     divisions = (await snapshot_cache.current()).divisions
-    if parent is not None and divisions.get(parent) is None:
+    found = divisions.get(parent) if parent is not None else None
+    if parent is not None and found is None:
         raise DivisionNotFound(details={"division": parent})
     return [{**shape.summary(), "parent_code": shape.parent_code, "children": divisions.children(shape.code)}
-            for shape in divisions.listed(level=level, parent=parent)]
+            for shape in divisions.listed(level=level, parent=found.code if found else None)]
 
 
 async def division_names(codes: Iterable[str]) -> dict[str, str]:
@@ -103,7 +104,7 @@ async def division_names(codes: Iterable[str]) -> dict[str, str]:
     divisions = (await snapshot_cache.current()).divisions
     found = {}
     for code in codes:
-        shape = divisions.get(code) or divisions.get(code.ljust(12, "0"))
+        shape = divisions.get(code)
         if shape is not None:
             found[code] = shape.name
     return found

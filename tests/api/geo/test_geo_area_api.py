@@ -99,6 +99,13 @@ async def test_a_level_under_a_parent_is_every_division_of_that_level_below_it(c
     assert [d["code"] for d in streets] == ["440303002", "440303003"]
     above = await client.get("/api/v1/map/divisions", params={"parent": "440303003", "level": "district"})
     assert above.status_code == 200 and above.json() == []
+    # The 12-digit padded form (统计用区划代码 as many tables write it) names the same place, as in subscriptions.
+    for padded, short in (("440303000000", "440303"), ("440303003000", "440303003")):
+        listed = await client.get("/api/v1/map/divisions", params={"parent": padded})
+        assert listed.status_code == 200
+        assert listed.json() == (await client.get("/api/v1/map/divisions", params={"parent": short})).json() != []
+    missing = await client.get("/api/v1/map/divisions", params={"parent": "440399000000"})
+    assert missing.status_code == 404
 
 
 async def test_the_divisions_endpoint_is_in_the_api_document_with_its_filters_and_404(client):
