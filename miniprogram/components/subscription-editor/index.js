@@ -7,6 +7,7 @@ const places = require('../../utils/divisions')
 
 const KEYWORD_SPLIT = /[\s,，、;；]+/
 const MAX_KEYWORDS = 20
+const MAX_VALUES = 20 // per criterion, as the server's options say (limits.values_per_criterion)
 const DIVISIONS = 'divisions'
 
 function selection(sections, criteria) {
@@ -43,7 +44,7 @@ Component({
     divisions: { type: Array, value: [] },
   },
   data: {
-    groups: [], keywords: '', frequency: '', selected: {}, keywordError: '', added: [],
+    groups: [], keywords: '', frequency: '', selected: {}, keywordError: '', limitError: '', added: [],
     hasPlaces: false, picking: false, trail: [], placeRows: [], query: '',
   },
   observers: {
@@ -72,8 +73,16 @@ Component({
     },
     toggle(key, value) {
       const selected = Object.assign({}, this.data.selected)
-      selected[key] = Object.assign({}, selected[key], { [value]: !(selected[key] && selected[key][value]) })
-      this.setData({ selected, groups: groups(this.properties.sections, selected, this.data.added) })
+      const turningOn = !(selected[key] && selected[key][value])
+      const on = Object.values(selected[key] || {}).filter(Boolean).length
+      if (turningOn && on >= MAX_VALUES) {
+        // Said here, at the 21st tap, rather than by the server's 422 after the whole form is filled in.
+        const group = this.properties.sections.find(s => s.key === key)
+        this.setData({ limitError: `${group ? group.label : ''}最多选择${MAX_VALUES}项` })
+        return
+      }
+      selected[key] = Object.assign({}, selected[key], { [value]: turningOn })
+      this.setData({ selected, limitError: '', groups: groups(this.properties.sections, selected, this.data.added) })
       if (this.data.picking) this.setData({ placeRows: this.marked(this.data.placeRows) })
     },
     onKeywords(e) {

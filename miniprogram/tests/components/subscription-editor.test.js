@@ -189,3 +189,20 @@ test('without the options\' divisions there is no picker', () => {
   const comp = render('subscription-editor', { sections, frequencies: OPTIONS.frequencies, value: null })
   expect(comp.querySelector('#pick-place')).toBeUndefined()
 })
+
+test('a 21st choice in one criterion is refused at the tap that makes it, saying the limit', async () => {
+  const many = Object.assign({}, OPTIONS, {
+    topics: Array.from({ length: 21 }, (_, i) => ({ value: `t${i}`, label: `主题${i}` })),
+  })
+  const sections = layout.editorSections(many, { divisions: LOCATED })
+  const comp = render('subscription-editor', { sections, frequencies: OPTIONS.frequencies, value: null, divisions: OPTIONS.divisions })
+  for (let i = 0; i < 21; i += 1) await tapChoice(comp, 'topics', `主题${i}`)
+  expect(texts(comp, '#group-topics .choice.on')).toHaveLength(20)
+  expect(texts(comp, '#limit-error')).toEqual(['主题分类最多选择20项'])
+  await tapChoice(comp, 'topics', '主题0') // taking one away is always possible, and clears the warning
+  expect(comp.querySelector('#limit-error')).toBeUndefined()
+  await tapChoice(comp, 'topics', '主题20')
+  const [event] = await save(comp)
+  expect(event.detail.criteria.topics).toHaveLength(20)
+  expect(event.detail.criteria.topics).toContain('t20')
+})
