@@ -41,4 +41,13 @@ function dayOffOpening(date) {
   return weekday === 0 || weekday === 6 ? '周末开放' : '节假日开放'
 }
 
-module.exports = { distance, bookingStatus, slotReason, dayOffOpening, BOOKING_STATUS }
+/**
+ * Whether a booking still waits for its rating: completed, not rated, and within the week the server takes
+ * ratings (rating_until; later it would answer rating_window_closed).
+ */
+function awaitsRating(booking, now = Date.now()) {
+  if (booking.status !== 'completed' || booking.rating) return false
+  return !booking.rating_until || Date.parse(booking.rating_until) >= now
+}
+
+module.exports = { distance, bookingStatus, slotReason, dayOffOpening, awaitsRating, BOOKING_STATUS }

@@ -36,13 +36,8 @@ function view(booking) {
     inQueue: booking.status === 'checked_in' || booking.status === 'serving',
     // A booking is rated once: once rated it shows its score, never the form again.
     rating: ratingView(booking.rating),
-    rateable: booking.status === 'completed' && !booking.rating && !ratingClosed(booking),
+    rateable: format.awaitsRating(booking),
   }
-}
-
-/** A week after completion the rating is closed (the server would answer rating_window_closed). */
-function ratingClosed(booking, now = Date.now()) {
-  return Boolean(booking.rating_until) && Date.parse(booking.rating_until) < now
 }
 
 Page({

@@ -15,8 +15,7 @@ const FILTERS = [
 /** A completed booking says whether it is rated (with its score) or still waits for a rating. */
 function ratingNote(b) {
   if (b.rating) return `已评价${b.rating.score}星`
-  if (b.status !== 'completed') return ''
-  return b.rating_until && Date.parse(b.rating_until) < Date.now() ? '' : '待评价'
+  return format.awaitsRating(b) ? '待评价' : ''
 }
 
 function row(b) {
